@@ -1,0 +1,70 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Assay",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "assay", targets: ["assay"]),
+        .executable(name: "assay-bench", targets: ["assay-bench"]),
+        .library(name: "AssayLedger", targets: ["AssayLedger"]),
+        .library(name: "AssayVerify", targets: ["AssayVerify"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // C behind two doors: libsodium (AssayCrypto) and SQLite (AssayStore).
+        .systemLibrary(
+            name: "CAssaySodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]
+        ),
+        .systemLibrary(
+            name: "CAssaySQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(name: "AssayCrypto", dependencies: ["CAssaySodium"], swiftSettings: strict),
+        .target(name: "AssayModel", swiftSettings: strict),
+        .target(name: "AssayLog", dependencies: ["AssayCrypto"], swiftSettings: strict),
+        .target(name: "AssayStore", dependencies: ["CAssaySQLite", "AssayLog", "AssayCrypto"], swiftSettings: strict),
+        .target(name: "AssayVerify", dependencies: ["AssayModel", "AssayLog", "AssayCrypto"], swiftSettings: strict),
+        .target(
+            name: "AssayLedger",
+            dependencies: ["AssayStore", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto",
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "AssayCLI",
+            dependencies: ["AssayLedger", "AssayStore", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "assay", dependencies: ["AssayCLI"], swiftSettings: strict),
+        .executableTarget(
+            name: "assay-bench",
+            dependencies: ["AssayLedger", "AssayStore", "AssayVerify", "AssayLog", "AssayCrypto",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "AssayTestSupport",
+            dependencies: ["AssayLedger", "AssayStore", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto"],
+            path: "Tests/AssayTestSupport",
+            swiftSettings: strict
+        ),
+        .testTarget(name: "AssayCryptoTests", dependencies: ["AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
+        .testTarget(name: "AssayLogTests", dependencies: ["AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
+        .testTarget(name: "AssayStoreTests", dependencies: ["AssayStore", "AssayLedger", "AssayTestSupport"], swiftSettings: strict),
+        .testTarget(name: "AssayVerifyTests", dependencies: ["AssayVerify", "AssayLedger", "AssayModel", "AssayTestSupport"], swiftSettings: strict),
+        .testTarget(name: "AssayCLITests", dependencies: ["AssayCLI", "AssayTestSupport"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,173 @@
+/// Signature types of the C2SP signed-note format (c2sp.org/signed-note).
+public enum NoteSignatureType: UInt8, Sendable {
+    /// Ed25519 signature over the note text.
+    case ed25519 = 0x01
+    /// Ed25519 timestamped cosignature (c2sp.org/tlog-cosignature, cosignature/v1).
+    case cosignatureV1 = 0x04
+}
+
+/// A 32-bit signed-note key id: `SHA-256(name || 0x0A || type || public key)[:4]`, big-endian.
+public struct NoteKeyID: Hashable, Sendable, CustomStringConvertible {
+    public let value: UInt32
+
+    public init(value: UInt32) { self.value = value }
+
+    /// Computes the id of `publicKey` under `name` for `type`.
+    public init(name: String, type: NoteSignatureType, publicKey: PublicKey) {
+        var h = SHA256.Hasher256()
+        h.update(Array(name.utf8))
+        h.update(byte: 0x0A)
+        h.update(byte: type.rawValue)
+        h.update(publicKey.rawRepresentation)
+        let d = h.finalize().bytes
+        value = UInt32(d[0]) << 24 | UInt32(d[1]) << 16 | UInt32(d[2]) << 8 | UInt32(d[3])
+    }
+
+    /// Eight lower-case hex digits.
+    public var hex: String {
+        Hex.encode([UInt8(value >> 24), UInt8(value >> 16 & 0xff), UInt8(value >> 8 & 0xff), UInt8(value & 0xff)])
+    }
+
+    public var bytes: [UInt8] {
+        [UInt8(value >> 24), UInt8(value >> 16 & 0xff), UInt8(value >> 8 & 0xff), UInt8(value & 0xff)]
+    }
+
+    public var description: String { hex }
+
+    /// Reads four big-endian bytes.
+    public init?(bytes: some Collection<UInt8>) {
+        guard bytes.count == 4 else { return nil }
+        value = bytes.reduce(0) { $0 << 8 | UInt32($1) }
+    }
+}
+
+/// Whether `name` is a valid signed-note key name: non-empty, valid UTF-8,
+/// no Unicode space, no `+`.
+public func isValidNoteKeyName(_ name: String) -> Bool {
+    guard !name.isEmpty else { return false }
+    for s in name.unicodeScalars {
+        if s == "+" || s.properties.isWhitespace || s.value < 0x20 || s.value == 0x7f { return false }
+    }
+    return true
+}
+
+/// A verifier key in the C2SP signed-note text form: `<name>+<hex key id>+<base64(type || public key)>`.
+public struct VerifierKey: Hashable, Sendable, CustomStringConvertible {
+    public let name: String
+    public let keyID: NoteKeyID
+    public let type: NoteSignatureType
+    public let publicKey: PublicKey
+
+    /// Builds the verifier key of `publicKey` under `name`.
+    public init(name: String, publicKey: PublicKey, type: NoteSignatureType = .ed25519) throws(CryptoError) {
+        guard isValidNoteKeyName(name) else {
+            throw CryptoError(.malformedKey, "invalid key name \"\(name)\": it must be non-empty with no spaces or '+'")
+        }
+        self.name = name
+        self.type = type
+        self.publicKey = publicKey
+        self.keyID = NoteKeyID(name: name, type: type, publicKey: publicKey)
+    }
+
+    /// Parses and checks a vkey string: the key id must match the key.
+    public init(parsing text: String) throws(CryptoError) {
+        let trimmed = text
+        let parts = trimmed.split(separator: "+", omittingEmptySubsequences: false)
+        guard parts.count == 3 else {
+            throw CryptoError(.malformedKey, "malformed verifier key: expected name+keyid+key")
+        }
+        let name = String(parts[0])
+        guard isValidNoteKeyName(name) else {
+            throw CryptoError(.malformedKey, "malformed verifier key: invalid key name")
+        }
+        guard parts[1].utf8.count == 8, let idBytes = Hex.decode(String(parts[1])),
+              parts[1].allSatisfy({ $0.isHexDigit && !$0.isUppercase }), let id = NoteKeyID(bytes: idBytes) else {
+            throw CryptoError(.malformedKey, "malformed verifier key: key id must be 8 lower-case hex digits")
+        }
+        guard let raw = Base64.decode(String(parts[2])), raw.count == 33 else {
+            throw CryptoError(.malformedKey, "malformed verifier key: key must be base64 of 33 bytes")
+        }
+        guard let type = NoteSignatureType(rawValue: raw[0]) else {
+            throw CryptoError(.wrongKeyType, "verifier key has unsupported signature type 0x\(Hex.encode([raw[0]]))")
+        }
+        let pk = try PublicKey(rawRepresentation: Array(raw[1...]))
+        let expected = NoteKeyID(name: name, type: type, publicKey: pk)
+        guard expected == id else {
+            throw CryptoError(.malformedKey, "malformed verifier key: key id \(id.hex) does not match the key (\(expected.hex))")
+        }
+        self.name = name
+        self.keyID = id
+        self.type = type
+        self.publicKey = pk
+    }
+
+    /// The vkey text.
+    public var description: String {
+        "\(name)+\(keyID.hex)+\(Base64.encode([type.rawValue] + publicKey.rawRepresentation))"
+    }
+}
+
+/// A named secret key: a `SigningKey` with its signed-note name, stored on disk in the
+/// Go `note` signer-key form `PRIVATE+KEY+<name>+<hex key id>+<base64(0x01 || seed)>`.
+public struct NamedSigningKey: Sendable {
+    public let name: String
+    public let key: SigningKey
+    public let type: NoteSignatureType
+
+    public init(name: String, key: SigningKey, type: NoteSignatureType = .ed25519) throws(CryptoError) {
+        guard isValidNoteKeyName(name) else {
+            throw CryptoError(.malformedKey, "invalid key name \"\(name)\": it must be non-empty with no spaces or '+'")
+        }
+        self.name = name
+        self.key = key
+        self.type = type
+    }
+
+    /// The verifier key (public half) of this key.
+    public var verifierKey: VerifierKey {
+        try! VerifierKey(name: name, publicKey: key.publicKey, type: type)
+    }
+
+    public var keyID: NoteKeyID { verifierKey.keyID }
+
+    /// Parses the secret-key text. The message of any error never contains key material.
+    public init(parsing text: String) throws(CryptoError) {
+        let parts = text.split(separator: "+", omittingEmptySubsequences: false)
+        guard parts.count == 5, parts[0] == "PRIVATE", parts[1] == "KEY" else {
+            throw CryptoError(.malformedKey, "malformed secret key: expected PRIVATE+KEY+name+keyid+key")
+        }
+        let name = String(parts[2])
+        guard isValidNoteKeyName(name) else {
+            throw CryptoError(.malformedKey, "malformed secret key: invalid key name")
+        }
+        guard parts[3].utf8.count == 8, parts[3].allSatisfy({ $0.isHexDigit && !$0.isUppercase }),
+              let idBytes = Hex.decode(String(parts[3])), let id = NoteKeyID(bytes: idBytes) else {
+            throw CryptoError(.malformedKey, "malformed secret key: key id must be 8 lower-case hex digits")
+        }
+        guard var raw = Base64.decode(String(parts[4])), raw.count == 33 else {
+            throw CryptoError(.malformedKey, "malformed secret key: key must be base64 of 33 bytes")
+        }
+        defer { secureZero(&raw) }
+        guard let type = NoteSignatureType(rawValue: raw[0]) else {
+            throw CryptoError(.wrongKeyType, "secret key has unsupported signature type")
+        }
+        var seed = Array(raw[1...])
+        defer { secureZero(&seed) }
+        let key = try SigningKey(seed: seed)
+        guard NoteKeyID(name: name, type: type, publicKey: key.publicKey) == id else {
+            throw CryptoError(.malformedKey, "malformed secret key: key id does not match the key")
+        }
+        self.name = name
+        self.key = key
+        self.type = type
+    }
+
+    /// The secret-key text. Handle with care: write it only to a 0600 file.
+    public func secretKeyText() -> String {
+        key.withSeed { seed in
+            var raw = [type.rawValue] + seed
+            defer { secureZero(&raw) }
+            return "PRIVATE+KEY+\(name)+\(keyID.hex)+\(Base64.encode(raw))"
+        }
+    }
+}

@@ -1,0 +1,102 @@
+public import AssayCrypto
+
+/// A C2SP tlog-checkpoint body (c2sp.org/tlog-checkpoint):
+///
+///     <origin>\n<tree size>\n<base64 root hash>\n[extension lines]
+///
+/// Assay adds one extension line binding the hash chain head to the signed text:
+/// `assay-chain-head <base64 chain hash of record size-1>` (32 zero bytes for size 0).
+public struct Checkpoint: Sendable, Equatable {
+    public static let chainHeadPrefix = "assay-chain-head "
+
+    public let origin: String
+    public let size: UInt64
+    public let rootHash: [UInt8]
+    /// Extension lines, without their newlines.
+    public let extensions: [String]
+
+    public init(origin: String, size: UInt64, rootHash: Digest, chainHead: Digest?) {
+        self.origin = origin
+        self.size = size
+        self.rootHash = rootHash.bytes
+        self.extensions = chainHead.map { [Self.chainHeadPrefix + $0.base64] } ?? []
+    }
+
+    /// The root hash as a SHA-256 digest (every Assay checkpoint's root is 32 bytes).
+    public var root: Digest {
+        get throws(LogError) {
+            guard let d = try? Digest(bytes: rootHash) else {
+                throw LogError(.malformedCheckpoint, "checkpoint root hash is \(rootHash.count) bytes, not 32")
+            }
+            return d
+        }
+    }
+
+    /// The chain head from the `assay-chain-head` extension line, if present.
+    public var chainHead: Digest? {
+        for e in extensions where e.hasPrefix(Self.chainHeadPrefix) {
+            return try? Digest(base64: String(e.dropFirst(Self.chainHeadPrefix.count)))
+        }
+        return nil
+    }
+
+    /// The note text.
+    public var text: String {
+        "\(origin)\n\(size)\n\(Base64.encode(rootHash))\n" + extensions.map { $0 + "\n" }.joined()
+    }
+
+    /// Parses a checkpoint body.
+    /// - Parameter requireSHA256: refuse roots that are not 32 bytes (true for Assay).
+    public init(parsing text: String, requireSHA256: Bool = true) throws(LogError) {
+        func bad(_ why: String) -> LogError { LogError(.malformedCheckpoint, "malformed checkpoint: \(why)") }
+        guard text.hasSuffix("\n") else { throw bad("text must end in a newline") }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        lines.removeLast()
+        guard lines.count >= 3 else { throw bad("needs origin, size and root hash lines") }
+        guard !lines[0].isEmpty else { throw bad("empty origin") }
+        let sizeText = lines[1]
+        guard !sizeText.isEmpty, sizeText.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
+              sizeText == "0" || !sizeText.hasPrefix("0"), let size = UInt64(sizeText) else {
+            throw bad("tree size \"\(sizeText.prefix(30))\" is not a decimal number in range")
+        }
+        guard let root = Base64.decode(String(lines[2])) else { throw bad("root hash is not standard base64") }
+        if requireSHA256 && root.count != 32 { throw bad("root hash is \(root.count) bytes, not 32") }
+        self.origin = String(lines[0])
+        self.size = size
+        self.rootHash = root
+        self.extensions = lines.dropFirst(3).map(String.init)
+    }
+}
+
+/// A checkpoint with its signatures: the signed note, the parsed body, and which
+/// signatures verified.
+public struct SignedCheckpoint: Sendable {
+    public let note: SignedNote
+    public let checkpoint: Checkpoint
+    public let verifiedSignatures: [SignedNote.Line]
+
+    /// Opens a checkpoint note: the log's signature must verify, the origin must match
+    /// the log key's name or `origin`, and at least `witnessesNeeded` of `witnesses` must
+    /// have cosigned it.
+    public init(parsing bytes: [UInt8], logKey: VerifierKey, origin: String? = nil,
+                witnesses: [VerifierKey] = [], witnessesNeeded: Int = 0) throws(LogError) {
+        let note = try SignedNote(parsing: bytes)
+        let checkpoint = try Checkpoint(parsing: note.text)
+        if let origin, checkpoint.origin != origin {
+            throw LogError(.malformedCheckpoint, "checkpoint origin \"\(checkpoint.origin)\" is not the expected \"\(origin)\"")
+        }
+        let opened = try note.open(verifiers: [logKey] + witnesses)
+        guard opened.verified.contains(where: { $0.name == logKey.name && $0.keyID == logKey.keyID }) else {
+            throw LogError(.noVerifiableSignature, "checkpoint is not signed by the log key \(logKey.name)+\(logKey.keyID.hex)")
+        }
+        let cosigners = Set(opened.verified.filter { line in
+            witnesses.contains { $0.name == line.name && $0.keyID == line.keyID }
+        }.map { "\($0.name)+\($0.keyID.hex)" })
+        guard cosigners.count >= witnessesNeeded else {
+            throw LogError(.noVerifiableSignature, "checkpoint has \(cosigners.count) valid witness cosignatures, policy needs \(witnessesNeeded)")
+        }
+        self.note = note
+        self.checkpoint = checkpoint
+        self.verifiedSignatures = opened.verified
+    }
+}

@@ -1,0 +1,48 @@
+/// The roles a registered party can hold. `operator` is the ledger operator's own role,
+/// given by the genesis entry, never by a registration.
+public enum Role: String, CaseIterable, Sendable, Hashable, Comparable {
+    case `operator`
+    case supplier
+    case manufacturer
+    case importer
+    case repairer
+    case recycler
+    case auditor
+
+    public static func < (a: Role, b: Role) -> Bool { a.rawValue < b.rawValue }
+
+    /// The roles a party registration may grant (all but `operator`).
+    public static let registrable: [Role] = allCases.filter { $0 != .operator }
+}
+
+/// The kinds of statement a ledger holds. The raw value is the statement's `type` field.
+public enum StatementKind: String, CaseIterable, Sendable, Hashable {
+    case ledgerGenesis = "LedgerGenesis"
+    case partyRegistration = "PartyRegistration"
+    case keyRevocation = "KeyRevocation"
+    case genericEvent = "GenericEvent"
+}
+
+/// Which roles may sign which kinds of statement. The default is the table in
+/// `Schemas/FORMAT.md`; an auditor's policy may replace it.
+public struct WritePolicy: Sendable, Equatable {
+    public var allowed: [StatementKind: Set<Role>]
+
+    public init(allowed: [StatementKind: Set<Role>]) { self.allowed = allowed }
+
+    /// The default: the operator writes genesis, registrations and revocations (a party
+    /// may also revoke its own key, checked separately); any registered party may write a
+    /// generic event.
+    public static let `default` = WritePolicy(allowed: [
+        .ledgerGenesis: [.operator],
+        .partyRegistration: [.operator],
+        .keyRevocation: [.operator],
+        .genericEvent: Set(Role.allCases),
+    ])
+
+    /// Whether a signer holding `roles` may write `kind`.
+    public func mayWrite(_ kind: StatementKind, roles: Set<Role>) -> Bool {
+        guard let ok = allowed[kind] else { return false }
+        return !ok.isDisjoint(with: roles)
+    }
+}

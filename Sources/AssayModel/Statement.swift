@@ -1,0 +1,107 @@
+/// A decoded, validated statement: the payload of a signed envelope.
+public enum Statement: Sendable, Equatable {
+    case ledgerGenesis(LedgerGenesis)
+    case partyRegistration(PartyRegistration)
+    case keyRevocation(KeyRevocation)
+    case genericEvent(GenericEvent)
+
+    /// Largest statement accepted, in bytes (before any parsing).
+    public static let maxBytes = 256 * 1024
+    /// Deepest JSON nesting accepted.
+    public static let maxDepth = 32
+
+    /// The statement's kind.
+    public var kind: StatementKind {
+        switch self {
+        case .ledgerGenesis: .ledgerGenesis
+        case .partyRegistration: .partyRegistration
+        case .keyRevocation: .keyRevocation
+        case .genericEvent: .genericEvent
+        }
+    }
+
+    /// When the fact the statement records happened.
+    public var eventTime: Timestamp {
+        switch self {
+        case .ledgerGenesis(let s): s.eventTime
+        case .partyRegistration(let s): s.eventTime
+        case .keyRevocation(let s): s.eventTime
+        case .genericEvent(let s): s.eventTime
+        }
+    }
+
+    /// The identifiers this statement is about (for indexing and bundle export).
+    public var subjects: [String] {
+        switch self {
+        case .ledgerGenesis: []
+        case .partyRegistration(let s): [s.partyId]
+        case .keyRevocation: []
+        case .genericEvent(let s): [s.subject]
+        }
+    }
+
+    /// Decodes and validates a statement from its JSON bytes.
+    /// - Throws: `ModelError` naming the field and the rule it breaks.
+    public static func decode(_ bytes: [UInt8]) throws(ModelError) -> Statement {
+        let json = try JSONValue.parse(bytes, limits: .init(maxBytes: maxBytes, maxDepth: maxDepth))
+        return try decode(json)
+    }
+
+    /// Decodes and validates a statement from a parsed JSON value.
+    public static func decode(_ json: JSONValue) throws(ModelError) -> Statement {
+        var r = try ObjectReader(json)
+        let typeName = try r.string("type")
+        guard let kind = StatementKind(rawValue: typeName) else {
+            let known = StatementKind.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ModelError(.unknownKind, field: "type", "unknown statement type \"\(typeName.prefix(60))\" (known: \(known))")
+        }
+        let s: Statement
+        switch kind {
+        case .ledgerGenesis: s = .ledgerGenesis(try LedgerGenesis(reading: &r))
+        case .partyRegistration: s = .partyRegistration(try PartyRegistration(reading: &r))
+        case .keyRevocation: s = .keyRevocation(try KeyRevocation(reading: &r))
+        case .genericEvent: s = .genericEvent(try GenericEvent(reading: &r))
+        }
+        try r.finish()
+        return s
+    }
+}
+
+/// Reads the `eventTime` / `eventTimeZoneOffset` pair every statement carries.
+func readEventTime(_ r: inout ObjectReader) throws(ModelError) -> Timestamp {
+    let t = try r.timestamp("eventTime")
+    let off = try r.string("eventTimeZoneOffset")
+    try validateZoneOffset(off, field: r.fieldPath("eventTimeZoneOffset"))
+    return t
+}
+
+/// Checks a string field holds a signed-note verifier key's shape (`name+8hex+base64`);
+/// the cryptographic check of the key id happens in AssayCrypto when the key is used.
+func checkVerifierKeyShape(_ s: String, field: String) throws(ModelError) {
+    let parts = s.split(separator: "+", omittingEmptySubsequences: false)
+    guard parts.count == 3, !parts[0].isEmpty, parts[1].utf8.count == 8,
+          parts[1].allSatisfy({ $0.isHexDigit }), parts[2].utf8.count == 44 else {
+        throw ModelError(.invalidValue, field: field, "must be a verifier key of the form name+keyid+base64key")
+    }
+}
+
+/// Checks a key reference (`name+8hex`), the first two fields of a verifier key.
+func checkKeyReferenceShape(_ s: String, field: String) throws(ModelError) {
+    let parts = s.split(separator: "+", omittingEmptySubsequences: false)
+    guard parts.count == 2, !parts[0].isEmpty, parts[1].utf8.count == 8, parts[1].allSatisfy({ $0.isHexDigit }) else {
+        throw ModelError(.invalidValue, field: field, "must be a key reference of the form name+keyid (8 hex digits)")
+    }
+}
+
+func nonEmpty(_ s: String, field: String, max: Int = 1024) throws(ModelError) -> String {
+    guard !s.trimmingCharactersInWhitespace.isEmpty else { throw ModelError(.invalidValue, field: field, "must not be empty") }
+    guard s.utf8.count <= max else { throw ModelError(.invalidValue, field: field, "is longer than \(max) bytes") }
+    return s
+}
+
+extension String {
+    var trimmingCharactersInWhitespace: Substring {
+        let s = self.drop(while: { $0.isWhitespace })
+        return s.dropLast(s.reversed().prefix(while: { $0.isWhitespace }).count)
+    }
+}
