@@ -45,7 +45,8 @@ let package = Package(
         .target(
             name: "AssayCLI",
             dependencies: ["AssayLedger", "AssayStore", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .executableTarget(name: "assay", dependencies: ["AssayCLI"], swiftSettings: strict),

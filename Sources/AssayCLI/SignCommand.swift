@@ -1,0 +1,41 @@
+import ArgumentParser
+import AssayCrypto
+import AssayModel
+import Foundation
+
+struct SignCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sign",
+        abstract: "Sign a statement as a DSSE envelope, offline.",
+        discussion: """
+        Validates the statement, then signs PAE(payloadType, payload) with the key and prints the \
+        envelope JSON. Needs no ledger: this is how a supplier hands a signed statement to a manufacturer.
+        """
+    )
+
+    @Option(help: "The signer's secret key file (mode 0600).")
+    var key: String
+
+    @Option(help: "Write the envelope here instead of standard output.")
+    var out: String?
+
+    @Argument(help: "The statement JSON file ('-' for standard input).")
+    var statement: String
+
+    func run() throws {
+        let signer = try InputFiles.secretKey(key)
+        let bytes = try InputFiles.read(statement, what: "statement", maxBytes: Statement.maxBytes)
+        do {
+            _ = try Statement.decode(bytes)
+        } catch {
+            throw CLIFailure.input("\(statement): \(error.description)")
+        }
+        let env = Envelope.sign(payload: bytes, with: signer)
+        let json = env.canonicalJSON + [0x0A]
+        if let out {
+            try InputFiles.writeAtomically(json, to: out)
+        } else {
+            FileHandle.standardOutput.write(Data(json))
+        }
+    }
+}

@@ -1,0 +1,60 @@
+public import AssayCrypto
+public import AssayLog
+import AssayStore
+
+extension Ledger {
+    /// Signs and stores a checkpoint for the current tree, after checking it is consistent
+    /// with the latest stored checkpoint. Returns the existing checkpoint when the tree has
+    /// not grown since.
+    /// - Throws: `LedgerError.inconsistent` when the stored tree no longer matches the
+    ///   latest checkpoint (nothing is signed); `.rejected` for a key that is not the operator's.
+    public func signCheckpoint(with key: NamedSigningKey, now: Int64? = nil) throws -> SignedNote {
+        let registry = try currentRegistry()
+        guard let op = registry.operatorKey else { throw LedgerError(.corrupt, "the ledger has no genesis entry") }
+        guard key.verifierKey == op.verifierKey else {
+            throw LedgerError(.rejected, "key \(key.name)+\(key.keyID.hex) is not the ledger operator's key \(op.reference)")
+        }
+        guard let origin = registry.origin else { throw LedgerError(.corrupt, "the ledger has no origin") }
+        return try mapStoreErrors {
+            try store.write { tx -> SignedNote in
+                let size = tx.size
+                let root = tx.range.root
+                if let latest = try tx.reader.latestCheckpoint() {
+                    let prior = try SignedCheckpoint(parsing: latest.note, logKey: op.verifierKey, origin: origin)
+                    let priorRoot = try prior.checkpoint.root
+                    if latest.size == size {
+                        guard priorRoot == root else {
+                            throw LedgerError(.inconsistent, "the stored checkpoint for size \(size) has root \(priorRoot.hex) but the tree now has \(root.hex); refusing to sign")
+                        }
+                        return prior.note
+                    }
+                    guard latest.size < size else {
+                        throw LedgerError(.inconsistent, "a checkpoint for size \(latest.size) exists but the ledger has only \(size) records; refusing to sign")
+                    }
+                    let proof = try ConsistencyProof.generate(from: latest.size, to: size, source: tx.reader)
+                    do {
+                        try proof.verify(oldRoot: priorRoot, newRoot: root)
+                    } catch {
+                        throw LedgerError(.inconsistent, "the tree is not consistent with the checkpoint for size \(latest.size): \(error); refusing to sign")
+                    }
+                }
+                let cp = Checkpoint(origin: origin, size: size, rootHash: root, chainHead: tx.chainHead)
+                let note = try SignedNote.sign(text: cp.text, keys: [key])
+                try tx.addCheckpoint(size: size, note: Array(note.serialized.utf8), now: now ?? clock())
+                return note
+            }
+        }
+    }
+
+    /// The latest stored checkpoint note, if any.
+    public func latestCheckpoint() throws -> SignedNote? {
+        guard let cp = try mapStoreErrors({ try store.latestCheckpoint() }) else { return nil }
+        return try SignedNote(parsing: cp.note)
+    }
+
+    /// The stored checkpoint note for exactly `size`, if any.
+    public func checkpoint(size: UInt64) throws -> SignedNote? {
+        guard let cp = try mapStoreErrors({ try store.checkpoint(size: size) }) else { return nil }
+        return try SignedNote(parsing: cp.note)
+    }
+}

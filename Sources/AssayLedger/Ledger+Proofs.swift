@@ -1,0 +1,37 @@
+public import AssayCrypto
+public import AssayLog
+public import AssayStore
+
+extension Ledger {
+    /// Number of records.
+    public func size() throws -> UInt64 { try mapStoreErrors { try store.size() } }
+
+    /// The record at `seq`.
+    public func record(at seq: UInt64) throws -> StoredRecord {
+        guard let r = try mapStoreErrors({ try store.record(at: seq) }) else {
+            throw LedgerError(.unavailable, "there is no entry \(seq) (the ledger has \(try size()) entries)")
+        }
+        return r
+    }
+
+    /// The Merkle root of the first `size` records, from stored nodes (O(log n) reads).
+    public func root(size: UInt64) throws -> Digest {
+        try mapStoreErrors { try Merkle.root(size: size, source: store) }
+    }
+
+    /// An inclusion proof for `seq` in the tree of `size` records.
+    public func inclusionProof(seq: UInt64, size: UInt64) throws -> InclusionProof {
+        let n = try self.size()
+        guard size <= n else { throw LedgerError(.unavailable, "tree size \(size) is larger than the ledger (\(n) entries)") }
+        guard seq < size else { throw LedgerError(.unavailable, "entry \(seq) is not in a tree of size \(size)") }
+        return try mapStoreErrors { try InclusionProof.generate(index: seq, treeSize: size, source: store) }
+    }
+
+    /// A consistency proof from tree size `from` to `to`.
+    public func consistencyProof(from: UInt64, to: UInt64) throws -> ConsistencyProof {
+        let n = try self.size()
+        guard to <= n else { throw LedgerError(.unavailable, "tree size \(to) is larger than the ledger (\(n) entries)") }
+        guard from >= 1, from <= to else { throw LedgerError(.unavailable, "a consistency proof needs 1 ≤ from ≤ to, got from \(from) to \(to)") }
+        return try mapStoreErrors { try ConsistencyProof.generate(from: from, to: to, source: store) }
+    }
+}

@@ -1,0 +1,26 @@
+/// The one public error of AssayLedger: a code, a one-line message, and where it applies.
+public struct LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        /// The input (an envelope, a statement, a key) was refused; nothing was written.
+        case rejected
+        /// The ledger file is missing, unreadable, not a ledger, or locked.
+        case storage
+        /// The ledger's own contents are inconsistent (tampering, corruption).
+        case corrupt
+        /// A checkpoint or proof request cannot be satisfied.
+        case unavailable
+        /// Two checkpoints disagree: the log forked or was rewritten.
+        case inconsistent
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+    public static func == (a: LedgerError, b: LedgerError) -> Bool { a.code == b.code }
+}

@@ -1,0 +1,390 @@
+internal import CAssaySQLite
+public import AssayCrypto
+public import AssayLog
+import Foundation
+
+/// A record as stored: the record fields plus the derived columns kept for queries.
+/// Nothing derived is trusted by the verifier; it recomputes hashes from the envelope.
+public struct StoredRecord: Sendable, Equatable {
+    public let seq: UInt64
+    public let appendedAtMillis: Int64
+    /// Statement kind (`type` of the payload), for listing and indexing.
+    public let kind: String
+    /// The first signature's key reference (`name+keyid`).
+    public let signer: String
+    public let envelope: [UInt8]
+    public let leafHash: Digest
+    public let chainHash: Digest
+
+    public init(seq: UInt64, appendedAtMillis: Int64, kind: String, signer: String, envelope: [UInt8], leafHash: Digest, chainHash: Digest) {
+        self.seq = seq
+        self.appendedAtMillis = appendedAtMillis
+        self.kind = kind
+        self.signer = signer
+        self.envelope = envelope
+        self.leafHash = leafHash
+        self.chainHash = chainHash
+    }
+
+    /// The record whose hashes these are.
+    public var record: LedgerRecord { LedgerRecord(seq: seq, appendedAtMillis: appendedAtMillis, envelope: envelope) }
+}
+
+/// A signed checkpoint as stored.
+public struct StoredCheckpoint: Sendable, Equatable {
+    public let size: UInt64
+    public let createdAtMillis: Int64
+    public let note: [UInt8]
+}
+
+/// The SQLite ledger file: schema, append-only triggers, transactions, queries.
+///
+/// One `LedgerStore` is one connection; use it from one thread at a time. Several
+/// processes may open the same file: writers serialise on SQLite's write lock
+/// (`BEGIN IMMEDIATE`, waiting up to `busyTimeout`).
+public final class LedgerStore {
+    /// `PRAGMA application_id` of an Assay ledger: ASCII "ASSY".
+    public static let applicationID: Int64 = 0x4153_5359
+    /// Current schema version (`PRAGMA user_version`).
+    public static let schemaVersion: Int64 = 1
+    /// Kinds whose records the signer registry is built from (a partial index covers them).
+    public static let registryKinds = ["LedgerGenesis", "PartyRegistration", "KeyRevocation"]
+    /// How long a writer waits for another process's write lock before giving up.
+    public static let defaultBusyTimeoutMillis: Int32 = 30_000
+
+    let db: SQLiteConnection
+    public let path: String
+
+    private init(db: SQLiteConnection, path: String) {
+        self.db = db
+        self.path = path
+    }
+
+    /// Creates a new, empty ledger file. Refuses to overwrite an existing file.
+    public static func create(at path: String) throws(StoreError) -> LedgerStore {
+        if path != ":memory:" && FileManager.default.fileExists(atPath: path) {
+            throw StoreError(.alreadyExists, "\(path) already exists; refusing to overwrite it")
+        }
+        let db = try SQLiteConnection(path: path, flags: SQLiteFlags.create)
+        let store = LedgerStore(db: db, path: path)
+        try store.configure()
+        do {
+            try db.execute("BEGIN IMMEDIATE")
+            try db.execute(Self.schemaSQL)
+            try db.execute("PRAGMA application_id = \(applicationID); PRAGMA user_version = \(schemaVersion);")
+            try db.execute("COMMIT")
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+        return store
+    }
+
+    /// Opens an existing ledger and checks it is one.
+    public static func open(at path: String, readOnly: Bool = false) throws(StoreError) -> LedgerStore {
+        var isDir: ObjCBool = false
+        guard path == ":memory:" || FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw StoreError(.notFound, "ledger \(path) does not exist")
+        }
+        guard !isDir.boolValue else { throw StoreError(.notALedger, "\(path) is a directory, not an Assay ledger") }
+        guard path == ":memory:" || FileManager.default.isReadableFile(atPath: path) else {
+            throw StoreError(.io, "ledger \(path) is not readable")
+        }
+        let db = try SQLiteConnection(path: path, flags: readOnly ? SQLiteFlags.readOnly : SQLiteFlags.readWrite)
+        let store = LedgerStore(db: db, path: path)
+        let appID: Int64?
+        do {
+            appID = try db.scalarInt("PRAGMA application_id")
+        } catch {
+            throw StoreError(.notALedger, "\(path) is not an Assay ledger (not an SQLite database)")
+        }
+        guard appID == applicationID else {
+            throw StoreError(.notALedger, "\(path) is not an Assay ledger (SQLite application_id \(appID ?? 0))")
+        }
+        let version = try db.scalarInt("PRAGMA user_version") ?? 0
+        guard version == schemaVersion else {
+            throw StoreError(.unsupportedVersion, "\(path) has ledger schema version \(version); this assay reads version \(schemaVersion)")
+        }
+        try store.configure(readOnly: readOnly)
+        return store
+    }
+
+    private func configure(readOnly: Bool = false) throws(StoreError) {
+        db.busyTimeout(milliseconds: Self.defaultBusyTimeoutMillis)
+        if !readOnly && path != ":memory:" {
+            try db.execute("PRAGMA journal_mode = WAL")
+        }
+        // Durable commits: in WAL mode FULL syncs the WAL on every commit.
+        try db.execute("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000;")
+    }
+
+    /// Sets how long to wait for another writer's lock.
+    public func setBusyTimeout(milliseconds: Int32) { db.busyTimeout(milliseconds: milliseconds) }
+
+    /// Trades durability for speed (`synchronous = NORMAL`): for benchmarks and bulk loads only.
+    public func setDurable(_ durable: Bool) throws(StoreError) {
+        try db.execute("PRAGMA synchronous = \(durable ? "FULL" : "NORMAL")")
+    }
+
+    static let schemaSQL = """
+    CREATE TABLE meta(
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE records(
+        seq         INTEGER PRIMARY KEY CHECK (seq >= 0),
+        appended_at INTEGER NOT NULL,
+        kind        TEXT NOT NULL,
+        signer      TEXT NOT NULL,
+        envelope    BLOB NOT NULL,
+        leaf_hash   BLOB NOT NULL CHECK (length(leaf_hash) = 32),
+        chain_hash  BLOB NOT NULL CHECK (length(chain_hash) = 32)
+    );
+    CREATE INDEX records_registry ON records(seq)
+        WHERE kind IN ('LedgerGenesis', 'PartyRegistration', 'KeyRevocation');
+    CREATE TABLE nodes(
+        id   INTEGER PRIMARY KEY,
+        hash BLOB NOT NULL CHECK (length(hash) = 32)
+    );
+    CREATE TABLE checkpoints(
+        size       INTEGER PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        note       BLOB NOT NULL
+    );
+    CREATE TABLE subjects(
+        subject TEXT NOT NULL,
+        seq     INTEGER NOT NULL,
+        PRIMARY KEY (subject, seq)
+    ) WITHOUT ROWID;
+    CREATE TRIGGER records_append_only_update BEFORE UPDATE ON records
+        BEGIN SELECT RAISE(ABORT, 'assay: records are append-only'); END;
+    CREATE TRIGGER records_append_only_delete BEFORE DELETE ON records
+        BEGIN SELECT RAISE(ABORT, 'assay: records are append-only'); END;
+    CREATE TRIGGER records_contiguous BEFORE INSERT ON records
+        WHEN NEW.seq != (SELECT COALESCE(MAX(seq) + 1, 0) FROM records)
+        BEGIN SELECT RAISE(ABORT, 'assay: records must be appended at the next sequence number'); END;
+    CREATE TRIGGER nodes_append_only_update BEFORE UPDATE ON nodes
+        BEGIN SELECT RAISE(ABORT, 'assay: tree nodes are append-only'); END;
+    CREATE TRIGGER nodes_append_only_delete BEFORE DELETE ON nodes
+        BEGIN SELECT RAISE(ABORT, 'assay: tree nodes are append-only'); END;
+    CREATE TRIGGER checkpoints_append_only_update BEFORE UPDATE ON checkpoints
+        BEGIN SELECT RAISE(ABORT, 'assay: checkpoints are append-only'); END;
+    CREATE TRIGGER checkpoints_append_only_delete BEFORE DELETE ON checkpoints
+        BEGIN SELECT RAISE(ABORT, 'assay: checkpoints are append-only'); END;
+    CREATE TRIGGER subjects_append_only_update BEFORE UPDATE ON subjects
+        BEGIN SELECT RAISE(ABORT, 'assay: the subject index is append-only'); END;
+    CREATE TRIGGER subjects_append_only_delete BEFORE DELETE ON subjects
+        BEGIN SELECT RAISE(ABORT, 'assay: the subject index is append-only'); END;
+    CREATE TRIGGER meta_append_only_update BEFORE UPDATE ON meta
+        BEGIN SELECT RAISE(ABORT, 'assay: ledger metadata is write-once'); END;
+    CREATE TRIGGER meta_append_only_delete BEFORE DELETE ON meta
+        BEGIN SELECT RAISE(ABORT, 'assay: ledger metadata is write-once'); END;
+    """
+
+    /// The names of the append-only triggers every ledger must have.
+    public static let requiredTriggers = [
+        "records_append_only_update", "records_append_only_delete", "records_contiguous",
+        "nodes_append_only_update", "nodes_append_only_delete",
+        "checkpoints_append_only_update", "checkpoints_append_only_delete",
+        "subjects_append_only_update", "subjects_append_only_delete",
+        "meta_append_only_update", "meta_append_only_delete",
+    ]
+
+    /// Required triggers that are missing (a sign someone edited the file with SQLite directly).
+    public func missingTriggers() throws(StoreError) -> [String] {
+        let s = try db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        defer { s.reset() }
+        var present = Set<String>()
+        while try s.step() { present.insert(s.text(0)) }
+        return Self.requiredTriggers.filter { !present.contains($0) }
+    }
+
+    // MARK: - Metadata
+
+    /// A metadata value (`origin`, `format`).
+    public func meta(_ key: String) throws(StoreError) -> String? {
+        let s = try db.prepare("SELECT value FROM meta WHERE key = ?1")
+        defer { s.reset() }
+        s.bind(1, key)
+        return try s.step() ? s.text(0) : nil
+    }
+
+    /// The log origin recorded at creation.
+    public func origin() throws(StoreError) -> String? { try meta("origin") }
+
+    // MARK: - Reading records
+
+    /// Number of records.
+    public func size() throws(StoreError) -> UInt64 {
+        UInt64(try db.scalarInt("SELECT COALESCE(MAX(seq) + 1, 0) FROM records") ?? 0)
+    }
+
+    /// Exact count of rows (differs from `size()` only when rows were deleted behind the triggers).
+    public func rowCount() throws(StoreError) -> UInt64 {
+        UInt64(try db.scalarInt("SELECT count(*) FROM records") ?? 0)
+    }
+
+    static let recordColumns = "seq, appended_at, kind, signer, envelope, leaf_hash, chain_hash"
+
+    static func readRecord(_ s: SQLiteStatement) throws(StoreError) -> StoredRecord {
+        let leaf = s.blob(5), chain = s.blob(6)
+        guard let l = try? Digest(bytes: leaf), let c = try? Digest(bytes: chain) else {
+            throw StoreError(.corrupt, "record \(s.int64(0)) has a hash that is not 32 bytes")
+        }
+        return StoredRecord(seq: UInt64(s.int64(0)), appendedAtMillis: s.int64(1), kind: s.text(2), signer: s.text(3),
+                            envelope: s.blob(4), leafHash: l, chainHash: c)
+    }
+
+    /// The record at `seq`, or nil.
+    public func record(at seq: UInt64) throws(StoreError) -> StoredRecord? {
+        let s = try db.prepare("SELECT \(Self.recordColumns) FROM records WHERE seq = ?1")
+        defer { s.reset() }
+        s.bind(1, Int64(bitPattern: seq))
+        return try s.step() ? try Self.readRecord(s) : nil
+    }
+
+    /// Calls `body` for every record in `seq` order from `start`, streaming (constant memory).
+    /// Stops early when `body` returns false.
+    public func forEachRecord(from start: UInt64 = 0, through end: UInt64? = nil, _ body: (StoredRecord) throws -> Bool) throws {
+        let s = try db.prepareUncached("SELECT \(Self.recordColumns) FROM records WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq")
+        s.bind(1, Int64(bitPattern: start))
+        s.bind(2, end.map { Int64(bitPattern: $0) } ?? Int64.max)
+        while try s.step() {
+            guard try body(try Self.readRecord(s)) else { break }
+        }
+    }
+
+    /// The registry records (genesis, registrations, revocations) after `seq`, in order.
+    public func registryRecords(after seq: Int64 = -1) throws(StoreError) -> [StoredRecord] {
+        let s = try db.prepare("""
+            SELECT \(Self.recordColumns) FROM records
+            WHERE kind IN ('LedgerGenesis', 'PartyRegistration', 'KeyRevocation') AND seq > ?1 ORDER BY seq
+            """)
+        defer { s.reset() }
+        s.bind(1, seq)
+        var out: [StoredRecord] = []
+        while try s.step() { out.append(try Self.readRecord(s)) }
+        return out
+    }
+
+    /// Sequence numbers of the records indexed under `subject`.
+    public func sequences(forSubject subject: String) throws(StoreError) -> [UInt64] {
+        let s = try db.prepare("SELECT seq FROM subjects WHERE subject = ?1 ORDER BY seq")
+        defer { s.reset() }
+        s.bind(1, subject)
+        var out: [UInt64] = []
+        while try s.step() { out.append(UInt64(s.int64(0))) }
+        return out
+    }
+
+    // MARK: - Checkpoints
+
+    /// All stored checkpoints, smallest size first.
+    public func checkpoints() throws(StoreError) -> [StoredCheckpoint] {
+        let s = try db.prepare("SELECT size, created_at, note FROM checkpoints ORDER BY size")
+        defer { s.reset() }
+        var out: [StoredCheckpoint] = []
+        while try s.step() { out.append(StoredCheckpoint(size: UInt64(s.int64(0)), createdAtMillis: s.int64(1), note: s.blob(2))) }
+        return out
+    }
+
+    /// The checkpoint with the largest tree size, if any.
+    public func latestCheckpoint() throws(StoreError) -> StoredCheckpoint? {
+        let s = try db.prepare("SELECT size, created_at, note FROM checkpoints ORDER BY size DESC LIMIT 1")
+        defer { s.reset() }
+        return try s.step() ? StoredCheckpoint(size: UInt64(s.int64(0)), createdAtMillis: s.int64(1), note: s.blob(2)) : nil
+    }
+
+    /// The stored checkpoint for exactly `size`, if any.
+    public func checkpoint(size: UInt64) throws(StoreError) -> StoredCheckpoint? {
+        let s = try db.prepare("SELECT size, created_at, note FROM checkpoints WHERE size = ?1")
+        defer { s.reset() }
+        s.bind(1, Int64(bitPattern: size))
+        return try s.step() ? StoredCheckpoint(size: UInt64(s.int64(0)), createdAtMillis: s.int64(1), note: s.blob(2)) : nil
+    }
+
+    // MARK: - Tree nodes
+
+    static func nodeKey(_ id: NodeID) -> Int64 { Int64(id.level) << 56 | Int64(id.index) }
+
+    /// Reads one complete-subtree hash: level 0 from the records, above from `nodes`.
+    public func nodeHash(_ id: NodeID) throws(StoreError) -> Digest {
+        let s: SQLiteStatement
+        if id.level == 0 {
+            s = try db.prepare("SELECT leaf_hash FROM records WHERE seq = ?1")
+            s.bind(1, Int64(bitPattern: id.index))
+        } else {
+            s = try db.prepare("SELECT hash FROM nodes WHERE id = ?1")
+            s.bind(1, Self.nodeKey(id))
+        }
+        defer { s.reset() }
+        guard try s.step(), let d = try? Digest(bytes: s.blob(0)) else {
+            throw StoreError(.corrupt, "tree node \(id) is missing from the ledger")
+        }
+        return d
+    }
+
+    /// Streams the stored hashes of one tree level in index order (for `verify`).
+    public func nodeCursor(level: UInt8) throws(StoreError) -> NodeCursor {
+        let s = try db.prepareUncached("SELECT id, hash FROM nodes WHERE id >= ?1 AND id < ?2 ORDER BY id")
+        s.bind(1, Int64(level) << 56)
+        s.bind(2, (Int64(level) + 1) << 56)
+        return NodeCursor(statement: s, level: level)
+    }
+
+    /// The number of stored interior nodes.
+    public func nodeCount() throws(StoreError) -> UInt64 {
+        UInt64(try db.scalarInt("SELECT count(*) FROM nodes") ?? 0)
+    }
+
+    // MARK: - Writing
+
+    /// Runs `body` in one write transaction (`BEGIN IMMEDIATE` … `COMMIT`): everything it
+    /// appends becomes visible and durable together, or not at all.
+    public func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
+        if let e = Self.failure(of: { () throws(StoreError) in try db.execute("BEGIN IMMEDIATE") }) {
+            if e.code == .busy {
+                throw StoreError(.busy, "the ledger is locked by another writer (waited \(Self.defaultBusyTimeoutMillis / 1000) s); try again")
+            }
+            throw e
+        }
+        do {
+            let tx = try WriteTransaction(store: self)
+            let result = try body(tx)
+            try db.execute("COMMIT")
+            return result
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+    }
+}
+
+extension LedgerStore {
+    static func failure(of body: () throws(StoreError) -> Void) -> StoreError? {
+        do { try body() } catch { return error }
+        return nil
+    }
+}
+
+extension LedgerStore: MerkleNodeSource {
+    public func hash(of id: NodeID) throws -> Digest { try nodeHash(id) }
+}
+
+/// A forward cursor over one level of stored tree nodes.
+public final class NodeCursor {
+    let statement: SQLiteStatement
+    public let level: UInt8
+
+    init(statement: SQLiteStatement, level: UInt8) {
+        self.statement = statement
+        self.level = level
+    }
+
+    /// The next stored node at this level: its index and hash, or nil at the end.
+    public func next() throws(StoreError) -> (index: UInt64, hash: [UInt8])? {
+        guard try statement.step() else { return nil }
+        let id = statement.int64(0)
+        return (UInt64(id & ((1 << 56) - 1)), statement.blob(1))
+    }
+}

@@ -1,0 +1,149 @@
+internal import CAssaySQLite
+import Foundation
+
+/// One SQLite connection. The only owner of a `sqlite3*`; closes it in `deinit`.
+final class SQLiteConnection {
+    let handle: OpaquePointer
+    let path: String
+    private var cache: [String: SQLiteStatement] = [:]
+
+    init(path: String, flags: Int32) throws(StoreError) {
+        var db: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
+        guard rc == SQLITE_OK, let db else {
+            let msg = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            if let db { sqlite3_close_v2(db) }
+            throw StoreError(rc == SQLITE_CANTOPEN ? .notFound : .io, "cannot open \(path): \(msg)")
+        }
+        handle = db
+        self.path = path
+        sqlite3_extended_result_codes(db, 1)
+    }
+
+    deinit {
+        cache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    var lastError: String { String(cString: sqlite3_errmsg(handle)) }
+
+    func error(_ rc: Int32, _ context: String) -> StoreError {
+        let primary = rc & 0xff
+        let code: StoreError.Code
+        switch primary {
+        case SQLITE_BUSY, SQLITE_LOCKED: code = .busy
+        case SQLITE_READONLY: code = .readOnly
+        case SQLITE_CONSTRAINT: code = .constraint
+        case SQLITE_CORRUPT, SQLITE_NOTADB: code = .corrupt
+        default: code = .io
+        }
+        return StoreError(code, "\(context): \(lastError)")
+    }
+
+    /// Runs SQL with no results (may hold several statements).
+    func execute(_ sql: String) throws(StoreError) {
+        var err: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &err)
+        if rc != SQLITE_OK {
+            let msg = err.map { String(cString: $0) } ?? lastError
+            sqlite3_free(err)
+            throw StoreError(error(rc, "").code, msg)
+        }
+    }
+
+    /// A prepared statement, cached by its SQL text.
+    func prepare(_ sql: String) throws(StoreError) -> SQLiteStatement {
+        if let s = cache[sql] {
+            s.reset()
+            return s
+        }
+        var stmt: OpaquePointer?
+        let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil)
+        guard rc == SQLITE_OK, let stmt else { throw error(rc, "cannot prepare statement") }
+        let s = SQLiteStatement(stmt, connection: self)
+        cache[sql] = s
+        return s
+    }
+
+    /// A prepared statement that is not cached (for long-lived cursors used alongside others).
+    func prepareUncached(_ sql: String) throws(StoreError) -> SQLiteStatement {
+        var stmt: OpaquePointer?
+        let rc = sqlite3_prepare_v2(handle, sql, -1, &stmt, nil)
+        guard rc == SQLITE_OK, let stmt else { throw error(rc, "cannot prepare statement") }
+        return SQLiteStatement(stmt, connection: self)
+    }
+
+    func busyTimeout(milliseconds: Int32) { sqlite3_busy_timeout(handle, milliseconds) }
+
+    /// A single integer from a query (`PRAGMA`, `SELECT count(*)`).
+    func scalarInt(_ sql: String) throws(StoreError) -> Int64? {
+        let s = try prepare(sql)
+        defer { s.reset() }
+        guard try s.step() else { return nil }
+        return s.isNull(0) ? nil : s.int64(0)
+    }
+}
+
+/// A prepared statement; finalized in `deinit`.
+final class SQLiteStatement {
+    let handle: OpaquePointer
+    unowned let connection: SQLiteConnection
+
+    init(_ handle: OpaquePointer, connection: SQLiteConnection) {
+        self.handle = handle
+        self.connection = connection
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    func reset() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(handle, index, value) }
+    func bind(_ index: Int32, _ value: String) { sqlite3_bind_text(handle, index, value, -1, cassay_sqlite_transient()) }
+    func bind(_ index: Int32, _ value: [UInt8]) {
+        value.withUnsafeBytes { buf in
+            // A zero-length blob still binds as a blob, not NULL.
+            _ = sqlite3_bind_blob(handle, index, buf.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buf.count), cassay_sqlite_transient())
+        }
+    }
+
+    /// Steps once: true when a row is available, false when done.
+    func step() throws(StoreError) -> Bool {
+        let rc = sqlite3_step(handle)
+        switch rc {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default:
+            let err = connection.error(rc, "SQLite step failed")
+            sqlite3_reset(handle)
+            throw err
+        }
+    }
+
+    /// Runs a statement that returns no rows.
+    func run() throws(StoreError) {
+        defer { reset() }
+        _ = try step()
+    }
+
+    func isNull(_ col: Int32) -> Bool { sqlite3_column_type(handle, col) == SQLITE_NULL }
+    func int64(_ col: Int32) -> Int64 { sqlite3_column_int64(handle, col) }
+    func text(_ col: Int32) -> String {
+        guard let p = sqlite3_column_text(handle, col) else { return "" }
+        return String(cString: p)
+    }
+    func blob(_ col: Int32) -> [UInt8] {
+        let n = Int(sqlite3_column_bytes(handle, col))
+        guard n > 0, let p = sqlite3_column_blob(handle, col) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: p, count: n))
+    }
+}
+
+enum SQLiteFlags {
+    static let readWrite = SQLITE_OPEN_READWRITE
+    static let readOnly = SQLITE_OPEN_READONLY
+    static let create = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+}

@@ -1,0 +1,25 @@
+/// The one public error of AssayStore.
+public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        case notFound
+        case alreadyExists
+        case notALedger
+        case unsupportedVersion
+        case busy
+        case readOnly
+        case constraint
+        case corrupt
+        case io
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+    public static func == (a: StoreError, b: StoreError) -> Bool { a.code == b.code }
+}
