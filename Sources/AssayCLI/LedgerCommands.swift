@@ -260,11 +260,15 @@ struct VerifyCommand: ParsableCommand {
 
     @OptionGroup var options: LedgerOptions
     @Flag(help: "A machine-readable report.") var json = false
+    @Option(name: .customLong("checkpoint"), help: "A checkpoint from elsewhere (an auditor's or witness's copy) that the ledger must match (repeatable).")
+    var checkpoints: [String] = []
 
     func run() throws {
+        let external = try checkpoints.map { try InputFiles.read($0, what: "checkpoint", maxBytes: SignedNote.maxBytes) }
         let ledger = try options.open(readOnly: true)
-        let progress = Progress(label: "verify", enabled: !json)
-        let report = try ledger.verify(progress: { progress.update($0) })
+        let total = try ledger.size()
+        let progress = Progress(label: "verify", enabled: !json, total: total)
+        let report = try ledger.verify(externalCheckpoints: external, progress: { progress.update($0) })
         progress.finish()
         if json {
             emit(ReportJSON.ledger(report))

@@ -72,7 +72,7 @@ public struct VerifierKey: Hashable, Sendable, CustomStringConvertible {
     /// Parses and checks a vkey string: the key id must match the key.
     public init(parsing text: String) throws(CryptoError) {
         let trimmed = text
-        let parts = trimmed.split(separator: "+", omittingEmptySubsequences: false)
+        let parts = trimmed.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3 else {
             throw CryptoError(.malformedKey, "malformed verifier key: expected name+keyid+key")
         }
@@ -132,7 +132,7 @@ public struct NamedSigningKey: Sendable {
 
     /// Parses the secret-key text. The message of any error never contains key material.
     public init(parsing text: String) throws(CryptoError) {
-        let parts = text.split(separator: "+", omittingEmptySubsequences: false)
+        let parts = text.split(separator: "+", maxSplits: 4, omittingEmptySubsequences: false)
         guard parts.count == 5, parts[0] == "PRIVATE", parts[1] == "KEY" else {
             throw CryptoError(.malformedKey, "malformed secret key: expected PRIVATE+KEY+name+keyid+key")
         }

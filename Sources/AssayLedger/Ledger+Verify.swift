@@ -31,9 +31,12 @@ struct StoreLedgerSource: LedgerSource {
 
 extension Ledger {
     /// Verifies the whole ledger (see `LedgerVerifier`).
-    public func verify(batchSize: Int = 2048, progress: ((UInt64) -> Void)? = nil) throws -> LedgerReport {
+    /// - Parameter externalCheckpoints: signed checkpoint notes from elsewhere (an auditor's
+    ///   copy, a witness's) that must also match this ledger's tree.
+    public func verify(externalCheckpoints: [[UInt8]] = [], batchSize: Int = 2048, progress: ((UInt64) -> Void)? = nil) throws -> LedgerReport {
         try mapStoreErrors {
-            try LedgerVerifier(policy: policy, batchSize: batchSize, progress: progress).verify(StoreLedgerSource(store: store))
+            try LedgerVerifier(policy: policy, batchSize: batchSize, progress: progress)
+                .verify(StoreLedgerSource(store: store), externalCheckpoints: externalCheckpoints)
         }
     }
 }

@@ -78,7 +78,7 @@ func readEventTime(_ r: inout ObjectReader) throws(ModelError) -> Timestamp {
 /// Checks a string field holds a signed-note verifier key's shape (`name+8hex+base64`);
 /// the cryptographic check of the key id happens in AssayCrypto when the key is used.
 func checkVerifierKeyShape(_ s: String, field: String) throws(ModelError) {
-    let parts = s.split(separator: "+", omittingEmptySubsequences: false)
+    let parts = s.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
     guard parts.count == 3, !parts[0].isEmpty, parts[1].utf8.count == 8,
           parts[1].allSatisfy({ $0.isHexDigit }), parts[2].utf8.count == 44 else {
         throw ModelError(.invalidValue, field: field, "must be a verifier key of the form name+keyid+base64key")

@@ -80,7 +80,7 @@ public struct LedgerVerifier {
     }
 
     /// Verifies `source`. Throws only for I/O; what is wrong comes back in the report.
-    public func verify(_ source: some LedgerSource) throws -> LedgerReport {
+    public func verify(_ source: some LedgerSource, externalCheckpoints: [[UInt8]] = []) throws -> LedgerReport {
         var report = LedgerReport()
         var registry = Registry(policy: policy)
         var range = CompactRange()
@@ -90,7 +90,16 @@ public struct LedgerVerifier {
         var batch: [RecordRow] = []
         var failure: Finding? = nil
         var nodeCursors: [UInt8: any IteratorProtocol<(index: UInt64, hash: [UInt8])>] = [:]
-        var checkpoints = try source.checkpointNotes().sorted { $0.size < $1.size }
+        var checkpoints = try source.checkpointNotes()
+        // Checkpoints from outside (an auditor's, a witness's): same checks, keyed by the size they claim.
+        for note in externalCheckpoints {
+            guard let n = try? SignedNote(parsing: note), let c = try? Checkpoint(parsing: n.text) else {
+                report.failure = Finding(.checkpoint, seq: nil, "a given checkpoint is not a well-formed signed checkpoint note")
+                return report
+            }
+            checkpoints.append((c.size, note))
+        }
+        checkpoints.sort { $0.size < $1.size }
         var cpIndex = 0
         var compromised: [String: (effective: Int64, revokedAt: UInt64)] = [:]
 
@@ -202,6 +211,12 @@ public struct LedgerVerifier {
         }
         try flush()
 
+        if failure == nil, cpIndex < checkpoints.count {
+            let cp = checkpoints[cpIndex]
+            failure = Finding(.checkpoint, seq: report.entries,
+                              "a signed checkpoint covers \(cp.size) records but the ledger holds only \(report.entries): records were removed",
+                              expected: "\(cp.size) records", found: "\(report.entries)")
+        }
         if failure == nil {
             // Nodes stored beyond what the records produce.
             for (level, cursor) in nodeCursors {
@@ -211,12 +226,6 @@ public struct LedgerVerifier {
                     break
                 }
             }
-        }
-        if failure == nil, cpIndex < checkpoints.count {
-            let cp = checkpoints[cpIndex]
-            failure = Finding(.checkpoint, seq: report.entries,
-                              "a signed checkpoint covers \(cp.size) records but the ledger holds only \(report.entries): records were removed",
-                              expected: "\(cp.size) records", found: "\(report.entries)")
         }
         if failure == nil, report.entries == 0 {
             failure = Finding(.sequence, seq: 0, "the ledger is empty: it has no genesis entry")
