@@ -54,6 +54,10 @@ public final class LedgerStore {
 
     let db: SQLiteConnection
     public let path: String
+    /// Whether appends maintain the Merkle tree nodes. Always true in real use; the benchmark
+    /// turns it off to measure what tree maintenance costs. A ledger written without it
+    /// does not verify.
+    public var maintainsTree = true
 
     private init(db: SQLiteConnection, path: String) {
         self.db = db

@@ -28,8 +28,12 @@ public final class WriteTransaction {
             chainHead = .zero
         }
         s.reset()
-        let ids = CompactRange.nodes(forSize: size)
-        range = try CompactRange(size: size, hashes: try ids.map { try store.nodeHash($0) })
+        if store.maintainsTree {
+            let ids = CompactRange.nodes(forSize: size)
+            range = try CompactRange(size: size, hashes: try ids.map { try store.nodeHash($0) })
+        } else {
+            range = CompactRange()
+        }
     }
 
     /// Writes a metadata value (write-once).
@@ -63,11 +67,13 @@ public final class WriteTransaction {
         ins.bind(6, leaf.bytes)
         ins.bind(7, chain.bytes)
         try ins.run()
-        let node = try db.prepare("INSERT INTO nodes(id, hash) VALUES (?1, ?2)")
-        try range.append(leaf) { id, hash in
-            node.bind(1, LedgerStore.nodeKey(id))
-            node.bind(2, hash.bytes)
-            try node.run()
+        if store.maintainsTree {
+            let node = try db.prepare("INSERT INTO nodes(id, hash) VALUES (?1, ?2)")
+            try range.append(leaf) { id, hash in
+                node.bind(1, LedgerStore.nodeKey(id))
+                node.bind(2, hash.bytes)
+                try node.run()
+            }
         }
         if !subjects.isEmpty {
             let sub = try db.prepare("INSERT OR IGNORE INTO subjects(subject, seq) VALUES (?1, ?2)")

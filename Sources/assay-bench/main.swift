@@ -1,1 +1,1 @@
-print("x")
+AssayBench.main()

@@ -1,0 +1,115 @@
+import ArgumentParser
+import AssayCrypto
+import AssayLedger
+import AssayLog
+import AssayModel
+import AssayStore
+import AssayVerify
+import Dispatch
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `swift run -c release assay-bench`: measures Assay against the raw rates of its primitives,
+/// in one run, on this machine, and prints a table (and JSON).
+struct AssayBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "assay-bench",
+        abstract: "Benchmark Assay against the raw rate of libsodium and SQLite, measured in the same run."
+    )
+
+    @Option(help: "Ledger sizes at which append throughput is measured (comma-separated).")
+    var sizes: String = "10000,100000,1000000"
+
+    @Option(help: "Entries per append transaction (batched append).")
+    var batch: Int = 1000
+
+    @Option(help: "Entries measured at each size.")
+    var window: Int = 10000
+
+    @Option(help: "Inclusion proofs generated and verified.")
+    var proofs: Int = 100_000
+
+    @Option(help: "Where to write the JSON results.")
+    var out: String = "bench-out/bench.json"
+
+    @Option(help: "Working directory for ledger files.")
+    var dir: String = NSTemporaryDirectory()
+
+    @Flag(help: "Small sizes, for a quick check that the benchmark runs.")
+    var quick = false
+
+    mutating func run() throws {
+        if quick {
+            sizes = "2000,6000"
+            window = 1000
+            batch = 500
+            proofs = 5000
+        }
+        let targets = sizes.split(separator: ",").compactMap { Int($0) }.sorted()
+        var table = ResultTable()
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        note("assay-bench: \(cores) cores; sizes \(targets)")
+
+        // 1. The limits.
+        let limits = Limits.measure(cores: cores)
+        table.add("ed25519 verify, 1 core", limits.verify1, "sig/s")
+        table.add("ed25519 verify, \(cores) cores", limits.verifyAll, "sig/s")
+        table.add("ed25519 sign, 1 core", limits.sign1, "sig/s")
+        table.add("ed25519 sign, \(cores) cores", limits.signAll, "sig/s")
+        table.add("sha256 of 65 bytes, 1 core", limits.sha65, "hash/s")
+        let sqlitePath = (dir as NSString).appendingPathComponent("assay-bench-raw-\(getpid()).db")
+        let rawInsert = try StoreBenchmark.rawInsertRate(path: sqlitePath, rows: 200_000, rowBytes: 600)
+        table.add("sqlite insert, 1 tx, prepared", rawInsert, "row/s")
+
+        // 2. Batched append, at growing sizes.
+        let fixture = try Fixture(dir: dir, name: "main")
+        var appendRates: [(Int, Double)] = []
+        for target in targets {
+            let start = max(Int(try fixture.ledger.size()), target - window)
+            try fixture.grow(to: start, batch: batch)
+            let before = fixture.appendSeconds
+            try fixture.grow(to: target, batch: batch) // times only the append calls, not the signing
+            let rate = Double(target - start) / (fixture.appendSeconds - before)
+            appendRates.append((target, rate))
+            table.add("append, batches of \(batch), at \(target) entries", rate, "entry/s", limit: limits.verifyAll, limitName: "verify, all cores")
+        }
+        if let first = appendRates.first, let last = appendRates.last, appendRates.count > 1 {
+            table.add("append rate at \(last.0) vs \(first.0)", last.1 / first.1 * 100, "%")
+        }
+
+        // Tree maintenance: store-level appends with and without it, same envelopes.
+        let envs = fixture.envelopes(start: 0, count: window)
+        let withTree = try Fixture.storeOnlyRate(dir: dir, envelopes: envs, tree: true, batch: batch)
+        let withoutTree = try Fixture.storeOnlyRate(dir: dir, envelopes: envs, tree: false, batch: batch)
+        table.add("store append with Merkle tree (no sig checks)", withTree, "entry/s", limit: rawInsert, limitName: "sqlite insert")
+        table.add("store append without Merkle tree", withoutTree, "entry/s", limit: rawInsert, limitName: "sqlite insert")
+        table.add("tree maintenance overhead", (withoutTree / withTree - 1) * 100, "%")
+
+        // 3. Single-entry durable append latency.
+        let lat = try fixture.singleAppendLatencies(count: quick ? 50 : 300)
+        table.add("single append latency p50", lat.p50 * 1000, "ms")
+        table.add("single append latency p99", lat.p99 * 1000, "ms")
+
+        // 4. Full verify of the largest ledger, as the CLI runs it, in its own process.
+        let size = try fixture.ledger.size()
+        let v = try Fixture.verifyInChildProcess(ledger: fixture.path)
+        table.add("full verify of \(size) entries (assay verify)", Double(size) / v.seconds, "entry/s", limit: limits.verifyAll, limitName: "verify, all cores")
+        table.add("full verify peak RSS", Double(v.maxRSSKiB) / 1024, "MiB")
+
+        // 5. Inclusion proofs.
+        let p = try fixture.proofRates(count: proofs)
+        table.add("inclusion proof generation at \(size)", p.generate, "proof/s")
+        table.add("inclusion proof verification", p.verify, "proof/s", limit: limits.sha65 / 21, limitName: "sha256 / log2(n) hashes")
+
+        print(table.render())
+        try table.writeJSON(to: out, extra: ["cores": "\(cores)", "sizes": sizes])
+        note("wrote \(out)")
+        fixture.remove()
+    }
+}
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+func note(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }

@@ -1,0 +1,142 @@
+import AssayCrypto
+import AssayLedger
+import AssayLog
+import AssayModel
+import AssayStore
+import AssayVerify
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A ledger with an operator and four registered suppliers, and a source of pre-signed envelopes.
+final class Fixture {
+    let path: String
+    let ledger: Ledger
+    let suppliers: [NamedSigningKey]
+    let op: NamedSigningKey
+
+    init(dir: String, name: String) throws {
+        path = (dir as NSString).appendingPathComponent("assay-bench-\(name)-\(getpid()).assay")
+        for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) }
+        op = try NamedSigningKey(name: "bench.example/operator", key: SigningKey())
+        ledger = try Ledger.create(at: path, origin: "bench.example/ledger", operatorKey: op)
+        suppliers = try (0..<4).map { try NamedSigningKey(name: "supplier\($0).example", key: SigningKey()) }
+        var items: [Ledger.AppendItem] = []
+        for (i, s) in suppliers.enumerated() {
+            let reg = PartyRegistration(partyId: "https://id.gs1.org/417/40123450000\(i)9", legalName: "Supplier \(i)",
+                                        roles: [.supplier], publicKey: s.verifierKey.description,
+                                        eventTime: Timestamp(epochMillis: ledger.clock()))
+            items.append(.init(label: "reg \(i)", bytes: Envelope.sign(payload: Array(reg.json.utf8), with: op).canonicalJSON))
+        }
+        try ledger.append(items)
+    }
+
+    func remove() {
+        for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) }
+    }
+
+    /// `count` signed GenericEvent envelopes, numbered from `start`, signed on all cores.
+    func envelopes(start: Int, count: Int) -> [Ledger.AppendItem] {
+        let keys = suppliers
+        return Array(start..<(start + count)).concurrentMap(minimumChunk: 128) { i in
+            let json = "{\"type\":\"GenericEvent\",\"subject\":\"https://id.gs1.org/01/04012345000016/21/SN\(i)\",\"action\":\"commissioned\",\"data\":{\"lot\":\"L\(i / 1000)\",\"line\":\(i % 7)},\"eventTime\":\"2026-11-20T10:00:00+01:00\",\"eventTimeZoneOffset\":\"+01:00\"}"
+            let env = Envelope.sign(payload: Array(json.utf8), with: keys[i % keys.count])
+            return Ledger.AppendItem(label: "e\(i)", bytes: env.canonicalJSON)
+        }
+    }
+
+    /// Appends batches until the ledger holds `target` entries (signing is not timed by callers
+    /// that time only this call's append part — see `grow`).
+    func grow(to target: Int, batch: Int) throws {
+        var size = Int(try ledger.size())
+        while size < target {
+            let n = min(batch, target - size)
+            let items = envelopes(start: size, count: n)
+            let t0 = now()
+            try ledger.append(items)
+            appendSeconds += now() - t0
+            size += n
+        }
+    }
+
+    /// Time spent inside `Ledger.append` so far.
+    var appendSeconds = 0.0
+
+    /// Store-level append rate (records, chain, and optionally tree; no signature or role checks).
+    static func storeOnlyRate(dir: String, envelopes: [Ledger.AppendItem], tree: Bool, batch: Int) throws -> Double {
+        let path = (dir as NSString).appendingPathComponent("assay-bench-store-\(tree)-\(getpid()).assay")
+        for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) }
+        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        let store = try LedgerStore.create(at: path)
+        store.maintainsTree = tree
+        let t0 = now()
+        var i = 0
+        while i < envelopes.count {
+            let chunk = envelopes[i..<min(i + batch, envelopes.count)]
+            try store.write { tx in
+                for e in chunk { try tx.append(envelope: e.bytes, kind: "GenericEvent", signer: "s", subjects: [e.label], now: 0) }
+            }
+            i += batch
+        }
+        return Double(envelopes.count) / (now() - t0)
+    }
+
+    /// Latency of appending one envelope per durable transaction.
+    func singleAppendLatencies(count: Int) throws -> (p50: Double, p99: Double) {
+        let start = Int(try ledger.size())
+        let items = envelopes(start: start, count: count)
+        var lat: [Double] = []
+        for item in items {
+            let t0 = now()
+            try ledger.append([item])
+            lat.append(now() - t0)
+        }
+        lat.sort()
+        return (lat[lat.count / 2], lat[min(lat.count - 1, Int(Double(lat.count) * 0.99))])
+    }
+
+    /// Runs `assay verify` on the ledger as a child process: wall time and peak RSS.
+    static func verifyInChildProcess(ledger: String) throws -> (seconds: Double, maxRSSKiB: Int) {
+        let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        let assay = me.deletingLastPathComponent().appendingPathComponent("assay").path
+        guard FileManager.default.isExecutableFile(atPath: assay) else {
+            throw ValidationErrorText("build the assay product too: swift build -c release --product assay (looked for \(assay))")
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: assay)
+        p.arguments = ["verify", "--ledger", ledger]
+        p.standardOutput = FileHandle.standardError
+        let t0 = now()
+        try p.run()
+        var status: Int32 = 0
+        var usage = rusage()
+        _ = wait4(p.processIdentifier, &status, 0, &usage)
+        let secs = now() - t0
+        guard status == 0 else { throw ValidationErrorText("assay verify failed on the benchmark ledger (status \(status))") }
+        return (secs, Int(usage.ru_maxrss))
+    }
+
+    /// Inclusion proofs for random leaves of the whole tree: generation and verification rates.
+    func proofRates(count: Int) throws -> (generate: Double, verify: Double) {
+        let size = try ledger.size()
+        var rng = SystemRandomNumberGenerator()
+        let idx = (0..<count).map { _ in UInt64.random(in: 0..<size, using: &rng) }
+        let root = try ledger.root(size: size)
+        var t0 = now()
+        var proofs: [InclusionProof] = []
+        proofs.reserveCapacity(count)
+        for i in idx { proofs.append(try ledger.inclusionProof(seq: i, size: size)) }
+        let gen = Double(count) / (now() - t0)
+        let leaves = try idx.map { try ledger.record(at: $0).leafHash }
+        t0 = now()
+        for (k, p) in proofs.enumerated() { try p.verify(leafHash: leaves[k], root: root) }
+        let ver = Double(count) / (now() - t0)
+        return (gen, ver)
+    }
+}
+
+struct ValidationErrorText: Error, CustomStringConvertible {
+    let description: String
+    init(_ s: String) { description = s }
+}
