@@ -22,6 +22,13 @@ struct StoreLedgerSource: LedgerSource {
         try store.checkpoints().map { ($0.size, $0.note) }
     }
 
+    func forEachRegistryRow(_ body: (RecordRow) throws -> Void) throws {
+        for r in try store.registryRecords() {
+            try body(RecordRow(seq: r.seq, appendedAtMillis: r.appendedAtMillis, kind: r.kind, signer: r.signer,
+                               envelope: r.envelope, leafHash: r.leafHash.bytes, chainHash: r.chainHash.bytes))
+        }
+    }
+
     func declaredOrigin() throws -> String? { try store.origin() }
 
     func containerProblems() throws -> [String] {

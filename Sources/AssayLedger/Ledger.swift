@@ -56,7 +56,7 @@ public final class Ledger {
             }
             throw error
         }
-        logger.info("created ledger", metadata: ["origin": "\(origin)", "path": "\(path)"])
+        logger.debug("created ledger", metadata: ["origin": "\(origin)", "path": "\(path)"])
         return ledger
     }
 

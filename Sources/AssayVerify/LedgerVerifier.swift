@@ -36,6 +36,10 @@ public protocol LedgerSource {
     func declaredOrigin() throws -> String?
     /// Problems with the container itself (missing append-only triggers …).
     func containerProblems() throws -> [String]
+    /// Streams only the registry records (genesis, registrations, revocations), in order:
+    /// read before the main walk so that entries signed after a key's compromise time can
+    /// be flagged even though the revocation comes later.
+    func forEachRegistryRow(_ body: (RecordRow) throws -> Void) throws
 }
 
 /// The outcome of verifying a whole ledger.
@@ -107,7 +111,14 @@ public struct LedgerVerifier {
             report.warnings.append(Finding(.schema, seq: nil, problem))
         }
 
-        func checkCheckpoints(atSize size: UInt64) {
+        // Compromise revocations, read ahead (they are verified in the main walk like any entry).
+        try source.forEachRegistryRow { row in
+            guard let env = try? Envelope(json: row.envelope), let st = try? Statement.decode(env.payload),
+                  case .keyRevocation(let r) = st, r.reason == .compromise else { return }
+            compromised[r.revokedKey] = (r.effectiveTime.epochMillis, row.seq)
+        }
+
+        func checkCheckpoints(atSize size: UInt64, chain: Digest) {
             while failure == nil, cpIndex < checkpoints.count, checkpoints[cpIndex].size <= size {
                 let cp = checkpoints[cpIndex]
                 cpIndex += 1
@@ -123,7 +134,9 @@ public struct LedgerVerifier {
             var integrityFailure: Finding? = nil
             var upTo = batch.count
             var leaves: [Digest] = []
+            var chains: [Digest] = []
             leaves.reserveCapacity(batch.count)
+            chains.reserveCapacity(batch.count)
             let recomputed = batch.concurrentMap(minimumChunk: 256) { row in
                 LedgerRecord(seq: row.seq, appendedAtMillis: row.appendedAtMillis, envelope: row.envelope).leafHash
             }
@@ -152,6 +165,7 @@ public struct LedgerVerifier {
                 chain = next
                 expectedSeq += 1
                 leaves.append(leaf)
+                chains.append(next)
             }
             // Envelopes, statements, signers and signatures of the intact prefix.
             let pending = batch[..<upTo].map { PendingEntry(seq: $0.seq, appendedAtMillis: $0.appendedAtMillis, envelopeBytes: $0.envelope) }
@@ -166,15 +180,12 @@ public struct LedgerVerifier {
                                       expected: "\(entry.statement.kind.rawValue) by \(entry.envelope.signatures[0].keyID)", found: "\(row.kind) by \(row.signer)")
                     break
                 }
-                if case .keyRevocation(let r) = entry.statement, r.reason == .compromise {
-                    compromised[r.revokedKey] = (r.effectiveTime.epochMillis, entry.seq)
-                }
                 if let c = compromised[entry.signer.reference], entry.appendedAtMillis >= c.effective, entry.seq < c.revokedAt {
                     report.warnings.append(Finding(.compromise, seq: entry.seq, "signed by \(entry.signer.reference) after its compromise time (revoked at seq \(c.revokedAt))"))
                 }
                 if let m = try appendLeaf(leaves[i], seq: entry.seq) { failure = m; break }
                 report.entries = entry.seq + 1
-                checkCheckpoints(atSize: entry.seq + 1)
+                checkCheckpoints(atSize: entry.seq + 1, chain: chains[i])
                 if failure != nil { break }
             }
             batch.removeAll(keepingCapacity: true)
