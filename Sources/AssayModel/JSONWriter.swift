@@ -27,3 +27,38 @@ public enum JSONWriter {
         "{" + fields.map { quote($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
     }
 }
+
+extension JSONValue {
+    /// Compact JSON text with object keys sorted by their UTF-16 code units (as RFC 8785
+    /// orders them), so the same value always serialises to the same bytes.
+    public var serialized: String {
+        var out = ""
+        write(into: &out)
+        return out
+    }
+
+    func write(into out: inout String) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .number(let d):
+            if d == d.rounded(), abs(d) < 1e15 { out += String(Int64(d)) } else { out += "\(d)" }
+        case .string(let s): out += JSONWriter.quote(s)
+        case .array(let a):
+            out += "["
+            for (i, v) in a.enumerated() {
+                if i > 0 { out += "," }
+                v.write(into: &out)
+            }
+            out += "]"
+        case .object(let o):
+            out += "{"
+            for (i, k) in o.keys.sorted(by: { Array($0.utf16).lexicographicallyPrecedes(Array($1.utf16)) }).enumerated() {
+                if i > 0 { out += "," }
+                out += JSONWriter.quote(k) + ":"
+                o[k]!.write(into: &out)
+            }
+            out += "}"
+        }
+    }
+}

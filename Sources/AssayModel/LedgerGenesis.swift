@@ -70,6 +70,7 @@ public struct PartyRegistration: Sendable, Equatable {
 
     init(reading r: inout ObjectReader) throws(ModelError) {
         partyId = try nonEmpty(try r.string("partyId"), field: "partyId")
+        try checkPartyIdentifier(partyId, field: "partyId")
         legalName = try nonEmpty(try r.string("legalName"), field: "legalName")
         let roleNames = try r.stringArray("roles", nonEmpty: true)
         var roles: [Role] = []
@@ -89,6 +90,7 @@ public struct PartyRegistration: Sendable, Equatable {
         address = try r.optionalString("address")
         contact = try r.optionalString("contact")
         facilities = try r.optionalStringArray("facilities") ?? []
+        for (i, f) in facilities.enumerated() { try checkLocationIdentifier(f, field: "facilities[\(i)]") }
         validFrom = try r.optionalTimestamp("validFrom")
         validUntil = try r.optionalTimestamp("validUntil")
         if let validFrom, let validUntil, validUntil <= validFrom {

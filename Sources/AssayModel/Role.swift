@@ -15,12 +15,24 @@ public enum Role: String, CaseIterable, Sendable, Hashable, Comparable {
     public static let registrable: [Role] = allCases.filter { $0 != .operator }
 }
 
-/// The kinds of statement a ledger holds. The raw value is the statement's `type` field.
+/// The kinds of statement a ledger holds. For Assay's own kinds the raw value is the
+/// statement's `type`; the supply-chain kinds are EPCIS events classified by type, action
+/// and business step (see `SupplyChainStatement`).
 public enum StatementKind: String, CaseIterable, Sendable, Hashable {
     case ledgerGenesis = "LedgerGenesis"
     case partyRegistration = "PartyRegistration"
     case keyRevocation = "KeyRevocation"
     case genericEvent = "GenericEvent"
+    case lifecycleCommitment = "LifecycleCommitment"
+    case componentOrigin = "ComponentOrigin"
+    case manufacturingStep = "ManufacturingStep"
+    case productAssembly = "ProductAssembly"
+    case endOfLife = "EndOfLife"
+    case correction = "Correction"
+    case supplyChainEvent = "SupplyChainEvent"
+
+    /// Kinds whose statements are Assay's own JSON shapes (the rest are EPCIS events).
+    public static let assayTypes: [StatementKind] = [.ledgerGenesis, .partyRegistration, .keyRevocation, .genericEvent, .lifecycleCommitment]
 }
 
 /// Which roles may sign which kinds of statement. The default is the table in
@@ -38,6 +50,13 @@ public struct WritePolicy: Sendable, Equatable {
         .partyRegistration: [.operator],
         .keyRevocation: [.operator],
         .genericEvent: Set(Role.allCases),
+        .componentOrigin: [.supplier],
+        .manufacturingStep: [.manufacturer],
+        .productAssembly: [.manufacturer, .repairer],
+        .lifecycleCommitment: [.manufacturer, .importer],
+        .endOfLife: [.recycler, .repairer],
+        .correction: [.supplier, .manufacturer, .importer, .repairer, .recycler],
+        .supplyChainEvent: [.supplier, .manufacturer, .importer, .repairer, .recycler],
     ])
 
     /// Whether a signer holding `roles` may write `kind`.

@@ -4,6 +4,9 @@ public enum Statement: Sendable, Equatable {
     case partyRegistration(PartyRegistration)
     case keyRevocation(KeyRevocation)
     case genericEvent(GenericEvent)
+    case lifecycleCommitment(LifecycleCommitment)
+    /// An EPCIS 2.0 event, classified (component origin, manufacturing step, …).
+    case supplyChain(SupplyChainStatement)
 
     /// Largest statement accepted, in bytes (before any parsing).
     public static let maxBytes = 256 * 1024
@@ -17,6 +20,8 @@ public enum Statement: Sendable, Equatable {
         case .partyRegistration: .partyRegistration
         case .keyRevocation: .keyRevocation
         case .genericEvent: .genericEvent
+        case .lifecycleCommitment: .lifecycleCommitment
+        case .supplyChain(let s): s.kind
         }
     }
 
@@ -27,6 +32,8 @@ public enum Statement: Sendable, Equatable {
         case .partyRegistration(let s): s.eventTime
         case .keyRevocation(let s): s.eventTime
         case .genericEvent(let s): s.eventTime
+        case .lifecycleCommitment(let s): s.eventTime
+        case .supplyChain(let s): s.event.eventTime
         }
     }
 
@@ -36,7 +43,9 @@ public enum Statement: Sendable, Equatable {
         case .ledgerGenesis: []
         case .partyRegistration(let s): [s.partyId]
         case .keyRevocation: []
-        case .genericEvent(let s): [s.subject]
+        case .genericEvent(let s): [canonicalSubject(s.subject)]
+        case .lifecycleCommitment(let s): [canonicalSubject(s.model)]
+        case .supplyChain(let s): Array(Set(s.event.objectIdentifiers.map(canonicalSubject))).sorted()
         }
     }
 
@@ -51,8 +60,11 @@ public enum Statement: Sendable, Equatable {
     public static func decode(_ json: JSONValue) throws(ModelError) -> Statement {
         var r = try ObjectReader(json)
         let typeName = try r.string("type")
-        guard let kind = StatementKind(rawValue: typeName) else {
-            let known = StatementKind.allCases.map(\.rawValue).joined(separator: ", ")
+        if EPCISEvent.EventType(rawValue: typeName) != nil {
+            return .supplyChain(try SupplyChainStatement(event: try EPCISEvent(json: json)))
+        }
+        guard let kind = StatementKind(rawValue: typeName), StatementKind.assayTypes.contains(kind) else {
+            let known = (StatementKind.assayTypes.map(\.rawValue) + EPCISEvent.EventType.allCases.map(\.rawValue)).joined(separator: ", ")
             throw ModelError(.unknownKind, field: "type", "unknown statement type \"\(typeName.prefix(60))\" (known: \(known))")
         }
         let s: Statement
@@ -61,6 +73,7 @@ public enum Statement: Sendable, Equatable {
         case .partyRegistration: s = .partyRegistration(try PartyRegistration(reading: &r))
         case .keyRevocation: s = .keyRevocation(try KeyRevocation(reading: &r))
         case .genericEvent: s = .genericEvent(try GenericEvent(reading: &r))
+        default: s = .lifecycleCommitment(try LifecycleCommitment(reading: &r))
         }
         try r.finish()
         return s

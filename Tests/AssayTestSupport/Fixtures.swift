@@ -35,7 +35,7 @@ public enum Fixtures {
     /// A registration of `key` with `roles`, signed by the operator.
     public static func registration(of key: NamedSigningKey, roles: [Role], partyId: String? = nil,
                                     by signer: NamedSigningKey = operatorKey) -> [UInt8] {
-        let reg = PartyRegistration(partyId: partyId ?? "https://id.gs1.org/417/\(key.name)", legalName: key.name, roles: roles,
+        let reg = PartyRegistration(partyId: partyId ?? "urn:assay-test:party:\(key.name)", legalName: key.name, roles: roles,
                                     publicKey: key.verifierKey.description, eventTime: Timestamp(epochMillis: time()))
         return envelope(reg.json, by: signer)
     }

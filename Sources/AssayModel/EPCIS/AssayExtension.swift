@@ -1,0 +1,202 @@
+/// Assay's EPCIS extension fields, in the namespace `assay:` =
+/// `https://ns.assay.dev/epcis/1#` (declare it in the event's or document's `@context`).
+/// They sit in `ilmd` for ObjectEvents and TransformationEvents and on the event itself
+/// for the other types. Every field is optional here; each statement kind says which it needs.
+public struct AssayExtension: Sendable, Equatable {
+    public static let prefix = "assay:"
+    public static let namespace = "https://ns.assay.dev/epcis/1#"
+
+    /// A material in a component, with its recycled share and substances of concern.
+    public struct Material: Sendable, Equatable {
+        public let name: String
+        public let massGrams: Double?
+        public let recycledContentPercent: Double?
+        public let substancesOfConcern: [Substance]
+    }
+
+    /// A substance of concern (REACH SVHC, RoHS) by CAS number and concentration.
+    public struct Substance: Sendable, Equatable {
+        public let name: String
+        public let casNumber: String
+        public let concentrationPercent: Double
+    }
+
+    /// A firmware image: digest, and how to find its software BOM.
+    public struct Firmware: Sendable, Equatable {
+        public let imageDigest: String
+        public let version: String?
+        public let purl: String?
+        public let cpe: String?
+        public let sbomDigest: String?
+    }
+
+    /// A test result recorded at a manufacturing step.
+    public struct TestResult: Sendable, Equatable {
+        public let name: String
+        public let passed: Bool
+    }
+
+    public let partNumber: String?
+    public let supplier: String?
+    public let manufacturer: String?
+    public let countryOfOrigin: String?
+    public let manufacturingDate: String?
+    public let materials: [Material]
+    public let certifications: [String]
+    public let firmware: Firmware?
+    public let gtin: String?
+    public let placeOfManufacture: String?
+    /// Digests of documents: `declarationOfConformity`, `manual`, `hardwareBOM`, `softwareBOM`, …
+    public let documents: [String: String]
+    public let testResults: [TestResult]
+    /// End of life: what became of the item (`reused`, `remanufactured`, `repurposed`, `recycled`, `waste`).
+    public let endOfLifeStatus: String?
+    public let recoveredMaterials: [Material]
+    /// End of life: digest of a data-wipe attestation.
+    public let dataWipeAttestation: String?
+    /// The owning party, for handovers.
+    public let owner: String?
+
+    public static let endOfLifeStatuses: Set<String> = ["reused", "remanufactured", "repurposed", "recycled", "waste"]
+
+    init(fields: [String: (JSONValue, String)], cbvmda: [String: JSONValue]) throws(ModelError) {
+        var seen = Set<String>()
+        func get(_ name: String) -> (JSONValue, String)? {
+            seen.insert(prefixOf(name))
+            return fields[prefixOf(name)]
+        }
+        func prefixOf(_ n: String) -> String { AssayExtension.prefix + n }
+        func string(_ name: String) throws(ModelError) -> String? {
+            guard let (v, path) = get(name) else { return nil }
+            guard case .string(let s) = v, !s.isEmpty else {
+                throw ModelError(.wrongType, field: path, "must be a non-empty string")
+            }
+            return s
+        }
+        partNumber = try string("partNumber")
+        supplier = try string("supplier")
+        if let supplier { try checkPartyIdentifier(supplier, field: fields[prefixOf("supplier")]!.1) }
+        manufacturer = try string("manufacturer")
+        if let manufacturer { try checkPartyIdentifier(manufacturer, field: fields[prefixOf("manufacturer")]!.1) }
+        owner = try string("owner")
+        if let owner { try checkPartyIdentifier(owner, field: fields[prefixOf("owner")]!.1) }
+        var country = try string("countryOfOrigin")
+        var countryField = fields[prefixOf("countryOfOrigin")]?.1 ?? ""
+        if country == nil, case .string(let c)? = cbvmda["cbvmda:countryOfOrigin"] {
+            country = c
+            countryField = "ilmd.cbvmda:countryOfOrigin"
+        }
+        if let country { try checkCountryCode(country, field: countryField) }
+        countryOfOrigin = country
+        manufacturingDate = try string("manufacturingDate")
+        if let manufacturingDate { try checkDate(manufacturingDate, field: fields[prefixOf("manufacturingDate")]!.1) }
+        gtin = try string("gtin")
+        if let gtin { try checkGTIN(gtin, field: fields[prefixOf("gtin")]!.1) }
+        placeOfManufacture = try string("placeOfManufacture")
+        if let placeOfManufacture { try checkLocationIdentifier(placeOfManufacture, field: fields[prefixOf("placeOfManufacture")]!.1) }
+        materials = try Self.materials(get("materials"))
+        recoveredMaterials = try Self.materials(get("recoveredMaterials"))
+        if let (v, path) = get("certifications") {
+            guard case .array(let a) = v else { throw ModelError(.wrongType, field: path, "must be an array of strings") }
+            var out: [String] = []
+            for (i, e) in a.enumerated() {
+                guard case .string(let s) = e, !s.isEmpty else { throw ModelError(.wrongType, field: "\(path)[\(i)]", "must be a non-empty string") }
+                out.append(s)
+            }
+            certifications = out
+        } else {
+            certifications = []
+        }
+        if let (v, path) = get("firmware") {
+            var r = try ObjectReader(v, path: path)
+            let image = try r.string("imageDigest")
+            try checkDigest(image, field: r.fieldPath("imageDigest"))
+            let sbom = try r.optionalString("sbomDigest")
+            if let sbom { try checkDigest(sbom, field: r.fieldPath("sbomDigest")) }
+            let purl = try r.optionalString("purl")
+            if let purl, !purl.hasPrefix("pkg:") { throw ModelError(.invalidValue, field: r.fieldPath("purl"), "a package URL starts with pkg:") }
+            let cpe = try r.optionalString("cpe")
+            if let cpe, !cpe.hasPrefix("cpe:2.3:") && !cpe.hasPrefix("cpe:/") {
+                throw ModelError(.invalidValue, field: r.fieldPath("cpe"), "a CPE name starts with cpe:2.3: or cpe:/")
+            }
+            firmware = Firmware(imageDigest: image, version: try r.optionalString("version"), purl: purl, cpe: cpe, sbomDigest: sbom)
+            try r.finish()
+        } else {
+            firmware = nil
+        }
+        if let (v, path) = get("documents") {
+            let r = try ObjectReader(v, path: path)
+            var docs: [String: String] = [:]
+            for (k, d) in r.fields {
+                guard case .string(let s) = d else { throw ModelError(.wrongType, field: r.fieldPath(k), "must be a digest string") }
+                try checkDigest(s, field: r.fieldPath(k))
+                docs[k] = s
+            }
+            documents = docs
+        } else {
+            documents = [:]
+        }
+        if let (v, path) = get("testResults") {
+            guard case .array(let a) = v else { throw ModelError(.wrongType, field: path, "must be an array") }
+            var out: [TestResult] = []
+            for (i, e) in a.enumerated() {
+                var r = try ObjectReader(e, path: "\(path)[\(i)]")
+                let name = try r.string("name")
+                guard let passed = try r.optionalBool("passed") else { throw ModelError(.missingField, field: r.fieldPath("passed"), "is required") }
+                try r.finish()
+                out.append(TestResult(name: name, passed: passed))
+            }
+            testResults = out
+        } else {
+            testResults = []
+        }
+        endOfLifeStatus = try string("endOfLifeStatus")
+        if let s = endOfLifeStatus, !Self.endOfLifeStatuses.contains(s) {
+            throw ModelError(.invalidValue, field: fields[prefixOf("endOfLifeStatus")]!.1,
+                             "\"\(s)\" is not one of: \(Self.endOfLifeStatuses.sorted().joined(separator: ", "))")
+        }
+        dataWipeAttestation = try string("dataWipeAttestation")
+        if let d = dataWipeAttestation { try checkDigest(d, field: fields[prefixOf("dataWipeAttestation")]!.1) }
+        for (k, (_, path)) in fields where !seen.contains(k) {
+            throw ModelError(.unknownField, field: path, "is not an Assay extension field")
+        }
+    }
+
+    static func materials(_ entry: (JSONValue, String)?) throws(ModelError) -> [Material] {
+        guard let (v, path) = entry else { return [] }
+        guard case .array(let a) = v else { throw ModelError(.wrongType, field: path, "must be an array of materials") }
+        var out: [Material] = []
+        for (i, e) in a.enumerated() {
+            var r = try ObjectReader(e, path: "\(path)[\(i)]")
+            let name = try r.string("name")
+            let mass = try r.optionalNumber("massGrams")
+            if let mass, !(mass > 0) { throw ModelError(.invalidValue, field: r.fieldPath("massGrams"), "must be positive") }
+            let recycled = try r.optionalNumber("recycledContentPercent")
+            if let recycled { try checkPercentage(recycled, field: r.fieldPath("recycledContentPercent")) }
+            var subs: [Substance] = []
+            for (j, s) in (try r.optionalArray("substancesOfConcern") ?? []).enumerated() {
+                var sr = try ObjectReader(s, path: "\(r.fieldPath("substancesOfConcern"))[\(j)]")
+                let sname = try sr.string("name")
+                let cas = try sr.string("casNumber")
+                try checkCASNumber(cas, field: sr.fieldPath("casNumber"))
+                let c = try sr.number("concentrationPercent")
+                try checkPercentage(c, field: sr.fieldPath("concentrationPercent"))
+                try sr.finish()
+                subs.append(Substance(name: sname, casNumber: cas, concentrationPercent: c))
+            }
+            try r.finish()
+            out.append(Material(name: name, massGrams: mass, recycledContentPercent: recycled, substancesOfConcern: subs))
+        }
+        return out
+    }
+}
+
+/// A content digest `sha256:<64 hex>` (or `sha384:`/`sha512:` with their lengths).
+public func checkDigest(_ s: String, field: String) throws(ModelError) {
+    let lengths = ["sha256:": 64, "sha384:": 96, "sha512:": 128]
+    for (p, n) in lengths where s.hasPrefix(p) {
+        let hex = s.dropFirst(p.count)
+        if hex.count == n && hex.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) { return }
+    }
+    throw ModelError(.invalidValue, field: field, "\"\(s.prefix(80))\" is not a digest of the form sha256:<64 lower-case hex digits>")
+}

@@ -1,0 +1,266 @@
+/// A GS1 EPCIS 2.0 event in its JSON(-LD) shape, strictly decoded: every standard field is
+/// type- and value-checked, identifiers are checked, and any member that is neither a
+/// standard field nor a namespaced extension (`prefix:name`) is refused.
+public struct EPCISEvent: Sendable, Equatable {
+    public enum EventType: String, CaseIterable, Sendable {
+        case objectEvent = "ObjectEvent"
+        case aggregationEvent = "AggregationEvent"
+        case associationEvent = "AssociationEvent"
+        case transformationEvent = "TransformationEvent"
+        case transactionEvent = "TransactionEvent"
+    }
+
+    public enum Action: String, CaseIterable, Sendable {
+        case add = "ADD"
+        case observe = "OBSERVE"
+        case delete = "DELETE"
+    }
+
+    /// A `quantityList` element: a class of objects, how many, in which unit.
+    public struct Quantity: Sendable, Equatable {
+        public let epcClass: String
+        public let quantity: Double?
+        public let uom: String?
+    }
+
+    /// A `sourceList` / `destinationList` element.
+    public struct Endpoint: Sendable, Equatable {
+        public let type: String
+        public let id: String
+    }
+
+    /// An EPCIS `errorDeclaration`: this event is declared erroneous; corrections are new events.
+    public struct ErrorDeclaration: Sendable, Equatable {
+        public let declarationTime: Timestamp
+        public let reason: CBV.Value?
+        public let correctiveEventIDs: [String]
+    }
+
+    public let type: EventType
+    public let eventID: String?
+    public let eventTime: Timestamp
+    public let eventTimeZoneOffset: String
+    public let action: Action?
+    public let bizStep: CBV.Value?
+    public let disposition: CBV.Value?
+    public let readPoint: String?
+    public let bizLocation: String?
+    public let epcList: [String]
+    public let quantityList: [Quantity]
+    public let parentID: String?
+    public let childEPCs: [String]
+    public let childQuantityList: [Quantity]
+    public let inputEPCList: [String]
+    public let inputQuantityList: [Quantity]
+    public let outputEPCList: [String]
+    public let outputQuantityList: [Quantity]
+    public let transformationID: String?
+    public let sourceList: [Endpoint]
+    public let destinationList: [Endpoint]
+    public let errorDeclaration: ErrorDeclaration?
+    public let certificationInfo: [String]
+    /// Instance/lot master data (EPCIS `ilmd`), raw.
+    public let ilmd: [String: JSONValue]
+    /// Assay's extension fields (namespace `assay:`), from `ilmd` or the event itself.
+    public let assay: AssayExtension
+    /// Other namespaced extension members, raw.
+    public let extensions: [String: JSONValue]
+
+    /// Every identifier the event names as an object (not locations or parties).
+    public var objectIdentifiers: [String] {
+        var out = epcList + childEPCs + inputEPCList + outputEPCList
+        out += (quantityList + childQuantityList + inputQuantityList + outputQuantityList).map(\.epcClass)
+        if let parentID { out.append(parentID) }
+        return out
+    }
+
+    /// Decodes one event from a JSON object.
+    public init(json: JSONValue, path: String = "") throws(ModelError) {
+        var r = try ObjectReader(json, path: path)
+        let typeName = try r.string("type")
+        guard let type = EventType(rawValue: typeName) else {
+            throw ModelError(.unknownKind, field: r.fieldPath("type"), "\"\(typeName.prefix(60))\" is not an EPCIS 2.0 event type")
+        }
+        self.type = type
+        _ = r.optional("@context")
+        eventID = try r.optionalString("eventID")
+        if let eventID, !isAbsoluteURI(eventID) {
+            throw ModelError(.invalidValue, field: r.fieldPath("eventID"), "must be a URI (urn:uuid:… or ni:///…)")
+        }
+        eventTime = try r.timestamp("eventTime")
+        eventTimeZoneOffset = try r.string("eventTimeZoneOffset")
+        try validateZoneOffset(eventTimeZoneOffset, field: r.fieldPath("eventTimeZoneOffset"))
+        _ = try r.optionalTimestamp("recordTime")
+        if type == .transformationEvent {
+            if r.fields["action"] != nil {
+                throw ModelError(.unknownField, field: r.fieldPath("action"), "a TransformationEvent has no action")
+            }
+            action = nil
+        } else {
+            action = try r.enumValue("action", Action.self)
+        }
+        bizStep = try r.optionalString("bizStep").map { s throws(ModelError) in try CBV.bizStep(s, field: r.fieldPath("bizStep")) }
+        disposition = try r.optionalString("disposition").map { s throws(ModelError) in try CBV.disposition(s, field: r.fieldPath("disposition")) }
+        if var pd = try r.optionalObject("persistentDisposition") {
+            for key in ["set", "unset"] {
+                for (i, d) in (try pd.optionalStringArray(key) ?? []).enumerated() {
+                    _ = try CBV.disposition(d, field: "\(pd.fieldPath(key))[\(i)]")
+                }
+            }
+            try pd.finish(allowExtensions: true)
+        }
+        readPoint = try Self.place(&r, "readPoint")
+        bizLocation = try Self.place(&r, "bizLocation")
+        epcList = try Self.identifiers(&r, "epcList")
+        quantityList = try Self.quantities(&r, "quantityList")
+        parentID = try r.optionalString("parentID")
+        if let parentID { try checkObjectIdentifier(parentID, field: r.fieldPath("parentID")) }
+        childEPCs = try Self.identifiers(&r, "childEPCs")
+        childQuantityList = try Self.quantities(&r, "childQuantityList")
+        inputEPCList = try Self.identifiers(&r, "inputEPCList")
+        inputQuantityList = try Self.quantities(&r, "inputQuantityList")
+        outputEPCList = try Self.identifiers(&r, "outputEPCList")
+        outputQuantityList = try Self.quantities(&r, "outputQuantityList")
+        transformationID = try r.optionalString("transformationID")
+        sourceList = try Self.endpoints(&r, "sourceList", member: "source")
+        destinationList = try Self.endpoints(&r, "destinationList", member: "destination")
+        if let bt = try r.optionalArray("bizTransactionList") {
+            for (i, v) in bt.enumerated() {
+                var b = try ObjectReader(v, path: "\(r.fieldPath("bizTransactionList"))[\(i)]")
+                let id = try b.string("bizTransaction")
+                guard isAbsoluteURI(id) else { throw ModelError(.invalidValue, field: b.fieldPath("bizTransaction"), "must be a URI") }
+                _ = try b.optionalString("type")
+                try b.finish(allowExtensions: true)
+            }
+        }
+        if let cert = r.optional("certificationInfo") {
+            switch cert {
+            case .string(let s): certificationInfo = [s]
+            case .array:
+                certificationInfo = try r.stringArray("certificationInfo")
+            default:
+                throw ModelError(.wrongType, field: r.fieldPath("certificationInfo"), "must be a string or an array of strings")
+            }
+        } else {
+            certificationInfo = []
+        }
+        if var e = try r.optionalObject("errorDeclaration") {
+            let t = try e.timestamp("declarationTime")
+            let reason = try e.optionalString("reason").map { s throws(ModelError) in try CBV.errorReason(s, field: e.fieldPath("reason")) }
+            let ids = try e.optionalStringArray("correctiveEventIDs") ?? []
+            for (i, id) in ids.enumerated() where !isAbsoluteURI(id) {
+                throw ModelError(.invalidValue, field: "\(e.fieldPath("correctiveEventIDs"))[\(i)]", "must be an event ID URI")
+            }
+            try e.finish(allowExtensions: true)
+            errorDeclaration = ErrorDeclaration(declarationTime: t, reason: reason, correctiveEventIDs: ids)
+        } else {
+            errorDeclaration = nil
+        }
+        if let s = r.optional("sensorElementList") {
+            guard case .array = s else { throw ModelError(.wrongType, field: r.fieldPath("sensorElementList"), "must be an array") }
+        }
+        var ilmdFields: [String: JSONValue] = [:]
+        if let i = try r.optionalObject("ilmd") {
+            guard type == .objectEvent || type == .transformationEvent else {
+                throw ModelError(.unknownField, field: r.fieldPath("ilmd"), "only ObjectEvent and TransformationEvent carry ilmd")
+            }
+            ilmdFields = i.fields
+        }
+        ilmd = ilmdFields
+        // Assay fields may sit in ilmd (Object/Transformation) or on the event (all types).
+        var ext: [String: JSONValue] = [:]
+        var assayFields: [String: (JSONValue, String)] = [:]
+        for (k, v) in ilmdFields where k.hasPrefix(AssayExtension.prefix) { assayFields[k] = (v, "ilmd.\(k)") }
+        for (k, v) in r.fields where k.contains(":") && !k.hasPrefix("@") {
+            if k.hasPrefix(AssayExtension.prefix) {
+                if assayFields[k] != nil {
+                    throw ModelError(.invalidValue, field: r.fieldPath(k), "is given both in ilmd and on the event")
+                }
+                assayFields[k] = (v, r.fieldPath(k))
+            } else {
+                ext[k] = v
+            }
+        }
+        assay = try AssayExtension(fields: assayFields, cbvmda: ilmdFields)
+        extensions = ext
+        try r.finish(allowExtensions: true)
+        try checkShape(path: path)
+    }
+
+    private func checkShape(path: String) throws(ModelError) {
+        func p(_ k: String) -> String { path.isEmpty ? k : "\(path).\(k)" }
+        let objectFields = ["epcList": !epcList.isEmpty, "quantityList": !quantityList.isEmpty]
+        switch type {
+        case .objectEvent:
+            guard objectFields.values.contains(true) else {
+                throw ModelError(.missingField, field: p("epcList"), "an ObjectEvent names its objects in epcList or quantityList")
+            }
+            for (k, set) in [("parentID", parentID != nil), ("childEPCs", !childEPCs.isEmpty), ("inputEPCList", !inputEPCList.isEmpty),
+                             ("outputEPCList", !outputEPCList.isEmpty)] where set {
+                throw ModelError(.unknownField, field: p(k), "is not a field of an ObjectEvent")
+            }
+        case .aggregationEvent, .associationEvent:
+            if action != .observe && parentID == nil {
+                throw ModelError(.missingField, field: p("parentID"), "is required for an \(type.rawValue) with action \(action?.rawValue ?? "")")
+            }
+            if action == .add && childEPCs.isEmpty && childQuantityList.isEmpty {
+                throw ModelError(.missingField, field: p("childEPCs"), "an \(type.rawValue) ADD names its children in childEPCs or childQuantityList")
+            }
+            if !epcList.isEmpty { throw ModelError(.unknownField, field: p("epcList"), "is not a field of an \(type.rawValue)") }
+        case .transformationEvent:
+            guard !(inputEPCList.isEmpty && inputQuantityList.isEmpty && outputEPCList.isEmpty && outputQuantityList.isEmpty) else {
+                throw ModelError(.missingField, field: p("outputEPCList"), "a TransformationEvent names inputs or outputs")
+            }
+            if !epcList.isEmpty { throw ModelError(.unknownField, field: p("epcList"), "is not a field of a TransformationEvent") }
+        case .transactionEvent:
+            break
+        }
+    }
+
+    static func place(_ r: inout ObjectReader, _ key: String) throws(ModelError) -> String? {
+        guard var o = try r.optionalObject(key) else { return nil }
+        let id = try o.string("id")
+        try checkLocationIdentifier(id, field: o.fieldPath("id"))
+        try o.finish(allowExtensions: true)
+        return id
+    }
+
+    static func identifiers(_ r: inout ObjectReader, _ key: String) throws(ModelError) -> [String] {
+        let ids = try r.optionalStringArray(key) ?? []
+        for (i, id) in ids.enumerated() { try checkObjectIdentifier(id, field: "\(r.fieldPath(key))[\(i)]") }
+        return ids
+    }
+
+    static func quantities(_ r: inout ObjectReader, _ key: String) throws(ModelError) -> [Quantity] {
+        guard let arr = try r.optionalArray(key) else { return [] }
+        var out: [Quantity] = []
+        for (i, v) in arr.enumerated() {
+            var q = try ObjectReader(v, path: "\(r.fieldPath(key))[\(i)]")
+            let cls = try q.string("epcClass")
+            try checkObjectIdentifier(cls, field: q.fieldPath("epcClass"))
+            let n = try q.optionalNumber("quantity")
+            if let n, !(n > 0) { throw ModelError(.invalidValue, field: q.fieldPath("quantity"), "must be positive, got \(n)") }
+            let uom = try q.optionalString("uom")
+            if let uom { try checkUnitCode(uom, field: q.fieldPath("uom")) }
+            if uom != nil && n == nil { throw ModelError(.missingField, field: q.fieldPath("quantity"), "is required when uom is given") }
+            try q.finish(allowExtensions: true)
+            out.append(Quantity(epcClass: cls, quantity: n, uom: uom))
+        }
+        return out
+    }
+
+    static func endpoints(_ r: inout ObjectReader, _ key: String, member: String) throws(ModelError) -> [Endpoint] {
+        guard let arr = try r.optionalArray(key) else { return [] }
+        var out: [Endpoint] = []
+        for (i, v) in arr.enumerated() {
+            var e = try ObjectReader(v, path: "\(r.fieldPath(key))[\(i)]")
+            let t = try e.string("type")
+            let id = try e.string(member)
+            guard isAbsoluteURI(id) else { throw ModelError(.invalidValue, field: e.fieldPath(member), "must be a URI") }
+            try e.finish(allowExtensions: true)
+            out.append(Endpoint(type: t, id: id))
+        }
+        return out
+    }
+}
+

@@ -1,0 +1,49 @@
+/// Glue between the statement decoders and the identifier and value types in `Identifiers/`.
+
+/// URN schemes and Digital Link primary keys that `GS1Identifier` understands. Other EPC
+/// schemes (GIAI, GRAI, GDTI, …) and other URIs are accepted as opaque identifiers.
+private let gs1URNPrefixes = ["urn:epc:id:sgtin:", "urn:epc:class:lgtin:", "urn:epc:idpat:sgtin:", "urn:epc:id:sgln:",
+                              "urn:epc:id:pgln:", "urn:epc:id:sscc:"]
+private let digitalLinkKeys: Set<Substring> = ["01", "414", "417", "00"]
+
+/// Whether `s` is written as a GS1 identifier Assay parses (and so must be valid as one).
+func isGS1Form(_ s: String) -> Bool {
+    if gs1URNPrefixes.contains(where: { s.hasPrefix($0) }) { return true }
+    guard s.hasPrefix("https://") || s.hasPrefix("http://") else { return false }
+    let afterScheme = s.drop(while: { $0 != "/" }).dropFirst(2)          // host/path…
+    guard let slash = afterScheme.firstIndex(of: "/") else { return false }
+    let firstSegment = afterScheme[afterScheme.index(after: slash)...].prefix(while: { $0 != "/" })
+    return digitalLinkKeys.contains(firstSegment)
+}
+
+/// Checks a GS1 identifier (check digits, character sets) when `s` is written as one.
+func checkGS1IfApplicable(_ s: String, field: String) throws(ModelError) {
+    guard isGS1Form(s) else { return }
+    _ = try GS1Identifier(parsing: s, field: field)
+}
+
+/// The form identifiers are indexed and compared in: the canonical GS1 Digital Link for GS1
+/// identifiers written either way, the text itself otherwise.
+public func canonicalSubject(_ s: String) -> String {
+    guard isGS1Form(s), let id = try? GS1Identifier(parsing: s) else { return s }
+    return id.canonical
+}
+
+func checkGTIN(_ s: String, field: String) throws(ModelError) { _ = try GTIN(s, field: field) }
+func checkCountryCode(_ s: String, field: String) throws(ModelError) { _ = try CountryCode(s, field: field) }
+func checkDate(_ s: String, field: String) throws(ModelError) { _ = try CalendarDate(parsing: s, field: field) }
+func checkCASNumber(_ s: String, field: String) throws(ModelError) { _ = try CASNumber(s, field: field) }
+func checkPercentage(_ v: Double, field: String) throws(ModelError) { _ = try Percentage(v, field: field) }
+func checkUnitCode(_ s: String, field: String) throws(ModelError) { _ = try UnitOfMeasure(s, field: field) }
+
+/// A product model: a GTIN as digits, or a GS1 Digital Link of a product class (`…/01/{GTIN}`).
+func checkModelIdentifier(_ s: String, field: String) throws(ModelError) {
+    if s.allSatisfy(\.isNumber) {
+        try checkGTIN(s, field: field)
+        return
+    }
+    let id = try GS1Identifier(parsing: s, field: field)
+    guard case .productClass = id.key else {
+        throw ModelError(.invalidValue, field: field, "a model is a GTIN or a product-class Digital Link (…/01/{GTIN}), not \(id.canonical)")
+    }
+}

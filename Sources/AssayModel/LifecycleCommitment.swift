@@ -1,0 +1,108 @@
+/// What a manufacturer commits to for a product model (or a range of serials): security
+/// support until a date (UK PSTI, EU CRA), vulnerability handling, backend lifetime, repair
+/// information and spare parts (EU Right to Repair), take-back and recycling (WEEE),
+/// dismantling information, and what happens on insolvency.
+public struct LifecycleCommitment: Sendable, Equatable {
+    /// A document: where it is and its digest, so a later change is visible.
+    public struct Document: Sendable, Equatable {
+        public let url: String
+        public let digest: String
+    }
+
+    public struct SparePart: Sendable, Equatable {
+        public let partNumber: String
+        public let availableUntil: String
+        public let deliveryDays: Int
+    }
+
+    public struct TakeBack: Sendable, Equatable {
+        public let channel: String
+        public let recyclingScheme: String
+    }
+
+    /// The product model: a GTIN (14 digits) as GS1 Digital Link or bare digits.
+    public let model: String
+    /// Optional serial range within the model.
+    public let serialFrom: String?
+    public let serialTo: String?
+    /// Date (YYYY-MM-DD) the model was first placed on the market.
+    public let placedOnMarket: String
+    /// Date (YYYY-MM-DD) security updates end: an end date, never only a duration.
+    public let securitySupportEnd: String
+    public let vulnerabilityContact: String
+    public let vulnerabilityResponseDays: Int
+    /// Date (YYYY-MM-DD) until which any backend service the product needs will run.
+    public let backendServiceMinimumEnd: String?
+    public let repairInformation: Document
+    public let spareParts: [SparePart]
+    public let takeBack: TakeBack
+    public let dismantlingInformation: Document?
+    public let insolvencyContinuity: String
+    public let eventTime: Timestamp
+
+    init(reading r: inout ObjectReader) throws(ModelError) {
+        _ = r.optional("@context")
+        var scope = try r.object("scope")
+        model = try scope.string("model")
+        try checkModelIdentifier(model, field: scope.fieldPath("model"))
+        serialFrom = try scope.optionalString("serialFrom")
+        serialTo = try scope.optionalString("serialTo")
+        if (serialFrom == nil) != (serialTo == nil) {
+            throw ModelError(.missingField, field: scope.fieldPath(serialFrom == nil ? "serialFrom" : "serialTo"), "a serial range needs both ends")
+        }
+        try scope.finish()
+        placedOnMarket = try r.string("placedOnMarket")
+        try checkDate(placedOnMarket, field: "placedOnMarket")
+        securitySupportEnd = try r.string("securitySupportEnd")
+        try checkDate(securitySupportEnd, field: "securitySupportEnd")
+        guard securitySupportEnd > placedOnMarket else {
+            throw ModelError(.invalidValue, field: "securitySupportEnd", "\(securitySupportEnd) must be after placedOnMarket \(placedOnMarket)")
+        }
+        vulnerabilityContact = try nonEmpty(try r.string("vulnerabilityContact"), field: "vulnerabilityContact")
+        guard isAbsoluteURI(vulnerabilityContact) else {
+            throw ModelError(.invalidValue, field: "vulnerabilityContact", "must be a URI (https:… or mailto:…)")
+        }
+        vulnerabilityResponseDays = try Self.positiveInt(&r, "vulnerabilityResponseDays")
+        backendServiceMinimumEnd = try r.optionalString("backendServiceMinimumEnd")
+        if let b = backendServiceMinimumEnd { try checkDate(b, field: "backendServiceMinimumEnd") }
+        repairInformation = try Self.document(&r, "repairInformation")!
+        var parts: [SparePart] = []
+        for (i, v) in try r.array("spareParts").enumerated() {
+            var p = try ObjectReader(v, path: "spareParts[\(i)]")
+            let pn = try nonEmpty(try p.string("partNumber"), field: p.fieldPath("partNumber"))
+            let until = try p.string("availableUntil")
+            try checkDate(until, field: p.fieldPath("availableUntil"))
+            let days = try Self.positiveInt(&p, "deliveryDays")
+            try p.finish()
+            parts.append(SparePart(partNumber: pn, availableUntil: until, deliveryDays: days))
+        }
+        spareParts = parts
+        var tb = try r.object("takeBack")
+        takeBack = TakeBack(channel: try nonEmpty(try tb.string("channel"), field: tb.fieldPath("channel")),
+                            recyclingScheme: try nonEmpty(try tb.string("recyclingScheme"), field: tb.fieldPath("recyclingScheme")))
+        try tb.finish()
+        dismantlingInformation = try Self.document(&r, "dismantlingInformation", required: false)
+        insolvencyContinuity = try nonEmpty(try r.string("insolvencyContinuity"), field: "insolvencyContinuity", max: 4096)
+        eventTime = try readEventTime(&r)
+    }
+
+    static func positiveInt(_ r: inout ObjectReader, _ key: String) throws(ModelError) -> Int {
+        let d = try r.number(key)
+        guard d == d.rounded(), d >= 1, d <= 100_000 else {
+            throw ModelError(.invalidValue, field: r.fieldPath(key), "must be a whole number of days from 1 to 100000, got \(d)")
+        }
+        return Int(d)
+    }
+
+    static func document(_ r: inout ObjectReader, _ key: String, required: Bool = true) throws(ModelError) -> Document? {
+        guard var d = required ? try r.object(key) : try r.optionalObject(key) else { return nil }
+        let url = try d.string("url")
+        guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
+            throw ModelError(.invalidValue, field: d.fieldPath("url"), "must be an http(s) URL")
+        }
+        let digest = try d.string("digest")
+        try checkDigest(digest, field: d.fieldPath("digest"))
+        try d.finish()
+        return Document(url: url, digest: digest)
+    }
+}
