@@ -32,8 +32,8 @@ struct KeyCommand: ParsableCommand {
         var witness = false
 
         func run() throws {
-            guard isValidNoteKeyName(name) else {
-                throw CLIFailure.input("invalid key name \"\(name)\": it must be non-empty with no spaces or '+'")
+            guard isValidSigningKeyName(name) else {
+                throw CLIFailure.input("invalid key name \"\(name)\": it must be non-empty with no spaces, '+', '\"' or '\\'")
             }
             let pubPath = out + ".pub"
             for p in [out, pubPath] where FileManager.default.fileExists(atPath: p) {

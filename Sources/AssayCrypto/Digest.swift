@@ -6,7 +6,7 @@ public struct Digest: Hashable, Sendable, CustomStringConvertible {
     public let bytes: [UInt8]
 
     /// Wraps 32 bytes as a digest.
-    /// - Throws: `CryptoError.malformedKey` (code) when the length is not 32.
+    /// - Throws: `CryptoError` (`malformedSignature`) when the length is not 32.
     public init(bytes: [UInt8]) throws(CryptoError) {
         guard bytes.count == 32 else {
             throw CryptoError(.malformedSignature, "a SHA-256 digest is 32 bytes, got \(bytes.count)")

@@ -51,6 +51,12 @@ public func isValidNoteKeyName(_ name: String) -> Bool {
     return true
 }
 
+/// Whether `name` may name a key Assay signs with: a valid note key name that also has no
+/// `"` or `\`, because the key reference appears unescaped in DSSE envelopes' `keyid`.
+public func isValidSigningKeyName(_ name: String) -> Bool {
+    isValidNoteKeyName(name) && !name.contains("\"") && !name.contains("\\")
+}
+
 /// A verifier key in the C2SP signed-note text form: `<name>+<hex key id>+<base64(type || public key)>`.
 public struct VerifierKey: Hashable, Sendable, CustomStringConvertible {
     public let name: String
@@ -115,8 +121,8 @@ public struct NamedSigningKey: Sendable {
     public let type: NoteSignatureType
 
     public init(name: String, key: SigningKey, type: NoteSignatureType = .ed25519) throws(CryptoError) {
-        guard isValidNoteKeyName(name) else {
-            throw CryptoError(.malformedKey, "invalid key name \"\(name)\": it must be non-empty with no spaces or '+'")
+        guard isValidSigningKeyName(name) else {
+            throw CryptoError(.malformedKey, "invalid key name \"\(name)\": it must be non-empty with no spaces, '+', '\"' or '\\'")
         }
         self.name = name
         self.key = key
@@ -137,7 +143,7 @@ public struct NamedSigningKey: Sendable {
             throw CryptoError(.malformedKey, "malformed secret key: expected PRIVATE+KEY+name+keyid+key")
         }
         let name = String(parts[2])
-        guard isValidNoteKeyName(name) else {
+        guard isValidSigningKeyName(name) else {
             throw CryptoError(.malformedKey, "malformed secret key: invalid key name")
         }
         guard parts[3].utf8.count == 8, parts[3].allSatisfy({ $0.isHexDigit && !$0.isUppercase }),

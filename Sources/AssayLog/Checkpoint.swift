@@ -75,9 +75,9 @@ public struct SignedCheckpoint: Sendable {
     public let checkpoint: Checkpoint
     public let verifiedSignatures: [SignedNote.Line]
 
-    /// Opens a checkpoint note: the log's signature must verify, the origin must match
-    /// the log key's name or `origin`, and at least `witnessesNeeded` of `witnesses` must
-    /// have cosigned it.
+    /// Opens a checkpoint note: the log's signature must verify, the origin must equal
+    /// `origin` when one is given, and at least `witnessesNeeded` of `witnesses` must have
+    /// cosigned it.
     public init(parsing bytes: [UInt8], logKey: VerifierKey, origin: String? = nil,
                 witnesses: [VerifierKey] = [], witnessesNeeded: Int = 0) throws(LogError) {
         let note = try SignedNote(parsing: bytes)

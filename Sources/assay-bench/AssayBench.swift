@@ -65,6 +65,10 @@ struct AssayBench: ParsableCommand {
 
         // 2. Batched append, at growing sizes.
         let fixture = try Fixture(dir: dir, name: "main")
+        let sample = fixture.envelopes(start: 0, count: 4000).enumerated().filter { $0.offset % 4 == 0 }.map(\.element)
+        for (phase, secs) in PhaseBreakdown.measure(sample, key: fixture.suppliers[0].key.publicKey) {
+            table.add("per entry, 1 core: \(phase)", secs * 1e6, "µs")
+        }
         var appendRates: [(Int, Double)] = []
         for target in targets {
             let start = max(Int(try fixture.ledger.size()), target - window)

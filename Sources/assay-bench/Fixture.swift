@@ -24,7 +24,7 @@ final class Fixture {
         suppliers = try (0..<4).map { try NamedSigningKey(name: "supplier\($0).example", key: SigningKey()) }
         var items: [Ledger.AppendItem] = []
         for (i, s) in suppliers.enumerated() {
-            let reg = PartyRegistration(partyId: "https://id.gs1.org/417/40123450000\(i)9", legalName: "Supplier \(i)",
+            let reg = PartyRegistration(partyId: "urn:assay-bench:party:supplier\(i)", legalName: "Supplier \(i)",
                                         roles: [.supplier], publicKey: s.verifierKey.description,
                                         eventTime: Timestamp(epochMillis: ledger.clock()))
             items.append(.init(label: "reg \(i)", bytes: Envelope.sign(payload: Array(reg.json.utf8), with: op).canonicalJSON))
