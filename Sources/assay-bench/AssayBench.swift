@@ -40,6 +40,9 @@ struct AssayBench: ParsableCommand {
     @Flag(help: "Small sizes, for a quick check that the benchmark runs.")
     var quick = false
 
+    @Flag(name: .customLong("no-peer"), help: "Skip the in-toto peer comparison.")
+    var noPeer = false
+
     mutating func run() throws {
         if quick {
             sizes = "2000,6000"
@@ -106,6 +109,24 @@ struct AssayBench: ParsableCommand {
         let p = try fixture.proofRates(count: proofs)
         table.add("inclusion proof generation at \(size)", p.generate, "proof/s")
         table.add("inclusion proof verification", p.verify, "proof/s", limit: limits.sha65 / 21, limitName: "sha256 / log2(n) hashes")
+
+        // 6. Peer comparison: in-toto's reference DSSE verification on the same envelopes.
+        if !noPeer {
+            let n = quick ? 2000 : 20_000
+            let items = fixture.envelopes(start: 0, count: n)
+            let t0 = now()
+            let envs = items.concurrentMap(minimumChunk: 64) { try! Envelope(json: $0.bytes) }
+            let keys = Dictionary(uniqueKeysWithValues: fixture.suppliers.map { ("\($0.name)+\($0.keyID.hex)", $0.key.publicKey) })
+            let ok = envs.concurrentMap(minimumChunk: 64) { $0.isValidSignature(at: 0, by: keys[$0.signatures[0].keyID]!) }
+            precondition(!ok.contains(false))
+            let assayRate = Double(n) / (now() - t0)
+            if let peer = try PeerComparison.inToto(items: items, suppliers: fixture.suppliers, dir: dir) {
+                table.add("in-toto reference: DSSE verify (\(peer.implementation))", peer.rate, "env/s")
+                table.add("Assay: parse + verify the same envelopes, all cores", assayRate, "env/s", limit: peer.rate, limitName: "in-toto")
+            } else {
+                note("peer comparison skipped: python3 with in-toto is not available (bash tools/bench/run.sh installs it)")
+            }
+        }
 
         print(table.render())
         try table.writeJSON(to: out, extra: ["cores": "\(cores)", "sizes": sizes])

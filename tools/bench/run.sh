@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The benchmark, in one command: installs the in-toto reference implementation (the peer
+# comparison) from PyPI, builds Assay in release mode, and runs assay-bench.
+# Usage: bash tools/bench/run.sh [assay-bench options]   e.g. --quick, --sizes 10000,100000,1000000
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+python3 -m pip install --quiet --disable-pip-version-check in-toto >/dev/null 2>&1 || \
+  echo "note: could not install in-toto from PyPI; the peer comparison will be skipped" >&2
+swift build -c release --product assay --product assay-bench 2>/dev/null || swift build -c release
+exec .build/release/assay-bench "$@"
