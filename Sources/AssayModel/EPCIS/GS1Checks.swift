@@ -9,11 +9,16 @@ private let digitalLinkKeys: Set<Substring> = ["01", "414", "417", "00"]
 /// Whether `s` is written as a GS1 identifier Assay parses (and so must be valid as one).
 func isGS1Form(_ s: String) -> Bool {
     if gs1URNPrefixes.contains(where: { s.hasPrefix($0) }) { return true }
-    guard s.hasPrefix("https://") || s.hasPrefix("http://") else { return false }
-    let afterScheme = s.drop(while: { $0 != "/" }).dropFirst(2)          // host/path…
-    guard let slash = afterScheme.firstIndex(of: "/") else { return false }
-    let firstSegment = afterScheme[afterScheme.index(after: slash)...].prefix(while: { $0 != "/" })
-    return digitalLinkKeys.contains(firstSegment)
+    let lower = s.prefix(8).lowercased()
+    guard lower.hasPrefix("https://") || lower.hasPrefix("http://") else { return false }
+    // A Digital Link has a primary key segment (01, 414, 417, 00) followed by digits,
+    // possibly after a path prefix on a brand's own domain.
+    let path = s.drop(while: { $0 != "/" }).dropFirst(2).drop(while: { $0 != "/" })
+    let segments = path.prefix(while: { $0 != "?" && $0 != "#" }).split(separator: "/")
+    for (i, seg) in segments.enumerated() where digitalLinkKeys.contains(seg) && i + 1 < segments.count {
+        if segments[i + 1].allSatisfy(\.isNumber) { return true }
+    }
+    return false
 }
 
 /// Checks a GS1 identifier (check digits, character sets) when `s` is written as one.
