@@ -60,8 +60,17 @@ public enum Statement: Sendable, Equatable {
     public static func decode(_ json: JSONValue) throws(ModelError) -> Statement {
         var r = try ObjectReader(json)
         let typeName = try r.string("type")
+        do {
+            return try decode(reader: &r, typeName: typeName, json: json)
+        } catch {
+            throw error.inKind(typeName)
+        }
+    }
+
+    private static func decode(reader r: inout ObjectReader, typeName: String, json: JSONValue) throws(ModelError) -> Statement {
         if EPCISEvent.EventType(rawValue: typeName) != nil {
-            return .supplyChain(try SupplyChainStatement(event: try EPCISEvent(json: json)))
+            let event = try EPCISEvent(json: json)
+            return .supplyChain(try SupplyChainStatement(event: event))
         }
         guard let kind = StatementKind(rawValue: typeName), StatementKind.assayTypes.contains(kind) else {
             let known = (StatementKind.assayTypes.map(\.rawValue) + EPCISEvent.EventType.allCases.map(\.rawValue)).joined(separator: ", ")

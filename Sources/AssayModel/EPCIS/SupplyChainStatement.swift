@@ -17,8 +17,9 @@ public struct SupplyChainStatement: Sendable, Equatable {
     public init(event e: EPCISEvent) throws(ModelError) {
         event = e
         let step = e.bizStep?.standard
+        var classified = StatementKind.supplyChainEvent
         func require(_ ok: Bool, _ field: String, _ why: String) throws(ModelError) {
-            if !ok { throw ModelError(.missingField, field: field, why) }
+            if !ok { throw ModelError(.missingField, field: field, why).inKind(classified.rawValue) }
         }
         if e.errorDeclaration != nil {
             kind = .correction
@@ -27,16 +28,19 @@ public struct SupplyChainStatement: Sendable, Equatable {
         switch e.type {
         case .objectEvent where e.action == .add && step == "commissioning":
             kind = .componentOrigin
+            classified = kind
             try require(e.bizLocation != nil, "bizLocation", "a component origin names the facility (bizLocation)")
             try require(e.assay.partNumber != nil, "ilmd.assay:partNumber", "a component origin gives the part number")
             try require(e.assay.countryOfOrigin != nil, "ilmd.assay:countryOfOrigin", "a component origin gives the country of origin")
         case .objectEvent where e.action == .delete || step.map(Self.endOfLifeSteps.contains) == true,
              .transformationEvent where step.map(Self.endOfLifeSteps.contains) == true:
             kind = .endOfLife
+            classified = kind
             try require(e.bizLocation != nil, "bizLocation", "an end-of-life event names the recycler's or repairer's facility")
             try require(e.assay.endOfLifeStatus != nil, "assay:endOfLifeStatus", "an end-of-life event says what became of the item")
         case .transformationEvent:
             kind = .manufacturingStep
+            classified = kind
             try require(!(e.inputEPCList.isEmpty && e.inputQuantityList.isEmpty), "inputEPCList", "a manufacturing step names its inputs")
             try require(!(e.outputEPCList.isEmpty && e.outputQuantityList.isEmpty), "outputEPCList", "a manufacturing step names its outputs")
             try require(e.bizStep != nil, "bizStep", "a manufacturing step names its business step (assembling, encoding, inspecting …)")
@@ -45,6 +49,7 @@ public struct SupplyChainStatement: Sendable, Equatable {
             }
         case .aggregationEvent where Self.assemblySteps.contains(step), .associationEvent where Self.assemblySteps.contains(step):
             kind = .productAssembly
+            classified = kind
             // A first assembly (not a repair, an installation or a removal) says where and when.
             if e.action == .add && (step == nil || step == "assembling") {
                 try require(e.assay.placeOfManufacture != nil || e.bizLocation != nil, "assay:placeOfManufacture",
