@@ -207,6 +207,7 @@ struct LogCommand: ParsableCommand {
         let ledger = try options.open(readOnly: true)
         var out = ""
         var n: UInt64 = 0
+        if limit == 0 { return }
         try ledger.store.forEachRecord(from: from) { r in
             let time = Timestamp(epochMillis: r.appendedAtMillis).text
             if json {

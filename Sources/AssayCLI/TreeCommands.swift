@@ -126,6 +126,27 @@ struct ProveCommand: ParsableCommand {
     }
 }
 
+/// Reading the JSON forms of proofs.
+enum ProofJSON {
+    static func hashes(_ r: inout ObjectReader) throws -> [Digest] {
+        let list = try r.stringArray("hashes")
+        guard list.count <= 128 else { throw CLIFailure.input("a proof has at most 128 hashes, this has \(list.count)") }
+        return try list.enumerated().map { i, s in
+            guard let d = try? Digest(base64: s) else { throw CLIFailure.input("hashes[\(i)] is not a base64 SHA-256 hash") }
+            return d
+        }
+    }
+
+    /// A non-negative whole number (JSON numbers are doubles: at most 2^53).
+    static func uint(_ r: inout ObjectReader, _ key: String) throws -> UInt64 {
+        let d = try r.number(key)
+        guard d >= 0, d <= 9_007_199_254_740_992, d == d.rounded() else {
+            throw CLIFailure.input("\(key) is not a non-negative whole number")
+        }
+        return UInt64(d)
+    }
+}
+
 /// Options naming the log key and a witness policy.
 struct TrustOptions: ParsableArguments {
     @Option(name: .customLong("log-key"), help: "The log operator's verifier key (file or string).")
@@ -194,17 +215,7 @@ struct VerifyProofCommand: ParsableCommand {
 
     func fromJSON(_ text: String) throws {
         var r = try ObjectReader(try JSONValue.parse(Array(text.utf8), limits: .init(maxBytes: Self.maxProofBytes, maxDepth: 8)))
-        func hashes(_ r: inout ObjectReader) throws -> [Digest] {
-            try r.stringArray("hashes").enumerated().map { i, s in
-                guard let d = try? Digest(base64: s) else { throw CLIFailure.input("hashes[\(i)] is not a base64 SHA-256 hash") }
-                return d
-            }
-        }
-        func uint(_ r: inout ObjectReader, _ key: String) throws -> UInt64 {
-            let d = try r.number(key)
-            guard d >= 0, d < 9.0e15, d == d.rounded() else { throw CLIFailure.input("\(key) is not a non-negative integer") }
-            return UInt64(d)
-        }
+        let hashes = ProofJSON.hashes, uint = ProofJSON.uint
         switch try r.string("type") {
         case "inclusion":
             let index = try uint(&r, "index")
@@ -275,7 +286,14 @@ struct VerifyProofCommand: ParsableCommand {
             throw CLIFailure.verification("inclusion proof for entry \(index) does not verify: \(error.message)")
         }
         let witnesses = signed.verifiedSignatures.count - 1
-        emit("OK: entry \(index)\(what) is included in \(cp.origin) at tree size \(cp.size), root \(try cp.root.hex) (log signature and \(witnesses) witness cosignature(s) verified)")
+        if json {
+            emit(JSONWriter.object([("ok", "true"), ("type", JSONWriter.quote("inclusion")), ("index", "\(index)"),
+                                    ("origin", JSONWriter.quote(cp.origin)), ("treeSize", "\(cp.size)"),
+                                    ("root", JSONWriter.quote(try cp.root.hex)), ("leafHash", JSONWriter.quote(leaf.hex)),
+                                    ("witnessCosignatures", "\(witnesses)")]))
+        } else {
+            emit("OK: entry \(index)\(what) is included in \(cp.origin) at tree size \(cp.size), root \(try cp.root.hex) (log signature and \(witnesses) witness cosignature(s) verified)")
+        }
     }
 
     func consistency(_ p: ConsistencyProof, oldNote: String, newNote: String) throws {
@@ -292,7 +310,13 @@ struct VerifyProofCommand: ParsableCommand {
         } catch {
             throw CLIFailure.verification("consistency proof from \(old.size) to \(new.size) does not verify: \(error.message); old root \(Hex.encode(old.rootHash)), new root \(Hex.encode(new.rootHash))")
         }
-        emit("OK: \(new.origin) at size \(new.size) (root \(Hex.encode(new.rootHash))) extends size \(old.size) (root \(Hex.encode(old.rootHash)))")
+        if json {
+            emit(JSONWriter.object([("ok", "true"), ("type", JSONWriter.quote("consistency")), ("origin", JSONWriter.quote(new.origin)),
+                                    ("from", "\(old.size)"), ("to", "\(new.size)"),
+                                    ("oldRoot", JSONWriter.quote(Hex.encode(old.rootHash))), ("newRoot", JSONWriter.quote(Hex.encode(new.rootHash)))]))
+        } else {
+            emit("OK: \(new.origin) at size \(new.size) (root \(Hex.encode(new.rootHash))) extends size \(old.size) (root \(Hex.encode(old.rootHash)))")
+        }
     }
 }
 
@@ -320,6 +344,7 @@ struct WitnessCommand: ParsableCommand {
         @Option(help: "The witness's state directory (one file per log origin).") var state: String
         @Option(help: "A consistency proof from the last cosigned size (text or JSON).") var proof: String?
         @Option(help: "Cosignature timestamp, seconds since the epoch (default: now).") var time: UInt64?
+        @Option(help: "On a refusal, also save both checkpoints (the evidence) to this file.") var evidence: String?
 
         func run() throws {
             let witness = try InputFiles.secretKey(key)
@@ -339,13 +364,18 @@ struct WitnessCommand: ParsableCommand {
             } else if !isDir.boolValue {
                 throw CLIFailure.input("state \(state) is not a directory")
             }
-            let safe = String(cp.origin.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" })
-            let statePath = (state as NSString).appendingPathComponent(safe + ".checkpoint")
+            // Readable prefix plus a hash of the exact origin, so distinct origins never share a file.
+            let safe = String(cp.origin.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" }.prefix(64))
+            let statePath = (state as NSString).appendingPathComponent(safe + "-" + SHA256.hash(Array(cp.origin.utf8)).hex.prefix(16) + ".checkpoint")
             if FileManager.default.fileExists(atPath: statePath) {
                 let oldText = try InputFiles.text(statePath, what: "witness state", maxBytes: SignedNote.maxBytes)
                 let old = try SignedCheckpoint(parsing: Array(oldText.utf8), logKey: log).checkpoint
                 func refuse(_ why: String) -> CLIFailure {
-                    CLIFailure.verification("refusing to cosign: \(why). Evidence — previously cosigned checkpoint:\n\(oldText)\nnew checkpoint:\n\(noteText)")
+                    // With --evidence, both notes are also saved verbatim, to hand on.
+                    if let evidence {
+                        try? InputFiles.writeAtomically(Array("previously cosigned checkpoint:\n\(oldText)\nnew checkpoint:\n\(noteText)".utf8), to: evidence)
+                    }
+                    return CLIFailure.verification("refusing to cosign: \(why). Evidence — previously cosigned checkpoint:\n\(oldText)\nnew checkpoint:\n\(noteText)")
                 }
                 guard old.origin == cp.origin else { throw refuse("origin differs from the cosigned state") }
                 if cp.size < old.size {
@@ -361,9 +391,10 @@ struct WitnessCommand: ParsableCommand {
                     let ptext = try InputFiles.text(proof, what: "proof", maxBytes: VerifyProofCommand.maxProofBytes)
                     let p: ConsistencyProof
                     if ptext.hasPrefix("{") {
-                        var r = try ObjectReader(try JSONValue.parse(Array(ptext.utf8)))
-                        let hs = try r.stringArray("hashes").map { try Digest(base64: $0) }
-                        p = ConsistencyProof(fromSize: UInt64(try r.number("from")), toSize: UInt64(try r.number("to")), hashes: hs)
+                        var r = try ObjectReader(try JSONValue.parse(Array(ptext.utf8), limits: .init(maxBytes: VerifyProofCommand.maxProofBytes, maxDepth: 8)))
+                        guard try r.string("type") == "consistency" else { throw CLIFailure.input("\(proof) is not a consistency proof") }
+                        p = ConsistencyProof(fromSize: try ProofJSON.uint(&r, "from"), toSize: try ProofJSON.uint(&r, "to"),
+                                             hashes: try ProofJSON.hashes(&r))
                     } else {
                         p = try ConsistencyProofText(parsing: ptext).proof
                     }

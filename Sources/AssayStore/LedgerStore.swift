@@ -250,9 +250,10 @@ public final class LedgerStore {
     /// Calls `body` for every record in `seq` order from `start`, streaming (constant memory).
     /// Stops early when `body` returns false.
     public func forEachRecord(from start: UInt64 = 0, through end: UInt64? = nil, _ body: (StoredRecord) throws -> Bool) throws {
+        guard start <= UInt64(Int64.max) else { return } // beyond any sequence number
         let s = try db.prepareUncached("SELECT \(Self.recordColumns) FROM records WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq")
         s.bind(1, Int64(bitPattern: start))
-        s.bind(2, end.map { Int64(bitPattern: $0) } ?? Int64.max)
+        s.bind(2, end.map { Int64(clamping: $0) } ?? Int64.max)
         while try s.step() {
             guard try body(try Self.readRecord(s)) else { break }
         }

@@ -94,14 +94,14 @@ public struct LedgerVerifier {
         var batch: [RecordRow] = []
         var failure: Finding? = nil
         var nodeCursors: [UInt8: any IteratorProtocol<(index: UInt64, hash: [UInt8])>] = [:]
-        var checkpoints = try source.checkpointNotes()
+        var checkpoints = try source.checkpointNotes().map { (size: $0.size, note: $0.note, external: false) }
         // Checkpoints from outside (an auditor's, a witness's): same checks, keyed by the size they claim.
         for note in externalCheckpoints {
             guard let n = try? SignedNote(parsing: note), let c = try? Checkpoint(parsing: n.text) else {
                 report.failure = Finding(.checkpoint, seq: nil, "a given checkpoint is not a well-formed signed checkpoint note")
                 return report
             }
-            checkpoints.append((c.size, note))
+            checkpoints.append((c.size, note, true))
         }
         checkpoints.sort { $0.size < $1.size }
         var cpIndex = 0
@@ -254,7 +254,8 @@ public struct LedgerVerifier {
         return report
     }
 
-    func checkCheckpoint(_ cp: (size: UInt64, note: [UInt8]), size: UInt64, root: Digest, chain: Digest, registry: Registry) -> Finding? {
+    func checkCheckpoint(_ cp: (size: UInt64, note: [UInt8], external: Bool), size: UInt64, root: Digest, chain: Digest, registry: Registry) -> Finding? {
+        let which = cp.external ? "given checkpoint" : "stored checkpoint"
         guard let opRef = registry.operatorReference, let op = registry.keys[opRef] else {
             return Finding(.checkpoint, seq: size - 1, "checkpoint for size \(size) but no operator key")
         }
@@ -262,18 +263,18 @@ public struct LedgerVerifier {
         do {
             signed = try SignedCheckpoint(parsing: cp.note, logKey: op.verifierKey, origin: registry.origin)
         } catch {
-            return Finding(.checkpoint, seq: size - 1, "stored checkpoint for size \(size) does not verify: \(error.message)")
+            return Finding(.checkpoint, seq: size - 1, "\(which) for size \(size) does not verify: \(error.message)")
         }
         let c = signed.checkpoint
         guard c.size == size else {
-            return Finding(.checkpoint, seq: size - 1, "checkpoint stored under size \(size) says size \(c.size)")
+            return Finding(.checkpoint, seq: size - 1, "\(which) stored under size \(size) says size \(c.size)")
         }
         guard c.rootHash == root.bytes else {
-            return Finding(.checkpoint, seq: size - 1, "signed checkpoint root for size \(size) does not match the recomputed tree: the log has been rewritten",
+            return Finding(.checkpoint, seq: size - 1, "\(which) root for size \(size) does not match the recomputed tree: the log was rewritten or forked",
                            expected: Hex.encode(c.rootHash), found: root.hex)
         }
         if let head = c.chainHead, head != chain {
-            return Finding(.checkpoint, seq: size - 1, "signed checkpoint chain head for size \(size) does not match the records",
+            return Finding(.checkpoint, seq: size - 1, "\(which) chain head for size \(size) does not match the records",
                            expected: head.hex, found: chain.hex)
         }
         return nil
