@@ -23,7 +23,7 @@ public struct AssayCommand: ParsableCommand {
             KeyCommand.self, SignCommand.self, InitCommand.self, RegisterCommand.self, RevokeCommand.self,
             AppendCommand.self, LogCommand.self, ShowCommand.self, VerifyCommand.self,
             CheckpointCommand.self, ProveCommand.self, VerifyProofCommand.self, WitnessCommand.self,
-            StatementCommand.self, ImportCommand.self,
+            StatementCommand.self, ImportCommand.self, ExportCommand.self, ReportCommand.self, GraphCommand.self,
         ]
     )
 

@@ -255,18 +255,59 @@ struct ShowCommand: ParsableCommand {
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Verify a whole ledger: hashes, chain, tree, checkpoints, signatures, signers.",
-        discussion: "Prints a one-line summary and exits 0, or names the first failing sequence number and exits 1."
+        abstract: "Verify a whole ledger, or a product bundle offline.",
+        discussion: """
+        --ledger: hashes, chain, tree, checkpoints, signatures, signers; prints a one-line summary and exits 0, \
+        or names the first failing sequence number and exits 1.
+        --bundle: with nothing but --log-key (and a witness policy): checkpoint, inclusion proofs, signatures, \
+        signers at each entry's position, then the principles; exit 0 only when every required principle is satisfied.
+        """
     )
 
-    @OptionGroup var options: LedgerOptions
+    @Option(help: "The ledger file (SQLite).") var ledger: String?
+    @Option(help: "A product bundle (.assay-bundle) to verify offline.") var bundle: String?
     @Flag(help: "A machine-readable report.") var json = false
     @Option(name: .customLong("checkpoint"), help: "A checkpoint from elsewhere (an auditor's or witness's copy) that the ledger must match (repeatable).")
     var checkpoints: [String] = []
+    @Option(name: .customLong("log-key"), help: "Bundles: the log operator's verifier key.") var logKey: String?
+    @Option(name: .customLong("witness-key"), help: "Bundles: a trusted witness key (repeatable).") var witnessKeys: [String] = []
+    @Option(name: .customLong("witnesses-needed"), help: "Bundles: how many witness cosignatures are required.") var witnessesNeeded: Int = 0
+    @Option(help: "Bundles: audit date YYYY-MM-DD (default: today).") var at: String?
+    @Option(help: "Bundles: audit policy file (JSON or signed DSSE envelope).") var policy: String?
+    @Option(name: .customLong("policy-key"), help: "Bundles: the key that must have signed --policy.") var policyKey: String?
+    @Option(help: "Bundles: a checkpoint you already trust; the bundle must prove consistency with it.") var since: String?
 
     func run() throws {
+        switch (ledger, bundle) {
+        case (let l?, nil): try verifyLedger(l)
+        case (nil, let b?): try verifyBundle(b)
+        default: throw CLIFailure.input("give exactly one of --ledger or --bundle")
+        }
+    }
+
+    func verifyBundle(_ path: String) throws {
+        guard let logKey else { throw CLIFailure.input("--bundle needs --log-key (the log operator's verifier key)") }
+        var args: [String] = ["--bundle", path, "--log-key", logKey, "--witnesses-needed", String(witnessesNeeded)]
+        for w in witnessKeys { args += ["--witness-key", w] }
+        if let at { args += ["--at", at] }
+        if let policy { args += ["--policy", policy] }
+        if let policyKey { args += ["--policy-key", policyKey] }
+        if let since { args += ["--since", since] }
+        let options = try BundleOptions.parse(args)
+        let (_, report) = try options.load()
+        emit(json ? BundleReportText.json(report) : BundleReportText.text(report))
+        if !report.passed {
+            let failedResults: [PrincipleResult] = report.principles.filter { (p: PrincipleResult) -> Bool in
+                p.verdict == Verdict.notSatisfied && report.requiredPrinciples.contains(p.principle)
+            }
+            let failed: [String] = failedResults.map { (p: PrincipleResult) -> String in p.principle.rawValue }
+            throw CLIFailure.verification("\(report.product): not satisfied: \(failed.joined(separator: ", "))")
+        }
+    }
+
+    func verifyLedger(_ path: String) throws {
         let external = try checkpoints.map { try InputFiles.read($0, what: "checkpoint", maxBytes: SignedNote.maxBytes) }
-        let ledger = try options.open(readOnly: true)
+        let ledger = try Ledger.open(at: path, readOnly: true)
         let total = try ledger.size()
         let progress = Progress(label: "verify", enabled: !json, total: total)
         let report = try ledger.verify(externalCheckpoints: external, progress: { progress.update($0) })
