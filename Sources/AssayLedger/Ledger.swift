@@ -13,8 +13,8 @@ public final class Ledger {
     public let policy: WritePolicy
     let logger: Logger
     /// Registry as of `registrySeq` (the last registry entry applied).
-    private var registry: Registry
-    private var registrySeq: Int64 = -1
+    var registry: Registry
+    var registrySeq: Int64 = -1
     /// The clock: milliseconds since the epoch. Injectable for tests.
     public var clock: () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
 
@@ -90,33 +90,7 @@ public final class Ledger {
         for item in items where item.bytes.count > EntryChecker.maxEnvelopeBytes {
             throw LedgerError(.rejected, "\(item.label): envelope is \(item.bytes.count) bytes, over the limit of \(EntryChecker.maxEnvelopeBytes)")
         }
-        let (records, reg, lastSeq) = try mapStoreErrors {
-            try store.write { tx -> ([StoredRecord], Registry, Int64) in
-                try refreshRegistry()
-                let time = max(now ?? clock(), tx.lastAppendedAtMillis)
-                let pending = items.enumerated().map { i, item in
-                    PendingEntry(seq: tx.size + UInt64(i), appendedAtMillis: time, envelopeBytes: item.bytes)
-                }
-                var reg = registry
-                let (passed, failure) = EntryChecker.check(pending, registry: &reg, requireCanonical: false)
-                if let failure {
-                    let i = Int((failure.seq ?? tx.size) - tx.size)
-                    let label = items.indices.contains(i) ? items[i].label : "entry"
-                    throw LedgerError(.rejected, "\(label): \(failure.message) (would be seq \(failure.seq ?? tx.size))")
-                }
-                var out: [StoredRecord] = []
-                out.reserveCapacity(passed.count)
-                for e in passed {
-                    out.append(try tx.append(envelope: e.envelope.canonicalJSON, kind: e.statement.kind.rawValue,
-                                             signer: e.envelope.signatures[0].keyID, subjects: e.statement.subjects, now: time))
-                }
-                return (out, reg, Int64(tx.size) - 1)
-            }
-        }
-        // Only a committed batch updates the cached registry.
-        registry = reg
-        registrySeq = lastSeq
-        return records
+        return try pipelinedAppend(items, now: now)
     }
 
     /// Runs `body`, turning store errors into `LedgerError.storage`.
@@ -126,7 +100,7 @@ public final class Ledger {
 
     /// Brings the cached registry up to date with registry entries appended since (possibly
     /// by other processes). Must run inside the write transaction.
-    private func refreshRegistry() throws {
+    func refreshRegistry() throws {
         for r in try store.registryRecords(after: registrySeq) {
             let statement: Statement
             let env: Envelope

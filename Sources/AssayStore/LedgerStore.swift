@@ -314,20 +314,39 @@ public final class LedgerStore {
 
     /// Reads one complete-subtree hash: level 0 from the records, above from `nodes`.
     public func nodeHash(_ id: NodeID) throws(StoreError) -> Digest {
+        // A complete subtree's hash never changes once written, so hashes read outside a
+        // write transaction (committed ones) are cached: proofs then read only the few
+        // lowest levels from SQLite.
+        let cacheable = id.level >= Self.cachedLevels
+        let key = Self.nodeKey(id)
+        if cacheable, let d = nodeCache[key] { return d }
         let s: SQLiteStatement
         if id.level == 0 {
-            s = try db.prepare("SELECT leaf_hash FROM records WHERE seq = ?1")
+            if leafStatement == nil { leafStatement = try db.prepareUncached("SELECT leaf_hash FROM records WHERE seq = ?1") }
+            s = leafStatement!
             s.bind(1, Int64(bitPattern: id.index))
         } else {
-            s = try db.prepare("SELECT hash FROM nodes WHERE id = ?1")
-            s.bind(1, Self.nodeKey(id))
+            if nodeStatement == nil { nodeStatement = try db.prepareUncached("SELECT hash FROM nodes WHERE id = ?1") }
+            s = nodeStatement!
+            s.bind(1, key)
         }
-        defer { s.reset() }
+        defer { sqlite3_reset(s.handle) }
         guard try s.step(), let d = try? Digest(bytes: s.blob(0)) else {
             throw StoreError(.corrupt, "tree node \(id) is missing from the ledger")
         }
+        if cacheable && sqlite3_get_autocommit(db.handle) != 0 && nodeCache.count < Self.maxCachedNodes {
+            nodeCache[key] = d
+        }
         return d
     }
+
+    /// Tree levels at and above which node hashes are cached in memory.
+    static let cachedLevels: UInt8 = 2
+    /// At most this many cached node hashes (about 100 bytes each).
+    static let maxCachedNodes = 1 << 20
+    private var nodeCache: [Int64: Digest] = [:]
+    private var leafStatement: SQLiteStatement?
+    private var nodeStatement: SQLiteStatement?
 
     /// Streams the stored hashes of one tree level in index order (for `verify`).
     public func nodeCursor(level: UInt8) throws(StoreError) -> NodeCursor {

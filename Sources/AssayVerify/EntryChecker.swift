@@ -31,15 +31,15 @@ public enum EntryChecker {
     /// for the signature. Checked before parsing.
     public static let maxEnvelopeBytes = 360 * 1024
 
-    struct Parsed: Sendable {
-        let envelope: Envelope
-        let statement: Statement
+    public struct Parsed: Sendable {
+        public let envelope: Envelope
+        public let statement: Statement
     }
 
     /// Parses one envelope and its statement.
     /// - Parameter requireCanonical: the stored bytes must be exactly the canonical
     ///   serialisation (true when verifying a ledger: nothing else is ever written).
-    static func parse(_ bytes: [UInt8], requireCanonical: Bool) -> Result<Parsed, Registry.Rejection> {
+    public static func parse(_ bytes: [UInt8], requireCanonical: Bool) -> Result<Parsed, Registry.Rejection> {
         guard bytes.count <= maxEnvelopeBytes else {
             return .failure(.init(check: .envelope, message: "envelope is \(bytes.count) bytes, over the limit of \(maxEnvelopeBytes)"))
         }
