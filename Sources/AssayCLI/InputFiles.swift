@@ -59,10 +59,29 @@ enum InputFiles {
         var text = String(decoding: bytes, as: UTF8.self)
         while text.last?.isWhitespace == true { text.removeLast() }
         do {
+            if text.hasPrefix(SealedKey.prefix) {
+                return try SealedKey.open(text, passphrase: try passphrase(for: path, confirm: false))
+            }
             return try NamedSigningKey(parsing: text)
-        } catch {
-            throw CLIFailure.input("secret key file \(path): \(error.message)")
+        } catch let e as CryptoError {
+            throw CLIFailure.input("secret key file \(path): \(e.message)")
         }
+    }
+
+    /// The passphrase of an encrypted key: from `ASSAY_PASSPHRASE`, or asked on the terminal
+    /// (never an argument, never echoed).
+    static func passphrase(for path: String, confirm: Bool) throws -> String {
+        if let p = ProcessInfo.processInfo.environment["ASSAY_PASSPHRASE"], !p.isEmpty { return p }
+        guard isatty(0) == 1 || FileManager.default.isReadableFile(atPath: "/dev/tty"),
+              let first = getpass("Passphrase for \(path): ").map({ String(cString: $0) }), !first.isEmpty else {
+            throw CLIFailure.input("\(path) is encrypted: set ASSAY_PASSPHRASE or run on a terminal to be asked")
+        }
+        if confirm {
+            guard let again = getpass("Repeat the passphrase: ").map({ String(cString: $0) }), again == first else {
+                throw CLIFailure.input("the passphrases do not match")
+            }
+        }
+        return first
     }
 
     /// Loads a verifier key from a file, or takes the argument itself when it is a vkey string.

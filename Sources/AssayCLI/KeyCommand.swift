@@ -31,6 +31,9 @@ struct KeyCommand: ParsableCommand {
         @Flag(help: "Make a witness cosigning key (C2SP tlog-cosignature, signature type 0x04).")
         var witness = false
 
+        @Flag(help: "Encrypt the secret key with a passphrase (Argon2id + XSalsa20-Poly1305), taken from ASSAY_PASSPHRASE or asked on the terminal.")
+        var encrypt = false
+
         func run() throws {
             guard isValidSigningKeyName(name) else {
                 throw CLIFailure.input("invalid key name \"\(name)\": it must be non-empty with no spaces, '+', '\"' or '\\'")
@@ -40,7 +43,8 @@ struct KeyCommand: ParsableCommand {
                 throw CLIFailure.input("\(p) already exists; refusing to overwrite a key")
             }
             let key = try NamedSigningKey(name: name, key: SigningKey(), type: witness ? .cosignatureV1 : .ed25519)
-            var secret = Array(key.secretKeyText().utf8) + [0x0A]
+            var secret = Array((encrypt ? try SealedKey.seal(key, passphrase: try InputFiles.passphrase(for: out, confirm: true))
+                                        : key.secretKeyText()).utf8) + [0x0A]
             defer { secureZero(&secret) }
             // Create the secret file 0600 from the start, exclusively.
             let fd = open(out, O_WRONLY | O_CREAT | O_EXCL, 0o600)
