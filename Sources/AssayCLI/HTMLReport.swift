@@ -1,3 +1,5 @@
+import Foundation
+import AssayModel
 import AssayVerify
 
 /// A self-contained HTML page for a bundle report (no external resources).
@@ -16,12 +18,28 @@ enum HTMLReport {
         return o
     }
 
+    /// The component tree as nested lists: product → components → origins (supplier, country).
+    static func tree(_ g: ProvenanceGraph, id: String, depth: Int, seen: Set<String>) -> String {
+        var h = depth == 0 ? "<ul class=tree>" : "<ul>"
+        h += "<li><code>\(esc(id))</code>"
+        if let o = g.origins[id] {
+            h += " — origin seq \(o.seq): \(esc(o.supplierName)) (\(esc(o.supplierParty)))\(o.country.map { ", " + esc($0) } ?? "")\(o.partNumber.map { ", part " + esc($0) } ?? "")"
+        }
+        let children = g.edges.filter { $0.parent == id }
+        if !children.isEmpty, depth < 12, !seen.contains(id) {
+            for c in children { h += tree(g, id: c.child, depth: depth + 1, seen: seen.union([id])).replacingOccurrences(of: "<ul class=tree>", with: "<ul>") }
+        } else if children.isEmpty && g.origins[id] == nil && depth > 0 {
+            h += " — <b class=fail>no origin</b>"
+        }
+        return h + "</li></ul>"
+    }
+
     static func render(_ r: BundleReport) -> String {
         var h = """
         <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Assay report — \(esc(r.product))</title>
         <style>body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}h1{font-size:1.4em}
         .pass{color:#0a7d32}.fail{color:#b3261e}.na{color:#666}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}
-        code{font-size:.85em}</style></head><body>
+        code{font-size:.85em}ul.tree,ul.tree ul{list-style:none;padding-left:1.2em;border-left:1px solid #ccc}</style></head><body>
         <h1>Product <code>\(esc(r.product))</code>: <span class="\(r.passed ? "pass" : "fail")">\(r.passed ? "PASS" : "FAIL")</span></h1>
         <p>Log <code>\(esc(r.origin))</code>, checkpoint size \(r.checkpointSize), \(r.witnessCosignatures) witness cosignature(s). Audit date \(esc(r.auditDate)); policy \(esc(r.policyName)).</p>
         <h2>Principles</h2><table><tr><th>Principle</th><th>Verdict</th><th>Reasons and evidence</th></tr>
@@ -36,12 +54,30 @@ enum HTMLReport {
             }
             h += "</ul></td></tr>\n"
         }
-        h += "</table><h2>Provenance</h2><table><tr><th>Component</th><th>Origin</th><th>Supplier</th><th>Country</th></tr>"
+        h += "</table><h2>Provenance</h2>" + tree(r.graph, id: r.graph.product, depth: 0, seen: [])
+        h += "<h2>Components</h2><table><tr><th>Component</th><th>Made by</th><th>Supplier</th><th>Country</th></tr>"
         for id in r.graph.nodes.dropFirst() {
             let o = r.graph.origins[id]
-            h += "<tr><td><code>\(esc(id))</code></td><td>\(o.map { "seq \($0.seq)" } ?? "<b class=fail>none</b>")</td><td>\(esc(o.map { "\($0.supplierName) (\($0.supplierParty))" } ?? ""))</td><td>\(esc(o?.country ?? ""))</td></tr>"
+            let made = r.graph.producers[id]?.first
+            let how = o.map { "origin, seq \($0.seq)" } ?? made.map { "\(esc($0.statement.kind.rawValue)), seq \($0.seq)" } ?? "<b class=fail>no origin</b>"
+            h += "<tr><td><code>\(esc(id))</code></td><td>\(how)</td><td>\(esc(o.map { "\($0.supplierName) (\($0.supplierParty))" } ?? ""))</td><td>\(esc(o?.country ?? ""))</td></tr>"
         }
-        h += "</table><h2>Provenance graph (Mermaid)</h2><pre>\(esc(r.graph.mermaid()))</pre></body></html>\n"
+        h += "</table><h2>Commitments</h2>"
+        let commitments = r.entries.compactMap { e -> (UInt64, LifecycleCommitment)? in
+            if case .lifecycleCommitment(let c) = e.statement, c.covers(r.product) { return (e.seq, c) }
+            return nil
+        }
+        if commitments.isEmpty {
+            h += "<p class=fail>No lifecycle commitment covers this product.</p>"
+        } else {
+            h += "<table><tr><th>Seq</th><th>Placed on market</th><th>Security support until</th><th>Vulnerability contact</th><th>Spare parts until</th><th>Take-back</th></tr>"
+            for (seq, c) in commitments {
+                let parts = c.spareParts.map { "\(esc($0.partNumber)) \(esc($0.availableUntil))" }.joined(separator: "<br>")
+                h += "<tr><td>\(seq)</td><td>\(esc(c.placedOnMarket))</td><td><b>\(esc(c.securitySupportEnd))</b></td><td>\(esc(c.vulnerabilityContact)) (\(c.vulnerabilityResponseDays) days)</td><td>\(parts)</td><td>\(esc(c.takeBack.channel))</td></tr>"
+            }
+            h += "</table>"
+        }
+        h += "<h2>Provenance graph (Mermaid source)</h2><pre>\(esc(r.graph.mermaid()))</pre></body></html>\n"
         return h
     }
 }

@@ -41,7 +41,7 @@ extension Ledger {
         seqs.formUnion(direct)
         if let model = productModel(of: root) {
             for s in try mapStoreErrors({ try store.sequences(forSubject: model) }) where s < size {
-                if case .lifecycleCommitment = try load(s).1 { seqs.insert(s) }
+                if case .lifecycleCommitment(let c) = try load(s).1, c.covers(root) { seqs.insert(s) }
             }
         }
         // Components, transitively: what consumed entries consumed, and who produced it.
@@ -52,7 +52,8 @@ extension Ledger {
                 let produces = st.produced.contains(id)
                 let consumes = st.consumed.contains(id)
                 if id == root || produces || (consumes && isSerialisedItem(id)) { seqs.insert(s) }
-                guard id == root || produces else { continue }
+                // Follow only what went into the thing: not the pallet or kit it later went into.
+                guard produces else { continue }
                 for c in st.consumed where seen.insert(c).inserted { queue.append(c) }
             }
         }

@@ -86,6 +86,23 @@ public struct LifecycleCommitment: Sendable, Equatable {
         eventTime = try readEventTime(&r)
     }
 
+    /// Whether the commitment covers `item` (canonical id): same model, and the serial within
+    /// `serialFrom…serialTo` when a range is given (numeric when both ends and the serial are
+    /// digits, otherwise by character order).
+    public func covers(_ item: String) -> Bool {
+        guard productModel(of: item) == canonicalModel(model) else { return false }
+        guard let from = serialFrom, let to = serialTo else { return true }
+        guard let g = try? GS1Identifier(parsing: item), case .item(_, let serial) = g.key else { return false }
+        if let f = UInt64(from), let t = UInt64(to), let s = UInt64(serial) { return f <= s && s <= t }
+        if from.count == to.count && serial.count == from.count { return from <= serial && serial <= to }
+        let digits = { (x: String) in x.filter(\.isNumber) }
+        if let f = UInt64(digits(from)), let t = UInt64(digits(to)), let s = UInt64(digits(serial)),
+           from.filter({ !$0.isNumber }) == serial.filter({ !$0.isNumber }) {
+            return f <= s && s <= t
+        }
+        return from <= serial && serial <= to
+    }
+
     static func positiveInt(_ r: inout ObjectReader, _ key: String) throws(ModelError) -> Int {
         let d = try r.number(key)
         guard d == d.rounded(), d >= 1, d <= 100_000 else {

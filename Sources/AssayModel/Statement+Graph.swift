@@ -8,7 +8,7 @@ extension Statement {
     public var produced: [String] {
         switch self {
         case .genericEvent(let g): [canonicalSubject(g.subject)]
-        case .lifecycleCommitment(let c): [canonicalSubject(c.model)]
+        case .lifecycleCommitment(let c): [canonicalModel(c.model)]
         case .supplyChain(let s):
             switch s.event.type {
             case .transformationEvent:

@@ -44,7 +44,7 @@ public enum Statement: Sendable, Equatable {
         case .partyRegistration(let s): [s.partyId]
         case .keyRevocation: []
         case .genericEvent(let s): [canonicalSubject(s.subject)]
-        case .lifecycleCommitment(let s): [canonicalSubject(s.model)]
+        case .lifecycleCommitment(let s): [canonicalModel(s.model)]
         case .supplyChain(let s): Array(Set(s.event.objectIdentifiers.map(canonicalSubject))).sorted()
         }
     }

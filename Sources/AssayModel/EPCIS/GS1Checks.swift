@@ -52,3 +52,12 @@ func checkModelIdentifier(_ s: String, field: String) throws(ModelError) {
         throw ModelError(.invalidValue, field: field, "a model is a GTIN or a product-class Digital Link (…/01/{GTIN}), not \(id.canonical)")
     }
 }
+
+/// A product model in canonical form: bare GTIN digits become the class Digital Link
+/// (`https://id.gs1.org/01/{GTIN-14}`); anything else goes through `canonicalSubject`.
+public func canonicalModel(_ s: String) -> String {
+    if !s.isEmpty, s.allSatisfy(\.isNumber), let gtin = try? GTIN(s), let id = try? GS1Identifier(.productClass(gtin)) {
+        return id.canonical
+    }
+    return canonicalSubject(s)
+}

@@ -51,6 +51,12 @@ public struct BundleVerifier {
         var accountability: [PrincipleFinding] = []
         func problem(_ m: String, _ e: [EvidenceRef] = []) -> PrincipleFinding { .init(severity: .problem, message: m, evidence: e) }
         func ref(_ seq: UInt64, _ kind: String = "?", _ signer: String = "?") -> EvidenceRef { .init(seq: seq, kind: kind, signer: signer) }
+        /// Evidence for an entry that did not pass: what its envelope claims, read leniently.
+        func claimed(_ r: LedgerRecord) -> EvidenceRef {
+            let env = try? Envelope(json: r.envelope)
+            let kind = (try? Statement.decode(env?.payload ?? []))?.kind.rawValue ?? "?"
+            return ref(r.seq, kind, env?.signatures.first?.keyID ?? "?")
+        }
 
         // 1. The checkpoint: log signature, origin, witness policy.
         var size: UInt64 = 0
@@ -88,7 +94,7 @@ public struct BundleVerifier {
         for e in bundle.entries {
             let seq = e.record.seq
             if Int64(seq) <= lastSeq {
-                integrity.append(problem("entry \(seq) is out of order or repeated", [ref(seq)]))
+                integrity.append(problem("entry \(seq) is out of order or repeated", [claimed(e.record)]))
                 continue
             }
             lastSeq = Int64(seq)
@@ -96,11 +102,11 @@ public struct BundleVerifier {
             do {
                 try InclusionProof(index: seq, treeSize: size, hashes: e.proof).verify(leafHash: e.record.leafHash, root: root)
             } catch {
-                integrity.append(problem("entry \(seq): inclusion proof does not lead to the checkpoint root: \(error.message)", [ref(seq)]))
+                integrity.append(problem("entry \(seq): inclusion proof does not lead to the checkpoint root: \(error.message)", [claimed(e.record)]))
                 continue
             }
             if e.record.appendedAtMillis < lastTime {
-                integrity.append(problem("entry \(seq): record time goes backwards", [ref(seq)]))
+                integrity.append(problem("entry \(seq): record time goes backwards", [claimed(e.record)]))
             }
             lastTime = max(lastTime, e.record.appendedAtMillis)
             provable.append(e)
@@ -116,8 +122,7 @@ public struct BundleVerifier {
             let pending = PendingEntry(seq: e.record.seq, appendedAtMillis: e.record.appendedAtMillis, envelopeBytes: e.record.envelope)
             let (passed, failure) = EntryChecker.check([pending], registry: &registry, requireCanonical: true)
             if let f = failure {
-                let env = try? Envelope(json: e.record.envelope)
-                let r = ref(e.record.seq, (try? Statement.decode(env?.payload ?? []))?.kind.rawValue ?? "?", env?.signatures.first?.keyID ?? "?")
+                let r = claimed(e.record)
                 switch f.check {
                 case .registry, .authorization: accountability.append(problem("entry \(f.seq ?? 0): \(f.message)", [r]))
                 default: integrity.append(problem("entry \(f.seq ?? 0): \(f.message)", [r]))

@@ -109,10 +109,10 @@ struct PrincipleChecker {
     }
 
     // MARK: Lifecycle
+    /// The commitments that cover the product (its model, and its serial when a range is given).
     var commitments: [(CheckedEntry, LifecycleCommitment)] {
-        guard let model = productModel(of: graph.product) else { return [] }
-        return graph.entries.compactMap { e in
-            if case .lifecycleCommitment(let c) = e.statement, canonicalSubject(c.model) == model { return (e, c) }
+        graph.entries.compactMap { e in
+            if case .lifecycleCommitment(let c) = e.statement, c.covers(graph.product) { return (e, c) }
             return nil
         }
     }
@@ -217,10 +217,15 @@ struct PrincipleChecker {
         var out: [String] = []
         let words = text.split(whereSeparator: { "\"{}[],: \n\t<>()".contains($0) })
         for w in words {
-            let s = String(w)
-            if let at = s.firstIndex(of: "@"), at != s.startIndex, s[s.index(after: at)...].contains("."), !s.hasPrefix("urn:") {
-                out.append(s)
-            }
+            let s = String(w.hasPrefix("mailto") ? w.dropFirst(6) : w)
+            guard let at = s.firstIndex(of: "@"), at != s.startIndex, !s.contains("/") else { continue }
+            // local@domain.tld: a host name whose last label is letters only (not a version like 1.4.2).
+            let local = s[..<at], domain = s[s.index(after: at)...]
+            let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+            guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" } }),
+                  let tld = labels.last, tld.count >= 2, tld.allSatisfy(\.isLetter),
+                  local.allSatisfy({ $0.isLetter || $0.isNumber || ".+_-%".contains($0) }) else { continue }
+            out.append(s)
         }
         // +<country code> followed by at least 8 digits, spaces allowed.
         var i = text.startIndex
