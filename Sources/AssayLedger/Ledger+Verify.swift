@@ -41,9 +41,13 @@ extension Ledger {
     /// - Parameter externalCheckpoints: signed checkpoint notes from elsewhere (an auditor's
     ///   copy, a witness's) that must also match this ledger's tree.
     public func verify(externalCheckpoints: [[UInt8]] = [], batchSize: Int = 2048, progress: ((UInt64) -> Void)? = nil) throws -> LedgerReport {
+        // One snapshot for every read, so a writer committing meanwhile cannot make the
+        // records, tree nodes and checkpoints disagree.
         try mapStoreErrors {
-            try LedgerVerifier(policy: policy, batchSize: batchSize, progress: progress)
-                .verify(StoreLedgerSource(store: store), externalCheckpoints: externalCheckpoints)
+            try store.read {
+                try LedgerVerifier(policy: policy, batchSize: batchSize, progress: progress)
+                    .verify(StoreLedgerSource(store: store), externalCheckpoints: externalCheckpoints)
+            }
         }
     }
 }

@@ -95,10 +95,14 @@ public final class LedgerStore {
             throw StoreError(.io, "ledger \(path) is not readable")
         }
         let db = try SQLiteConnection(path: path, flags: readOnly ? SQLiteFlags.readOnly : SQLiteFlags.readWrite)
+        // Wait for other processes' locks from the very first read.
+        db.busyTimeout(milliseconds: Self.defaultBusyTimeoutMillis)
         let store = LedgerStore(db: db, path: path)
         let appID: Int64?
         do {
             appID = try db.scalarInt("PRAGMA application_id")
+        } catch where error.code == .busy {
+            throw StoreError(.busy, "\(path) is locked by another process (waited \(Self.defaultBusyTimeoutMillis / 1000) s); try again")
         } catch {
             throw StoreError(.notALedger, "\(path) is not an Assay ledger (not an SQLite database)")
         }
@@ -362,6 +366,20 @@ public final class LedgerStore {
     }
 
     // MARK: - Writing
+
+    /// Runs `body` in one read transaction: every read inside sees the same snapshot of the
+    /// ledger, whatever other processes commit meanwhile (WAL readers never block writers).
+    public func read<T>(_ body: () throws -> T) throws -> T {
+        try db.execute("BEGIN DEFERRED")
+        do {
+            let result = try body()
+            try? db.execute("COMMIT")
+            return result
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+    }
 
     /// Runs `body` in one write transaction (`BEGIN IMMEDIATE` … `COMMIT`): everything it
     /// appends becomes visible and durable together, or not at all.
