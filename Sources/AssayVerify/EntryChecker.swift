@@ -63,47 +63,52 @@ public enum EntryChecker {
         return .success(Parsed(envelope: env, statement: st))
     }
 
-    /// Checks `entries` (consecutive, in order) against `registry`, updating it.
-    /// Returns the entries that passed, in order, up to the first failure, and that failure.
-    public static func check(_ entries: [PendingEntry], registry: inout Registry, requireCanonical: Bool) -> (passed: [CheckedEntry], failure: Finding?) {
+    /// Parses `entries` (all cores) and authorises each signer against `registry` in order,
+    /// applying registry changes; does not check signatures. Returns the entries that resolved,
+    /// up to the first failure, and that failure.
+    public static func resolve(_ entries: [PendingEntry], registry: inout Registry, requireCanonical: Bool) -> (resolved: [CheckedEntry], failure: Finding?) {
         let parsed = entries.concurrentMap(minimumChunk: 32) { parse($0.envelopeBytes, requireCanonical: requireCanonical) }
         var resolved: [CheckedEntry] = []
         resolved.reserveCapacity(entries.count)
-        var failure: Finding? = nil
-        var scratch = registry
         for (i, e) in entries.enumerated() {
-            let p: Parsed
             switch parsed[i] {
             case .failure(let r):
-                failure = Finding(r.check, seq: e.seq, r.message)
-            case .success(let ok):
-                p = ok
-                switch scratch.authorize(seq: e.seq, statement: p.statement, signerReference: p.envelope.signatures[0].keyID,
-                                         appendedAtMillis: e.appendedAtMillis) {
+                return (resolved, Finding(r.check, seq: e.seq, r.message))
+            case .success(let p):
+                switch registry.authorize(seq: e.seq, statement: p.statement, signerReference: p.envelope.signatures[0].keyID,
+                                          appendedAtMillis: e.appendedAtMillis) {
                 case .failure(let r):
-                    failure = Finding(r.check, seq: e.seq, r.message)
+                    return (resolved, Finding(r.check, seq: e.seq, r.message))
                 case .success(let key):
-                    scratch.apply(seq: e.seq, statement: p.statement, signer: key)
+                    registry.apply(seq: e.seq, statement: p.statement, signer: key)
                     resolved.append(CheckedEntry(seq: e.seq, appendedAtMillis: e.appendedAtMillis, envelope: p.envelope, statement: p.statement, signer: key))
                 }
             }
-            if failure != nil { break }
-        }
-        // Signatures of everything that resolved, on all cores.
-        let valid = resolved.concurrentMap(minimumChunk: 16) { $0.envelope.isValidSignature(at: 0, by: $0.signer.verifierKey.publicKey) }
-        if let bad = valid.firstIndex(of: false) {
-            let e = resolved[bad]
-            // A bad signature earlier than the sequential failure wins; replay the registry to it.
-            var replay = registry
-            for r in resolved[..<bad] { replay.apply(seq: r.seq, statement: r.statement, signer: r.signer) }
-            registry = replay
-            return (Array(resolved[..<bad]), Finding(.signature, seq: e.seq, "signature by \(e.signer.reference) does not verify"))
-        }
-        registry = scratch
-        if failure != nil {
-            // scratch holds only entries before the failure: apply is what resolved did.
-            return (resolved, failure)
         }
         return (resolved, nil)
+    }
+
+    /// Checks the signatures of resolved entries on all cores; the finding for the first bad one.
+    public static func verifySignatures(_ resolved: [CheckedEntry]) -> Finding? {
+        let valid = resolved.concurrentMap(minimumChunk: 16) { $0.envelope.isValidSignature(at: 0, by: $0.signer.verifierKey.publicKey) }
+        guard let bad = valid.firstIndex(of: false) else { return nil }
+        let e = resolved[bad]
+        return Finding(.signature, seq: e.seq, "signature by \(e.signer.reference) does not verify")
+    }
+
+    /// Checks `entries` (consecutive, in order) against `registry`, updating it: `resolve`, then
+    /// `verifySignatures`. Returns the entries that passed, in order, up to the first failure,
+    /// and that failure.
+    public static func check(_ entries: [PendingEntry], registry: inout Registry, requireCanonical: Bool) -> (passed: [CheckedEntry], failure: Finding?) {
+        var scratch = registry
+        let (resolved, failure) = resolve(entries, registry: &scratch, requireCanonical: requireCanonical)
+        if let bad = verifySignatures(resolved), let badSeq = bad.seq {
+            // A bad signature earlier than the resolution failure wins; replay the registry to it.
+            let good = resolved.prefix { $0.seq < badSeq }
+            for r in good { registry.apply(seq: r.seq, statement: r.statement, signer: r.signer) }
+            return (Array(good), bad)
+        }
+        registry = scratch
+        return (resolved, failure)
     }
 }

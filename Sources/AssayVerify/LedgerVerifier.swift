@@ -1,6 +1,12 @@
+import Dispatch
 public import AssayCrypto
 import AssayLog
 public import AssayModel
+
+/// A finding handed back from a background worker.
+final class FindingBox: @unchecked Sendable {
+    var value: Finding?
+}
 
 /// A stored record as a verifier sees it: every field as stored, nothing trusted.
 public struct RecordRow: Sendable {
@@ -106,6 +112,7 @@ public struct LedgerVerifier {
         checkpoints.sort { $0.size < $1.size }
         var cpIndex = 0
         var compromised: [String: (effective: Int64, revokedAt: UInt64)] = [:]
+        var pendingSignatures: (DispatchGroup, FindingBox)? = nil
 
         for problem in try source.containerProblems() {
             report.warnings.append(Finding(.schema, seq: nil, problem))
@@ -169,8 +176,15 @@ public struct LedgerVerifier {
             }
             // Envelopes, statements, signers and signatures of the intact prefix.
             let pending = batch[..<upTo].map { PendingEntry(seq: $0.seq, appendedAtMillis: $0.appendedAtMillis, envelopeBytes: $0.envelope) }
-            let (passed, entryFailure) = EntryChecker.check(pending, registry: &registry, requireCanonical: true)
-            failure = [integrityFailure, entryFailure].compactMap { $0 }.min { ($0.seq ?? 0) < ($1.seq ?? 0) }
+            let (passed, entryFailure) = EntryChecker.resolve(pending, registry: &registry, requireCanonical: true)
+            // The previous batch's signatures were checked in the background meanwhile.
+            settleSignatures()
+            failure = [failure, integrityFailure, entryFailure].compactMap { $0 }.min { ($0.seq ?? 0) < ($1.seq ?? 0) }
+            // This batch's signatures, on all cores, while the next batch is read and parsed.
+            let box = FindingBox()
+            let group = DispatchGroup()
+            DispatchQueue.global(qos: .userInitiated).async(group: group) { box.value = EntryChecker.verifySignatures(passed) }
+            pendingSignatures = (group, box)
             // Stored derived columns, compromise flags, tree and checkpoints for the entries that passed.
             for (i, entry) in passed.enumerated() {
                 let row = batch[i]
@@ -190,6 +204,13 @@ public struct LedgerVerifier {
             }
             batch.removeAll(keepingCapacity: true)
             progress?(report.entries)
+        }
+
+        func settleSignatures() {
+            guard let (group, box) = pendingSignatures else { return }
+            group.wait()
+            pendingSignatures = nil
+            if let f = box.value { failure = [failure, f].compactMap { $0 }.min { ($0.seq ?? 0) < ($1.seq ?? 0) } }
         }
 
         func appendLeaf(_ leaf: Digest, seq: UInt64) throws -> Finding? {
@@ -221,6 +242,8 @@ public struct LedgerVerifier {
             return failure == nil
         }
         try flush()
+        settleSignatures()
+        if let s = failure?.seq { report.entries = min(report.entries, s) }
 
         if failure == nil, cpIndex < checkpoints.count {
             let cp = checkpoints[cpIndex]
