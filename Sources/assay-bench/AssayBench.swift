@@ -110,6 +110,23 @@ struct AssayBench: ParsableCommand {
         table.add("inclusion proof generation at \(size)", p.generate, "proof/s")
         table.add("inclusion proof verification", p.verify, "proof/s", limit: limits.sha65 / 21, limitName: "sha256 / log2(n) hashes")
 
+        // Bundle export and offline verification for one product in the largest ledger.
+        _ = try fixture.ledger.signCheckpoint(with: fixture.op)
+        let product = "https://id.gs1.org/01/04012345000016/21/SN\(size / 2)"
+        var exportTimes: [Double] = []
+        var bundle: ProductBundle? = nil
+        for _ in 0..<5 {
+            let t0 = now()
+            bundle = try fixture.ledger.exportBundle(product: product)
+            exportTimes.append(now() - t0)
+        }
+        let t1 = now()
+        let verdict = BundleVerifier(logKey: fixture.op.verifierKey, auditDate: try CalendarDate(parsing: "2027-01-01")).verify(bundle!)
+        let verifyBundleSecs = now() - t1
+        precondition(verdict.principles[0].verdict == .satisfied, "the benchmark bundle must verify")
+        table.add("bundle export, one product of \(size) entries (\(bundle!.entries.count) entries)", exportTimes.sorted()[2] * 1000, "ms")
+        table.add("bundle offline verify", verifyBundleSecs * 1000, "ms")
+
         // 6. Peer comparison: in-toto's reference DSSE verification on the same envelopes.
         if !noPeer {
             let n = quick ? 2000 : 20_000
