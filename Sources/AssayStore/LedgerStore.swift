@@ -164,39 +164,24 @@ public final class LedgerStore {
         seq     INTEGER NOT NULL,
         PRIMARY KEY (subject, seq)
     ) WITHOUT ROWID;
-    CREATE TRIGGER records_append_only_update BEFORE UPDATE ON records
-        BEGIN SELECT RAISE(ABORT, 'assay: records are append-only'); END;
-    CREATE TRIGGER records_append_only_delete BEFORE DELETE ON records
-        BEGIN SELECT RAISE(ABORT, 'assay: records are append-only'); END;
     CREATE TRIGGER records_contiguous BEFORE INSERT ON records
         WHEN NEW.seq != (SELECT COALESCE(MAX(seq) + 1, 0) FROM records)
         BEGIN SELECT RAISE(ABORT, 'assay: records must be appended at the next sequence number'); END;
-    CREATE TRIGGER nodes_append_only_update BEFORE UPDATE ON nodes
-        BEGIN SELECT RAISE(ABORT, 'assay: tree nodes are append-only'); END;
-    CREATE TRIGGER nodes_append_only_delete BEFORE DELETE ON nodes
-        BEGIN SELECT RAISE(ABORT, 'assay: tree nodes are append-only'); END;
-    CREATE TRIGGER checkpoints_append_only_update BEFORE UPDATE ON checkpoints
-        BEGIN SELECT RAISE(ABORT, 'assay: checkpoints are append-only'); END;
-    CREATE TRIGGER checkpoints_append_only_delete BEFORE DELETE ON checkpoints
-        BEGIN SELECT RAISE(ABORT, 'assay: checkpoints are append-only'); END;
-    CREATE TRIGGER subjects_append_only_update BEFORE UPDATE ON subjects
-        BEGIN SELECT RAISE(ABORT, 'assay: the subject index is append-only'); END;
-    CREATE TRIGGER subjects_append_only_delete BEFORE DELETE ON subjects
-        BEGIN SELECT RAISE(ABORT, 'assay: the subject index is append-only'); END;
-    CREATE TRIGGER meta_append_only_update BEFORE UPDATE ON meta
-        BEGIN SELECT RAISE(ABORT, 'assay: ledger metadata is write-once'); END;
-    CREATE TRIGGER meta_append_only_delete BEFORE DELETE ON meta
-        BEGIN SELECT RAISE(ABORT, 'assay: ledger metadata is write-once'); END;
-    """
+    """ + appendOnlyTables.map { table, what in
+        ["UPDATE", "DELETE"].map { op in
+            "CREATE TRIGGER \(table)_append_only_\(op.lowercased()) BEFORE \(op) ON \(table) BEGIN SELECT RAISE(ABORT, 'assay: \(what)'); END;\n"
+        }.joined()
+    }.joined()
+
+    /// Every table refuses UPDATE and DELETE, with this message.
+    static let appendOnlyTables: [(String, String)] = [
+        ("records", "records are append-only"), ("nodes", "tree nodes are append-only"),
+        ("checkpoints", "checkpoints are append-only"), ("subjects", "the subject index is append-only"),
+        ("meta", "ledger metadata is write-once"),
+    ]
 
     /// The names of the append-only triggers every ledger must have.
-    public static let requiredTriggers = [
-        "records_append_only_update", "records_append_only_delete", "records_contiguous",
-        "nodes_append_only_update", "nodes_append_only_delete",
-        "checkpoints_append_only_update", "checkpoints_append_only_delete",
-        "subjects_append_only_update", "subjects_append_only_delete",
-        "meta_append_only_update", "meta_append_only_delete",
-    ]
+    public static let requiredTriggers = ["records_contiguous"] + appendOnlyTables.flatMap { ["\($0.0)_append_only_update", "\($0.0)_append_only_delete"] }
 
     /// Required triggers that are missing (a sign someone edited the file with SQLite directly).
     public func missingTriggers() throws(StoreError) -> [String] {

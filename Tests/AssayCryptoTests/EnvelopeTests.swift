@@ -1,3 +1,4 @@
+import AssayTestSupport
 import AssayCrypto
 import Foundation
 import Testing

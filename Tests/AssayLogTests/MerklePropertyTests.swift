@@ -1,3 +1,4 @@
+import AssayTestSupport
 import AssayCrypto
 import AssayLog
 import Testing

@@ -15,21 +15,8 @@ struct DecoderFuzzTests {
     typealias F = Fixtures
     static let iterations = Int(ProcessInfo.processInfo.environment["ASSAY_FUZZ_ITERATIONS"] ?? "") ?? 1500
 
-    /// SplitMix64: deterministic, so a failure names its seed.
-    struct RNG {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E3779B97F4A7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
-    }
-
     /// One random mutation of `input`.
-    static func mutate(_ input: [UInt8], _ rng: inout RNG) -> [UInt8] {
+    static func mutate(_ input: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
         var b = input
         for _ in 0...rng.int(4) {
             switch rng.int(8) {
@@ -50,7 +37,7 @@ struct DecoderFuzzTests {
 
     /// Runs `decode` on mutations of each sample; counts how many decoded.
     static func fuzz(_ name: String, samples: [[UInt8]], seed: UInt64, _ decode: ([UInt8]) -> Bool) -> (ok: Int, total: Int) {
-        var rng = RNG(state: seed)
+        var rng = SplitMix64(seed: seed)
         var ok = 0
         for s in samples { if decode(s) { ok += 1 } }
         for _ in 0..<iterations {
@@ -144,7 +131,7 @@ struct DecoderFuzzTests {
 }
 
 extension Array where Element == UInt8 {
-    func shuffledPrefix(_ rng: inout DecoderFuzzTests.RNG) -> [UInt8] {
+    func shuffledPrefix(_ rng: inout SplitMix64) -> [UInt8] {
         var a = self
         for i in stride(from: a.count - 1, to: 0, by: -1) { a.swapAt(i, rng.int(i + 1)) }
         return Array(a.prefix(1 + rng.int(a.count)))
