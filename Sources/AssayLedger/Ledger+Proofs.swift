@@ -21,7 +21,9 @@ extension Ledger {
 
     /// An inclusion proof for `seq` in the tree of `size` records.
     public func inclusionProof(seq: UInt64, size: UInt64) throws -> InclusionProof {
-        let n = try self.size()
+        // The ledger only grows: a size seen once stays valid, so most calls skip the query.
+        let n = size <= knownSize ? knownSize : try self.size()
+        knownSize = max(knownSize, n)
         guard size <= n else { throw LedgerError(.unavailable, "tree size \(size) is larger than the ledger (\(n) entries)") }
         guard seq < size else { throw LedgerError(.unavailable, "entry \(seq) is not in a tree of size \(size)") }
         return try mapStoreErrors { try InclusionProof.generate(index: seq, treeSize: size, source: store) }

@@ -15,6 +15,8 @@ public final class Ledger {
     /// Registry as of `registrySeq` (the last registry entry applied).
     var registry: Registry
     var registrySeq: Int64 = -1
+    /// The largest ledger size seen so far (the ledger never shrinks).
+    var knownSize: UInt64 = 0
     /// The clock: milliseconds since the epoch. Injectable for tests.
     public var clock: () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
 

@@ -330,7 +330,7 @@ public final class LedgerStore {
     }
 
     /// Tree levels at and above which node hashes are cached in memory.
-    static let cachedLevels: UInt8 = 2
+    static let cachedLevels: UInt8 = 1
     /// At most this many cached node hashes (about 100 bytes each).
     static let maxCachedNodes = 1 << 20
     private var nodeCache: [Int64: Digest] = [:]
