@@ -179,7 +179,9 @@ struct AppendCommand: ParsableCommand {
             guard !items.isEmpty else { throw CLIFailure.input("\(name) holds no envelopes") }
         }
         let ledger = try options.open()
-        let records = try ledger.append(items)
+        let progress = Progress(label: "append", enabled: !json && items.count >= 1000, total: UInt64(items.count))
+        let records = try ledger.append(items, progress: { progress.update($0) })
+        progress.finish()
         var out = ""
         for r in records {
             if json {

@@ -88,7 +88,9 @@ struct ImportCommand: ParsableCommand {
                 items.append(.init(label: "\(document) event \(i + 1)", bytes: Envelope.sign(payload: payload, with: signer).canonicalJSON))
             }
             let ledger = try options.open()
-            let records = try ledger.append(items)
+            let progress = Progress(label: "import", enabled: !json && items.count >= 1000, total: UInt64(items.count))
+            let records = try ledger.append(items, progress: { progress.update($0) })
+            progress.finish()
             for r in records where json {
                 emit("{\"seq\":\(r.seq),\"kind\":\"\(r.kind)\",\"signer\":\"\(r.signer)\"}")
             }

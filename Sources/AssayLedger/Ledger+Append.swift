@@ -30,7 +30,7 @@ extension Ledger {
     /// soon as its signatures are checked — so signature work overlaps the SQLite writes, and
     /// the lock is held only for the writes. An entry whose signer resolves differently inside
     /// the lock (a registration or revocation committed meanwhile) is re-checked there.
-    func pipelinedAppend(_ items: [AppendItem], now: Int64?) throws -> [StoredRecord] {
+    func pipelinedAppend(_ items: [AppendItem], now: Int64?, progress: ((UInt64) -> Void)? = nil) throws -> [StoredRecord] {
         // 1. Parse, on all cores.
         let parsed = items.map(\.bytes).concurrentMap(minimumChunk: 32) { EntryChecker.parse($0, requireCanonical: false) }
         var entries: [EntryChecker.Parsed] = []
@@ -111,6 +111,7 @@ extension Ledger {
                         out.append(try tx.append(envelope: e.envelope.canonicalJSON, kind: e.statement.kind.rawValue,
                                                  signer: ref, subjects: e.statement.subjects, now: time))
                     }
+                    progress?(UInt64(hi))
                 }
                 return (out, reg, Int64(tx.size) - 1)
             }

@@ -87,12 +87,12 @@ public final class Ledger {
     /// - Returns: the stored records, in order.
     /// - Throws: `LedgerError.rejected` naming the item and the reason; the ledger is unchanged.
     @discardableResult
-    public func append(_ items: [AppendItem], now: Int64? = nil) throws -> [StoredRecord] {
+    public func append(_ items: [AppendItem], now: Int64? = nil, progress: ((UInt64) -> Void)? = nil) throws -> [StoredRecord] {
         guard !items.isEmpty else { return [] }
         for item in items where item.bytes.count > EntryChecker.maxEnvelopeBytes {
             throw LedgerError(.rejected, "\(item.label): envelope is \(item.bytes.count) bytes, over the limit of \(EntryChecker.maxEnvelopeBytes)")
         }
-        return try pipelinedAppend(items, now: now)
+        return try pipelinedAppend(items, now: now, progress: progress)
     }
 
     /// Runs `body`, turning store errors into `LedgerError.storage`.
