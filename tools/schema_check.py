@@ -27,6 +27,7 @@ jsonschema 4.18 and later (the `referencing` library's Registry).
 import json
 import math
 import os
+import re
 import sys
 
 try:
@@ -38,7 +39,7 @@ except ImportError:  # pragma: no cover - depends on the machine
                      "install python3-jsonschema (apt) or jsonschema (pip)\n")
     sys.exit(3)
 
-SCHEMA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "Schemas")
+SCHEMA_DIR = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "Schemas"))
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 32
 
@@ -127,8 +128,10 @@ def load_schemas():
         if name.endswith(".schema.json"):
             with open(os.path.join(SCHEMA_DIR, name), encoding="utf-8") as f:
                 schema = json.load(f)
-            by_id[schema["$id"]] = schema
-            id_of[name] = schema["$id"]
+            uri = schema.get("$id") if isinstance(schema, dict) else None
+            if uri:
+                by_id[uri] = schema
+                id_of[name] = uri
     return by_id, id_of
 
 
@@ -169,6 +172,7 @@ def short(value, limit=80):
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+NULL = {"type": "null"}
 JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number",
               float: "a number", type(None): "null"}
 NEWLINES = "[\\n\\u000b\\f\\r\\u0085\\u2028\\u2029]"
@@ -184,7 +188,7 @@ def describe(error):
     schema = error.schema if isinstance(error.schema, dict) else {}
     v = error.validator
     if v in ("anyOf", "oneOf"):
-        if schema.get("description"):
+        if schema.get("description") and NULL not in error.validator_value:
             return pointer(path), "%s is not %s" % (short(error.instance), first_sentence(schema["description"])[0].lower()
                                                     + first_sentence(schema["description"])[1:])
         needed, seen = [], set()
@@ -203,7 +207,6 @@ def describe(error):
         if missing:
             return pointer(path + [missing[0]]), "is required"
     if v == "additionalProperties" and isinstance(error.instance, dict):
-        import re
         known = set(schema.get("properties", {}))
         patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
         extra = [k for k in error.instance if k not in known and not any(p.search(k) for p in patterns)]
@@ -211,9 +214,15 @@ def describe(error):
             return pointer(path + [extra[0]]), "is not a member of this statement"
     if v == "type":
         wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        return pointer(path), "must be %s, found %s" % (" or ".join(wanted), JSON_TYPES.get(type(error.instance), "?"))
+        names = {"object": "an object", "array": "an array", "string": "a string", "number": "a number",
+                 "integer": "a whole number", "boolean": "true or false", "null": "null"}
+        return pointer(path), "must be %s, found %s" % (" or ".join(names.get(w, w) for w in wanted),
+                                                         JSON_TYPES.get(type(error.instance), "?"))
     if v == "pattern":
-        what = first_sentence(schema.get("description", ""))
+        described = schema.get("description", "")
+        if not described and error.parent is not None and isinstance(error.parent.schema, dict):
+            described = error.parent.schema.get("description", "")
+        what = first_sentence(described)
         return pointer(path), "%s does not have the required form%s" % (short(error.instance), ": " + what if what else "")
     if v == "not":
         inner = error.validator_value if isinstance(error.validator_value, dict) else {}
@@ -235,25 +244,46 @@ def describe(error):
         return pointer(path), "%s is not one of: %s" % (short(error.instance), shown)
     if v == "maxItems" and error.validator_value == 0:
         return pointer(path), "is not allowed in this event (or must be empty)"
+    if v == "minLength" and error.validator_value == 1:
+        return pointer(path), "must not be empty"
     if v == "minItems":
         return pointer(path), "must not be empty"
     if v == "maxLength":
         return pointer(path), "is longer than %d characters" % error.validator_value
-    if v == "dependentRequired":
-        return pointer(path), error.message
     message = error.message
     return pointer(path), (message if len(message) <= 200 else message[:200] + "…")
+
+
+def _is_null_branch(error):
+    return error.validator == "type" and error.validator_value == "null"
+
+
+def _refine(error):
+    """Looks past the `null` alternative of an optional member (null counts as absent) to the
+    rule the value actually broke, and past a failed alternative of a described anyOf (a CBV
+    value, …) to the whole rule."""
+    for _ in range(64):
+        parent = error.parent
+        if error.validator == "anyOf" and NULL in error.validator_value:
+            others = [e for e in error.context if not _is_null_branch(e)]
+            if not others:
+                return error
+            error = best_match(others)
+        elif _is_null_branch(error) and parent is not None and parent.validator == "anyOf":
+            error = parent
+        elif parent is not None and parent.validator in ("anyOf", "oneOf") and NULL not in parent.validator_value \
+                and isinstance(parent.schema, dict) and parent.schema.get("description"):
+            error = parent
+        else:
+            return error
+    return error
 
 
 def explain(errors):
     error = best_match(errors)
     if error is None:
         return "invalid"
-    # A failed alternative of a described anyOf (a CBV value, …) reads better as the whole rule.
-    while error.parent is not None and error.parent.validator in ("anyOf", "oneOf") \
-            and isinstance(error.parent.schema, dict) and error.parent.schema.get("description"):
-        error = error.parent
-    where, what = describe(error)
+    where, what = describe(_refine(error))
     return "%s: %s" % (where or "(document)", what)
 
 
@@ -261,7 +291,7 @@ class Checker:
     def __init__(self, schema_name):
         by_id, id_of = load_schemas()
         if schema_name not in id_of:
-            raise SystemExit("schema_check: no schema %s in %s" % (schema_name, SCHEMA_DIR))
+            raise LookupError("no schema %s in %s" % (schema_name, SCHEMA_DIR))
         self.factory = make_validator_factory(by_id)
         self.root = by_id[id_of[schema_name]]
         self.validator = self.factory(self.root)
@@ -308,7 +338,11 @@ def main(argv):
     if not files:
         sys.stderr.write("usage: python3 tools/schema_check.py [--kind] [--schema NAME] FILE...\n")
         return 2
-    checker = Checker(schema_name)
+    try:
+        checker = Checker(schema_name)
+    except LookupError as e:
+        sys.stderr.write("schema_check: %s\n" % e)
+        return 2
     for path in files:
         try:
             ok, detail = checker.check(read_statement(path))
@@ -317,7 +351,7 @@ def main(argv):
         if ok:
             line = path + "\tvalid" + ("\t" + (detail or "-") if show_kind else "")
         else:
-            line = path + "\tinvalid\t" + " ".join(str(detail).split())
+            line = path + "\tinvalid\t" + str(detail).replace("\r", " ").replace("\n", " ").replace("\t", " ")
         print(line)
     return 0
 
