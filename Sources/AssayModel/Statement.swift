@@ -101,8 +101,8 @@ func readEventTime(_ r: inout ObjectReader) throws(ModelError) -> Timestamp {
 /// the cryptographic check of the key id happens in AssayCrypto when the key is used.
 func checkVerifierKeyShape(_ s: String, field: String) throws(ModelError) {
     let parts = s.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
-    guard parts.count == 3, !parts[0].isEmpty, parts[1].utf8.count == 8,
-          parts[1].allSatisfy({ $0.isHexDigit }), parts[2].utf8.count == 44 else {
+    guard parts.count == 3, !parts[0].isEmpty, parts[1].utf8.count == 8, isASCIIHex(parts[1]), parts[2].utf8.count == 44,
+          parts[2].utf8.allSatisfy({ isBase64Byte($0) }) else {
         throw ModelError(.invalidValue, field: field, "must be a verifier key of the form name+keyid+base64key")
     }
 }
@@ -110,9 +110,19 @@ func checkVerifierKeyShape(_ s: String, field: String) throws(ModelError) {
 /// Checks a key reference (`name+8hex`), the first two fields of a verifier key.
 func checkKeyReferenceShape(_ s: String, field: String) throws(ModelError) {
     let parts = s.split(separator: "+", omittingEmptySubsequences: false)
-    guard parts.count == 2, !parts[0].isEmpty, parts[1].utf8.count == 8, parts[1].allSatisfy({ $0.isHexDigit }) else {
+    guard parts.count == 2, !parts[0].isEmpty, parts[1].utf8.count == 8, isASCIIHex(parts[1]) else {
         throw ModelError(.invalidValue, field: field, "must be a key reference of the form name+keyid (8 hex digits)")
     }
+}
+
+/// ASCII hex digits only (`Character.isHexDigit` also accepts fullwidth forms).
+func isASCIIHex(_ s: some StringProtocol) -> Bool {
+    !s.isEmpty && s.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) || ($0 >= 65 && $0 <= 70) }
+}
+
+/// A standard base64 alphabet byte (or padding).
+func isBase64Byte(_ b: UInt8) -> Bool {
+    (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || (b >= 48 && b <= 57) || b == 43 || b == 47 || b == 61
 }
 
 func nonEmpty(_ s: String, field: String, max: Int = 1024) throws(ModelError) -> String {

@@ -196,7 +196,7 @@ public func checkDigest(_ s: String, field: String) throws(ModelError) {
     let lengths = ["sha256:": 64, "sha384:": 96, "sha512:": 128]
     for (p, n) in lengths where s.hasPrefix(p) {
         let hex = s.dropFirst(p.count)
-        if hex.count == n && hex.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) { return }
+        if hex.utf8.count == n && hex.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) { return }
     }
     throw ModelError(.invalidValue, field: field, "\"\(s.prefix(80))\" is not a digest of the form sha256:<64 lower-case hex digits>")
 }

@@ -15,8 +15,14 @@ func isGS1Form(_ s: String) -> Bool {
     // possibly after a path prefix on a brand's own domain.
     let path = s.drop(while: { $0 != "/" }).dropFirst(2).drop(while: { $0 != "/" })
     let segments = path.prefix(while: { $0 != "?" && $0 != "#" }).split(separator: "/")
+    // The key's value must have the key's length: GTIN 8/12/13/14, GLN 13, SSCC 18 ASCII digits.
+    let lengths: [Substring: Set<Int>] = ["01": [8, 12, 13, 14], "414": [13], "417": [13], "00": [18]]
     for (i, seg) in segments.enumerated() where digitalLinkKeys.contains(seg) && i + 1 < segments.count {
-        if segments[i + 1].allSatisfy(\.isNumber) { return true }
+        let value = segments[i + 1]
+        guard value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { continue }
+        // On GS1's own resolver every key path is a Digital Link (and must be valid);
+        // on other hosts only a value of the key's length makes one.
+        if lower.hasPrefix("https://id.gs1.org/") || s.lowercased().hasPrefix("https://id.gs1.org/") || lengths[seg]!.contains(value.utf8.count) { return true }
     }
     return false
 }

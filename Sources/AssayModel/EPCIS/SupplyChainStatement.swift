@@ -16,7 +16,8 @@ public struct SupplyChainStatement: Sendable, Equatable {
     /// Classifies a decoded event and checks what its kind requires.
     public init(event e: EPCISEvent) throws(ModelError) {
         event = e
-        let step = e.bizStep?.standard
+        // An extension business step (a URI) is not one of the CBV words below.
+        let step: String? = e.bizStep.map { $0.standard ?? "extension:" + $0.description }
         var classified = StatementKind.supplyChainEvent
         func require(_ ok: Bool, _ field: String, _ why: String) throws(ModelError) {
             if !ok { throw ModelError(.missingField, field: field, why).inKind(classified.rawValue) }
