@@ -31,14 +31,20 @@ extension Ledger {
     /// the lock is held only for the writes. An entry whose signer resolves differently inside
     /// the lock (a registration or revocation committed meanwhile) is re-checked there.
     func pipelinedAppend(_ items: [AppendItem], now: Int64?, progress: ((UInt64) -> Void)? = nil) throws -> [StoredRecord] {
-        // 1. Parse, on all cores.
-        let parsed = items.map(\.bytes).concurrentMap(minimumChunk: 32) { EntryChecker.parse($0, requireCanonical: false) }
+        // 1. Parse, and prepare what the write needs (canonical bytes, normalised subjects), on all cores.
+        let parsed = items.map(\.bytes).concurrentMap(minimumChunk: 32) { bytes -> Result<(EntryChecker.Parsed, [UInt8], [String]), Registry.Rejection> in
+            EntryChecker.parse(bytes, requireCanonical: false).map { ($0, $0.envelope.canonicalJSON, $0.statement.subjects) }
+        }
         var entries: [EntryChecker.Parsed] = []
+        var prepared: [(canonical: [UInt8], subjects: [String])] = []
         entries.reserveCapacity(items.count)
+        prepared.reserveCapacity(items.count)
         let base = try mapStoreErrors { try store.size() }
         for (i, p) in parsed.enumerated() {
             switch p {
-            case .success(let e): entries.append(e)
+            case .success(let (e, canonical, subjects)):
+                entries.append(e)
+                prepared.append((canonical, subjects))
             case .failure(let r): throw LedgerError(.rejected, "\(items[i].label): \(r.message) (would be seq \(base + UInt64(i)))")
             }
         }
@@ -108,8 +114,8 @@ extension Ledger {
                             throw LedgerError(.rejected, "\(items[i].label): signature by \(key.reference) does not verify (would be seq \(seq))")
                         }
                         reg.apply(seq: seq, statement: e.statement, signer: key)
-                        out.append(try tx.append(envelope: e.envelope.canonicalJSON, kind: e.statement.kind.rawValue,
-                                                 signer: ref, subjects: e.statement.subjects, now: time))
+                        out.append(try tx.append(envelope: prepared[i].canonical, kind: e.statement.kind.rawValue,
+                                                 signer: ref, subjects: prepared[i].subjects, now: time))
                     }
                     progress?(UInt64(hi))
                 }
