@@ -309,8 +309,13 @@ public final class LedgerStore {
         let cacheable = id.level >= Self.cachedLevels
         let key = Self.nodeKey(id)
         if cacheable, let d = nodeCache[key] { return d }
-        if cacheable && !upperLevelsLoaded { try loadUpperLevels() }
-        if cacheable, let d = nodeCache[key] { return d }
+        if cacheable {
+            cachedReads += 1
+            if !upperLevelsLoaded { try loadUpperLevels(from: Self.preloadedLevel) }
+            // A process serving many proofs gets every level from 1 up in memory, once.
+            if cachedReads == Self.busyThreshold { try loadUpperLevels(from: Self.cachedLevels) }
+            if let d = nodeCache[key] { return d }
+        }
         let s: SQLiteStatement
         if id.level == 0 {
             if leafStatement == nil { leafStatement = try db.prepareUncached("SELECT leaf_hash FROM records WHERE seq = ?1") }
@@ -333,11 +338,11 @@ public final class LedgerStore {
 
     /// Reads every committed node at `preloadedLevel` and above in one sequential scan (1/16 of
     /// the nodes), so that a proof's cold reads are only its three or four lowest levels.
-    private func loadUpperLevels() throws(StoreError) {
+    private func loadUpperLevels(from level: UInt8) throws(StoreError) {
         guard sqlite3_get_autocommit(db.handle) != 0 else { return }
         upperLevelsLoaded = true
         let s = try db.prepareUncached("SELECT id, hash FROM nodes WHERE id >= ?1")
-        s.bind(1, Int64(Self.preloadedLevel) << 56)
+        s.bind(1, Int64(level) << 56)
         while try s.step(), nodeCache.count < Self.maxCachedNodes {
             if let d = try? Digest(bytes: s.blob(1)) { nodeCache[s.int64(0)] = d }
         }
@@ -345,6 +350,9 @@ public final class LedgerStore {
 
     /// Levels loaded in bulk on the first cached read.
     static let preloadedLevel: UInt8 = 4
+    /// After this many cached-level reads (about a thousand proofs), all levels from 1 up are loaded.
+    static let busyThreshold = 20_000
+    private var cachedReads = 0
     private var upperLevelsLoaded = false
 
     /// Tree levels at and above which node hashes are cached in memory.
