@@ -11,14 +11,7 @@ public struct GLN: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// - Throws: `ModelError.invalidValue` for a non-digit, a length other than 13 or a wrong
     ///   check digit ("GLN 4012345000008 has check digit 8, expected 9").
     public init(_ text: String, field: String = "") throws(ModelError) {
-        guard GS1.isAllDigits(text) else {
-            throw ModelError(.invalidValue, field: field, "GLN \(GS1.quoted(text)) must consist of digits only")
-        }
-        let count = text.utf8.count
-        guard count == 13 else {
-            throw ModelError(.invalidValue, field: field, "GLN \(GS1.quoted(text)) has \(count) digits; a GLN has 13")
-        }
-        try GS1.validateCheckDigit(text, key: "GLN", field: field)
+        try GS1.validateKeyDigits(text, key: "GLN", kind: "a GLN", lengths: [13], lengthsText: "13", field: field)
         self.digits = text
     }
 
@@ -31,17 +24,9 @@ public struct GLN: Sendable, Hashable, Comparable, CustomStringConvertible {
     ///   - field: the JSON path of the field being checked, for the error.
     /// - Throws: `ModelError.invalidValue` naming the part that is not digits or the wrong total length.
     public init(companyPrefix: String, reference: String, field: String = "") throws(ModelError) {
-        try GS1Identifier.checkCompanyPrefix(companyPrefix, field: field)
-        guard reference.utf8.allSatisfy(GS1.isDigit) else {
-            throw ModelError(.invalidValue, field: field, "location or party reference \(GS1.quoted(reference)) must consist of digits only")
-        }
-        let total = companyPrefix.utf8.count + reference.utf8.count
-        guard total == 12 else {
-            throw ModelError(.invalidValue, field: field,
-                             "company prefix \(companyPrefix) and reference \(reference) have \(total) digits together; a GLN needs 12 before its check digit")
-        }
-        let body = companyPrefix + reference
-        self.digits = body + String(GS1.checkDigit(forBody: body)!)
+        digits = try GS1.keyDigits(companyPrefix: companyPrefix, rest: reference, bodyLength: 12, leadDigitFirst: false,
+                                   partName: "location or party reference", partPhrase: "reference",
+                                   needs: "a GLN needs 12 before its check digit", field: field)
     }
 
     /// The 13 digits.

@@ -118,3 +118,41 @@ public enum GS1 {
         return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
     }
 }
+
+extension GS1 {
+    /// Checks a GS1 key written as digits: digits only, one of the allowed lengths, and the
+    /// right check digit. `kind` names the key with its article ("a GLN").
+    static func validateKeyDigits(_ text: String, key: String, kind: String, lengths: [Int], lengthsText: String,
+                                  field: String) throws(ModelError) {
+        guard isAllDigits(text) else {
+            throw ModelError(.invalidValue, field: field, "\(key) \(quoted(text)) must consist of digits only")
+        }
+        let count = text.utf8.count
+        guard lengths.contains(count) else {
+            throw ModelError(.invalidValue, field: field, "\(key) \(quoted(text)) has \(count) digits; \(kind) has \(lengthsText)")
+        }
+        try validateCheckDigit(text, key: key, field: field)
+    }
+
+    /// Builds a key's digits from its EPC parts: the company prefix and the rest (whose first
+    /// digit goes in front when `leadDigitFirst`, as the indicator of an SGTIN or the extension
+    /// digit of an SSCC does), then the computed check digit.
+    /// - Parameters:
+    ///   - partName: the rest, for the digits-only message ("location or party reference").
+    ///   - partPhrase: the rest, for the length message ("reference").
+    ///   - needs: the length rule ("a GLN needs 12 before its check digit").
+    static func keyDigits(companyPrefix: String, rest: String, bodyLength: Int, leadDigitFirst: Bool,
+                          partName: String, partPhrase: String, needs: String, field: String) throws(ModelError) -> String {
+        try GS1Identifier.checkCompanyPrefix(companyPrefix, field: field)
+        guard rest.utf8.allSatisfy(isDigit), !(leadDigitFirst && rest.isEmpty) else {
+            throw ModelError(.invalidValue, field: field, "\(partName) \(quoted(rest)) must consist of digits only")
+        }
+        let total = companyPrefix.utf8.count + rest.utf8.count
+        guard total == bodyLength else {
+            throw ModelError(.invalidValue, field: field,
+                             "company prefix \(companyPrefix) and \(partPhrase) \(rest) have \(total) digits together; \(needs)")
+        }
+        let body = leadDigitFirst ? String(rest.prefix(1)) + companyPrefix + String(rest.dropFirst()) : companyPrefix + rest
+        return body + String(checkDigit(forBody: body)!)
+    }
+}

@@ -12,16 +12,8 @@ public struct GTIN: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// - Throws: `ModelError.invalidValue` for a non-digit, a length other than 8, 12, 13 or 14,
     ///   or a wrong check digit ("GTIN 04012345000017 has check digit 7, expected 6").
     public init(_ text: String, field: String = "") throws(ModelError) {
-        guard GS1.isAllDigits(text) else {
-            throw ModelError(.invalidValue, field: field, "GTIN \(GS1.quoted(text)) must consist of digits only")
-        }
-        let count = text.utf8.count
-        guard [8, 12, 13, 14].contains(count) else {
-            throw ModelError(.invalidValue, field: field,
-                             "GTIN \(GS1.quoted(text)) has \(count) digits; a GTIN has 8, 12, 13 or 14")
-        }
-        try GS1.validateCheckDigit(text, key: "GTIN", field: field)
-        self.digits = String(repeating: "0", count: 14 - count) + text
+        try GS1.validateKeyDigits(text, key: "GTIN", kind: "a GTIN", lengths: [8, 12, 13, 14], lengthsText: "8, 12, 13 or 14", field: field)
+        self.digits = String(repeating: "0", count: 14 - text.utf8.count) + text
     }
 
     /// Builds a GTIN from its EPC parts (EPC Tag Data Standard, SGTIN): the indicator digit,
@@ -34,19 +26,9 @@ public struct GTIN: Sendable, Hashable, Comparable, CustomStringConvertible {
     ///   - field: the JSON path of the field being checked, for the error.
     /// - Throws: `ModelError.invalidValue` naming the part that is not digits or the wrong total length.
     public init(companyPrefix: String, indicatorAndItemReference: String, field: String = "") throws(ModelError) {
-        try GS1Identifier.checkCompanyPrefix(companyPrefix, field: field)
-        guard GS1.isAllDigits(indicatorAndItemReference) else {
-            throw ModelError(.invalidValue, field: field,
-                             "indicator and item reference \(GS1.quoted(indicatorAndItemReference)) must consist of digits only")
-        }
-        let total = companyPrefix.utf8.count + indicatorAndItemReference.utf8.count
-        guard total == 13 else {
-            throw ModelError(.invalidValue, field: field,
-                             "company prefix \(companyPrefix) and indicator with item reference \(indicatorAndItemReference) "
-                                 + "have \(total) digits together; an SGTIN needs 13")
-        }
-        let body = String(indicatorAndItemReference.prefix(1)) + companyPrefix + String(indicatorAndItemReference.dropFirst())
-        self.digits = body + String(GS1.checkDigit(forBody: body)!)
+        digits = try GS1.keyDigits(companyPrefix: companyPrefix, rest: indicatorAndItemReference, bodyLength: 13, leadDigitFirst: true,
+                                   partName: "indicator and item reference", partPhrase: "indicator with item reference",
+                                   needs: "an SGTIN needs 13", field: field)
     }
 
     /// The first digit of the GTIN-14: the packaging level indicator (0 for GTIN-8/12/13).

@@ -10,14 +10,7 @@ public struct SSCC: Sendable, Hashable, Comparable, CustomStringConvertible {
     ///   - field: the JSON path of the field being checked, for the error.
     /// - Throws: `ModelError.invalidValue` for a non-digit, a length other than 18 or a wrong check digit.
     public init(_ text: String, field: String = "") throws(ModelError) {
-        guard GS1.isAllDigits(text) else {
-            throw ModelError(.invalidValue, field: field, "SSCC \(GS1.quoted(text)) must consist of digits only")
-        }
-        let count = text.utf8.count
-        guard count == 18 else {
-            throw ModelError(.invalidValue, field: field, "SSCC \(GS1.quoted(text)) has \(count) digits; an SSCC has 18")
-        }
-        try GS1.validateCheckDigit(text, key: "SSCC", field: field)
+        try GS1.validateKeyDigits(text, key: "SSCC", kind: "an SSCC", lengths: [18], lengthsText: "18", field: field)
         self.digits = text
     }
 
@@ -31,19 +24,9 @@ public struct SSCC: Sendable, Hashable, Comparable, CustomStringConvertible {
     ///   - field: the JSON path of the field being checked, for the error.
     /// - Throws: `ModelError.invalidValue` naming the part that is not digits or the wrong total length.
     public init(companyPrefix: String, extensionAndSerialReference: String, field: String = "") throws(ModelError) {
-        try GS1Identifier.checkCompanyPrefix(companyPrefix, field: field)
-        guard GS1.isAllDigits(extensionAndSerialReference) else {
-            throw ModelError(.invalidValue, field: field,
-                             "extension and serial reference \(GS1.quoted(extensionAndSerialReference)) must consist of digits only")
-        }
-        let total = companyPrefix.utf8.count + extensionAndSerialReference.utf8.count
-        guard total == 17 else {
-            throw ModelError(.invalidValue, field: field,
-                             "company prefix \(companyPrefix) and extension with serial reference \(extensionAndSerialReference) "
-                                 + "have \(total) digits together; an SSCC needs 17 before its check digit")
-        }
-        let body = String(extensionAndSerialReference.prefix(1)) + companyPrefix + String(extensionAndSerialReference.dropFirst())
-        self.digits = body + String(GS1.checkDigit(forBody: body)!)
+        digits = try GS1.keyDigits(companyPrefix: companyPrefix, rest: extensionAndSerialReference, bodyLength: 17, leadDigitFirst: true,
+                                   partName: "extension and serial reference", partPhrase: "extension with serial reference",
+                                   needs: "an SSCC needs 17 before its check digit", field: field)
     }
 
     /// The 18 digits.
