@@ -1,5 +1,5 @@
 /// The one public error of AssayCrypto: a stable code, a one-line message.
-public struct CryptoError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct CryptoError: CodedError {
     /// What kind of failure this is; errors are equal when their codes are.
     public enum Code: String, Sendable {
         case malformedKey
@@ -18,7 +18,4 @@ public struct CryptoError: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String { message }
-
-    public static func == (lhs: CryptoError, rhs: CryptoError) -> Bool { lhs.code == rhs.code }
 }

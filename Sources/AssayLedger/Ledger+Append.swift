@@ -1,6 +1,6 @@
 import AssayCrypto
 import AssayModel
-public import AssayStore
+import AssayStore
 import AssayVerify
 import Dispatch
 import Foundation

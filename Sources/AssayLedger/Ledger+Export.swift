@@ -1,6 +1,6 @@
-public import AssayCrypto
+import AssayCrypto
 public import AssayLog
-public import AssayModel
+import AssayModel
 import AssayStore
 public import AssayVerify
 
@@ -18,7 +18,7 @@ extension Ledger {
         }
         let cp = try Checkpoint(parsing: note.text)
         let size = cp.size
-        let root = try canonicalSubject(product)
+        let root = canonicalSubject(product)
         var seqs = Set<UInt64>()
         var statements: [UInt64: (StoredRecord, Statement, String)] = [:]
 

@@ -1,5 +1,7 @@
+public import AssayCrypto
+
 /// The one public error of AssayLedger: a code, a one-line message, and where it applies.
-public struct LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct LedgerError: CodedError {
     public enum Code: String, Sendable {
         /// The input (an envelope, a statement, a key) was refused; nothing was written.
         case rejected
@@ -20,7 +22,4 @@ public struct LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         self.code = code
         self.message = message
     }
-
-    public var description: String { message }
-    public static func == (a: LedgerError, b: LedgerError) -> Bool { a.code == b.code }
 }

@@ -1,5 +1,7 @@
+public import AssayCrypto
+
 /// The one public error of AssayLog.
-public struct LogError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct LogError: CodedError {
     public enum Code: String, Sendable {
         case malformedNote
         case noVerifiableSignature
@@ -19,7 +21,4 @@ public struct LogError: Error, Sendable, Equatable, CustomStringConvertible {
         self.code = code
         self.message = message
     }
-
-    public var description: String { message }
-    public static func == (a: LogError, b: LogError) -> Bool { a.code == b.code }
 }

@@ -1,5 +1,7 @@
+public import AssayCrypto
+
 /// The one public error of AssayStore.
-public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct StoreError: CodedError {
     public enum Code: String, Sendable {
         case notFound
         case alreadyExists
@@ -19,7 +21,4 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         self.code = code
         self.message = message
     }
-
-    public var description: String { message }
-    public static func == (a: StoreError, b: StoreError) -> Bool { a.code == b.code }
 }

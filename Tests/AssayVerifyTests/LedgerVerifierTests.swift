@@ -168,7 +168,7 @@ struct LedgerVerifierTests {
         let n = try ledger.size()
         var leaves: [Digest] = []
         try ledger.store.forEachRecord { leaves.append($0.leafHash); return true }
-        for size in [1, 2, 7, 8, 9, 16, 31, n].map { UInt64($0) } where size <= n {
+        for size in [1, 2, 7, 8, 9, 16, 31, n].map({ UInt64($0) }) where size <= n {
             let root = try ledger.root(size: size)
             for i in 0..<size { try ledger.inclusionProof(seq: i, size: size).verify(leafHash: leaves[Int(i)], root: root) }
             for m in 1...size { try ledger.consistencyProof(from: m, to: size).verify(oldRoot: try ledger.root(size: m), newRoot: root) }

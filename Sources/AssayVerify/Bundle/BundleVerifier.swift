@@ -1,5 +1,5 @@
 public import AssayCrypto
-public import AssayLog
+import AssayLog
 public import AssayModel
 
 /// The outcome of verifying a product bundle: integrity findings, then a verdict per principle.
