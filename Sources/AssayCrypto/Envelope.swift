@@ -74,6 +74,37 @@ public struct Envelope: Hashable, Sendable {
         return Array(s.utf8)
     }
 
+    /// Parses bytes that are exactly the canonical serialisation of a one-signature envelope
+    /// (`canonicalJSON`), without a general JSON parser; nil for anything else (the caller
+    /// then falls back to `init(json:)`). Stored ledger records always take this path.
+    public static func parseCanonical(_ bytes: [UInt8]) -> Envelope? {
+        var i = 0
+        func expect(_ literal: StaticString) -> Bool {
+            let n = literal.utf8CodeUnitCount
+            guard i + n <= bytes.count else { return false }
+            let ok = literal.withUTF8Buffer { lit in lit.elementsEqual(bytes[i..<(i + n)]) }
+            if ok { i += n }
+            return ok
+        }
+        func token() -> String? {
+            let start = i
+            while i < bytes.count, bytes[i] != 0x22 {
+                guard bytes[i] >= 0x21, bytes[i] <= 0x7e, bytes[i] != 0x5c else { return nil }
+                i += 1
+            }
+            guard i < bytes.count else { return nil }
+            defer { i += 1 }
+            return String(decoding: bytes[start..<i], as: UTF8.self)
+        }
+        guard expect(#"{"payloadType":""#), let type = token(), !type.isEmpty,
+              expect(#","payload":""#), let payloadText = token(),
+              expect(#","signatures":[{"keyid":""#), let keyid = token(),
+              expect(#","sig":""#), let sigText = token(),
+              expect("}]}"), i == bytes.count,
+              let payload = Base64.decode(payloadText), let sig = Base64.decode(sigText) else { return nil }
+        return Envelope(payloadType: type, payload: payload, signatures: [EnvelopeSignature(keyID: keyid, signature: sig)])
+    }
+
     /// Printable ASCII (0x21–0x7E) other than `"` and `\`.
     static func isPlainToken(_ s: String) -> Bool {
         s.utf8.allSatisfy { $0 >= 0x21 && $0 <= 0x7e && $0 != 0x22 && $0 != 0x5c }
@@ -92,6 +123,10 @@ public struct Envelope: Hashable, Sendable {
     /// Parses a DSSE envelope from JSON.
     /// - Throws: `CryptoError.malformedEnvelope` with a one-line reason.
     public init(json: [UInt8]) throws(CryptoError) {
+        if let fast = Envelope.parseCanonical(json) {
+            self = fast
+            return
+        }
         let wire: Wire
         do {
             wire = try JSONDecoder().decode(Wire.self, from: Data(json))

@@ -44,11 +44,15 @@ public enum EntryChecker {
             return .failure(.init(check: .envelope, message: "envelope is \(bytes.count) bytes, over the limit of \(maxEnvelopeBytes)"))
         }
         let env: Envelope
-        do { env = try Envelope(json: bytes) } catch {
-            return .failure(.init(check: .envelope, message: error.message))
-        }
-        if requireCanonical && env.canonicalJSON != bytes {
-            return .failure(.init(check: .envelope, message: "stored envelope is not in canonical form"))
+        if let canonical = Envelope.parseCanonical(bytes) {
+            env = canonical
+        } else {
+            do { env = try Envelope(json: bytes) } catch {
+                return .failure(.init(check: .envelope, message: error.message))
+            }
+            if requireCanonical && env.canonicalJSON != bytes {
+                return .failure(.init(check: .envelope, message: "stored envelope is not in canonical form"))
+            }
         }
         guard env.payloadType == Envelope.statementPayloadType else {
             return .failure(.init(check: .envelope, message: "payloadType \"\(env.payloadType)\" is not \(Envelope.statementPayloadType)"))
