@@ -227,13 +227,8 @@ struct VerifyProofCommand: ParsableCommand {
             }
             let leaf = try r.optionalString("leafHash")
             let note = try r.string("checkpoint")
-            _ = try? r.finish()
-            if let leaf, record == nil, leafHash == nil {
-                try VerifyProofCommand(trust: trust, old: old, new: new, leafHash: leaf, json: json, proof: proof)
-                    .inclusion(index: index, hashes: h, record: nil, note: note, expectedSize: size)
-            } else {
-                try inclusion(index: index, hashes: h, record: record, note: note, expectedSize: size)
-            }
+            try r.finish()
+            try inclusion(index: index, hashes: h, record: record, note: note, expectedSize: size, carriedLeafHash: leaf)
         case "consistency":
             let p = ConsistencyProof(fromSize: try uint(&r, "from"), toSize: try uint(&r, "to"), hashes: try hashes(&r))
             let oldNote = try old.map { try InputFiles.text($0, what: "checkpoint", maxBytes: SignedNote.maxBytes) } ?? r.optionalString("oldCheckpoint")
@@ -247,17 +242,10 @@ struct VerifyProofCommand: ParsableCommand {
         }
     }
 
-    init() {}
-    init(trust: TrustOptions, old: String?, new: String?, leafHash: String?, json: Bool, proof: String) {
-        self.trust = trust
-        self.old = old
-        self.new = new
-        self.leafHash = leafHash
-        self.json = json
-        self.proof = proof
-    }
-
-    func inclusion(index: UInt64, hashes: [Digest], record: [UInt8]?, note: String, expectedSize: UInt64? = nil) throws {
+    /// - Parameter carriedLeafHash: a leaf hash the proof itself carries, used when it has no
+    ///   record and `--leaf-hash` is not given.
+    func inclusion(index: UInt64, hashes: [Digest], record: [UInt8]?, note: String, expectedSize: UInt64? = nil,
+                   carriedLeafHash: String? = nil) throws {
         let signed = try trust.open(note, what: "checkpoint")
         let cp = signed.checkpoint
         if let expectedSize, expectedSize != cp.size {
@@ -274,8 +262,8 @@ struct VerifyProofCommand: ParsableCommand {
             if let env = try? Envelope(json: rec.envelope), let st = try? Statement.decode(env.payload) {
                 what = " (\(st.kind.rawValue) signed by \(env.signatures.first?.keyID ?? "?"))"
             }
-        } else if let leafHash {
-            leaf = try Digest(hex: leafHash)
+        } else if let given = leafHash ?? carriedLeafHash {
+            leaf = try Digest(hex: given)
         } else {
             throw CLIFailure.input("the proof carries no record; give --leaf-hash")
         }

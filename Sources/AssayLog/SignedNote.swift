@@ -42,7 +42,7 @@ public struct SignedNote: Sendable, Equatable {
     public init(parsing bytes: [UInt8]) throws(LogError) {
         func bad(_ why: String) -> LogError { LogError(.malformedNote, "malformed note: \(why)") }
         guard bytes.count <= Self.maxBytes else { throw bad("larger than \(Self.maxBytes) bytes") }
-        guard let all = String(validating: bytes, as: UTF8.self) else { throw bad("not valid UTF-8") }
+        guard String(validating: bytes, as: UTF8.self) != nil else { throw bad("not valid UTF-8") }
         // Text is everything up to and including the newline before the last blank line.
         var split: Int? = nil
         if bytes.count >= 2 {
@@ -72,7 +72,6 @@ public struct SignedNote: Sendable, Equatable {
             guard let raw = Base64.decode(String(parts[1])), raw.count >= 5 else { throw bad("signature is not base64 of a key id and signature") }
             sigs.append(Line(name: name, keyID: NoteKeyID(bytes: raw[0..<4])!, signature: Array(raw[4...])))
         }
-        _ = all
         self.text = String(decoding: textBytes, as: UTF8.self)
         self.signatures = sigs
     }

@@ -267,8 +267,6 @@ public struct LedgerVerifier {
         if failure == nil, let declared = try source.declaredOrigin(), declared != registry.origin {
             failure = Finding(.schema, seq: 0, "ledger metadata origin does not match the genesis entry", expected: registry.origin ?? "", found: declared)
         }
-        _ = checkpoints.count
-        checkpoints.removeAll()
         report.failure = failure
         report.headHash = chain
         report.root = range.root
