@@ -27,11 +27,16 @@ let package = Package(
             providers: [.apt(["libsodium-dev"])]
         ),
         .systemLibrary(
+            name: "CAssayLibcrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
             name: "CAssaySQLite",
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        .target(name: "AssayCrypto", dependencies: ["CAssaySodium"], swiftSettings: strict),
+        .target(name: "AssayCrypto", dependencies: ["CAssaySodium", "CAssayLibcrypto"], swiftSettings: strict),
         .target(name: "AssayModel", swiftSettings: strict),
         .target(name: "AssayLog", dependencies: ["AssayCrypto"], swiftSettings: strict),
         .target(name: "AssayStore", dependencies: ["CAssaySQLite", "AssayLog", "AssayCrypto"], swiftSettings: strict),

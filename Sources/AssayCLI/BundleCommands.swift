@@ -61,8 +61,8 @@ struct BundleOptions: ParsableArguments {
             guard env.payloadType == AuditPolicy.payloadType else {
                 throw CLIFailure.input("\(policy): payloadType is not \(AuditPolicy.payloadType)")
             }
-            guard env.signatures.indices.contains(where: { env.signatures[$0].keyID == "\(key.name)+\(key.keyID.hex)" && env.isValidSignature(at: $0, by: key.publicKey) }) else {
-                throw CLIFailure.verification("\(policy): the policy is not signed by \(key.name)+\(key.keyID.hex)")
+            guard env.signatures.indices.contains(where: { env.signatures[$0].keyID == key.reference && env.isValidSignature(at: $0, by: key.publicKey) }) else {
+                throw CLIFailure.verification("\(policy): the policy is not signed by \(key.reference)")
             }
             bytes = env.payload
         } else if policyKey != nil {

@@ -114,7 +114,7 @@ struct RevokeCommand: ParsableCommand {
             ref = revokedKey
         } else {
             let vk = try InputFiles.verifierKey(revokedKey)
-            ref = "\(vk.name)+\(vk.keyID.hex)"
+            ref = vk.reference
         }
         guard let reasonValue = KeyRevocation.Reason(rawValue: reason) else {
             throw CLIFailure.input("unknown reason \"\(reason)\" (allowed: compromise, superseded, party-exit)")

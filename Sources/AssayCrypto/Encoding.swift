@@ -46,23 +46,60 @@ public enum Base64 {
         Data(bytes).base64EncodedString()
     }
 
+    /// Decodes strict standard base64: padded, alphabet `A–Z a–z 0–9 + /` only, no
+    /// whitespace, and canonical (the unused bits of the last character are zero, so each byte
+    /// string has exactly one accepted encoding). Nil for anything else.
     public static func decode(_ text: String) -> [UInt8]? {
-        let utf8 = text.utf8
-        guard utf8.count % 4 == 0 else { return nil }
-        for c in utf8 {
-            switch c {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="):
-                continue
-            default:
-                return nil
+        var t = text
+        return t.withUTF8 { decode(utf8: $0) }
+    }
+
+    /// `decode(_:)` over the UTF-8 bytes of the text.
+    public static func decode(utf8 s: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        let n = s.count
+        guard n % 4 == 0 else { return nil }
+        if n == 0 { return [] }
+        let pad = s[n - 1] != 0x3D ? 0 : (s[n - 2] == 0x3D ? 2 : 1)
+        struct Invalid: Error {}
+        return try? [UInt8](unsafeUninitializedCapacity: n / 4 * 3 - pad) { out, count in
+            var i = 0, o = 0
+            let full = pad == 0 ? n : n - 4
+            while i < full {
+                guard let a = value(s[i]), let b = value(s[i + 1]), let c = value(s[i + 2]), let d = value(s[i + 3]) else { throw Invalid() }
+                let x = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                out[o] = UInt8(truncatingIfNeeded: x >> 16)
+                out[o + 1] = UInt8(truncatingIfNeeded: x >> 8)
+                out[o + 2] = UInt8(truncatingIfNeeded: x)
+                i += 4
+                o += 3
             }
+            if pad > 0 {
+                guard let a = value(s[i]), let b = value(s[i + 1]) else { throw Invalid() }
+                out[o] = a << 2 | b >> 4
+                o += 1
+                if pad == 1 {
+                    guard let c = value(s[i + 2]), c & 0x03 == 0 else { throw Invalid() }
+                    out[o] = (b & 0x0F) << 4 | c >> 2
+                    o += 1
+                } else if b & 0x0F != 0 {
+                    throw Invalid()
+                }
+            }
+            count = o
         }
-        guard let data = Data(base64Encoded: text) else { return nil }
-        let bytes = [UInt8](data)
-        // Reject non-canonical encodings (stray bits in the last character).
-        guard Data(bytes).base64EncodedString() == text else { return nil }
-        return bytes
+    }
+
+    /// The 6-bit value of a base64 character; nil outside the alphabet (`=` included).
+    @inline(__always)
+    static func value(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x41...0x5A: return c &- 0x41        // A–Z
+        case 0x61...0x7A: return c &- 0x61 &+ 26  // a–z
+        case 0x30...0x39: return c &- 0x30 &+ 52  // 0–9
+        case 0x2B: return 62                      // +
+        case 0x2F: return 63                      // /
+        default: return nil
+        }
     }
 }
 

@@ -86,7 +86,7 @@ public struct Envelope: Hashable, Sendable {
             if ok { i += n }
             return ok
         }
-        func token() -> String? {
+        func span() -> Range<Int>? {
             let start = i
             while i < bytes.count, bytes[i] != 0x22 {
                 guard bytes[i] >= 0x21, bytes[i] <= 0x7e, bytes[i] != 0x5c else { return nil }
@@ -94,14 +94,18 @@ public struct Envelope: Hashable, Sendable {
             }
             guard i < bytes.count else { return nil }
             defer { i += 1 }
-            return String(decoding: bytes[start..<i], as: UTF8.self)
+            return start..<i
+        }
+        func token() -> String? { span().map { String(decoding: bytes[$0], as: UTF8.self) } }
+        func base64() -> [UInt8]? {
+            guard let r = span() else { return nil }
+            return bytes.withUnsafeBufferPointer { Base64.decode(utf8: UnsafeBufferPointer(rebasing: $0[r])) }
         }
         guard expect(#"{"payloadType":""#), let type = token(), !type.isEmpty,
-              expect(#","payload":""#), let payloadText = token(),
+              expect(#","payload":""#), let payload = base64(),
               expect(#","signatures":[{"keyid":""#), let keyid = token(),
-              expect(#","sig":""#), let sigText = token(),
-              expect("}]}"), i == bytes.count,
-              let payload = Base64.decode(payloadText), let sig = Base64.decode(sigText) else { return nil }
+              expect(#","sig":""#), let sig = base64(),
+              expect("}]}"), i == bytes.count else { return nil }
         return Envelope(payloadType: type, payload: payload, signatures: [EnvelopeSignature(keyID: keyid, signature: sig)])
     }
 

@@ -64,6 +64,9 @@ public struct VerifierKey: Hashable, Sendable, CustomStringConvertible {
     public let type: NoteSignatureType
     public let publicKey: PublicKey
 
+    /// How Assay names a key in envelopes and the registry: `name+keyid-hex`.
+    public var reference: String { "\(name)+\(keyID.hex)" }
+
     /// Builds the verifier key of `publicKey` under `name`.
     public init(name: String, publicKey: PublicKey, type: NoteSignatureType = .ed25519) throws(CryptoError) {
         guard isValidNoteKeyName(name) else {

@@ -40,7 +40,7 @@ extension Ledger {
     /// Verifies the whole ledger (see `LedgerVerifier`).
     /// - Parameter externalCheckpoints: signed checkpoint notes from elsewhere (an auditor's
     ///   copy, a witness's) that must also match this ledger's tree.
-    public func verify(externalCheckpoints: [[UInt8]] = [], batchSize: Int = 2048, progress: ((UInt64) -> Void)? = nil) throws -> LedgerReport {
+    public func verify(externalCheckpoints: [[UInt8]] = [], batchSize: Int = 256, progress: ((UInt64) -> Void)? = nil) throws -> LedgerReport {
         // One snapshot for every read, so a writer committing meanwhile cannot make the
         // records, tree nodes and checkpoints disagree.
         try mapStoreErrors {

@@ -307,14 +307,13 @@ public final class LedgerStore {
         // write transaction (committed ones) are cached: proofs then read only the few
         // lowest levels from SQLite.
         let cacheable = id.level >= Self.cachedLevels
-        let key = Self.nodeKey(id)
-        if cacheable, let d = nodeCache[key] { return d }
         if cacheable {
+            if let d = cachedNode(id) { return d }
             cachedReads += 1
-            if !upperLevelsLoaded { try loadUpperLevels(from: Self.preloadedLevel) }
+            if !upperLevelsLoaded { try loadLevels(from: Self.preloadedLevel) }
             // A process serving many proofs gets every level from 1 up in memory, once.
-            if cachedReads == Self.busyThreshold { try loadUpperLevels(from: Self.cachedLevels) }
-            if let d = nodeCache[key] { return d }
+            if cachedReads == Self.busyThreshold { try loadLevels(from: Self.cachedLevels) }
+            if let d = cachedNode(id) { return d }
         }
         let s: SQLiteStatement
         if id.level == 0 {
@@ -324,27 +323,48 @@ public final class LedgerStore {
         } else {
             if nodeStatement == nil { nodeStatement = try db.prepareUncached("SELECT hash FROM nodes WHERE id = ?1") }
             s = nodeStatement!
-            s.bind(1, key)
+            s.bind(1, Self.nodeKey(id))
         }
         defer { sqlite3_reset(s.handle) }
         guard try s.step(), let d = try? Digest(bytes: s.blob(0)) else {
             throw StoreError(.corrupt, "tree node \(id) is missing from the ledger")
         }
-        if cacheable && sqlite3_get_autocommit(db.handle) != 0 && nodeCache.count < Self.maxCachedNodes {
-            nodeCache[key] = d
-        }
+        if cacheable && sqlite3_get_autocommit(db.handle) != 0 { cache(id, d.bytes) }
         return d
     }
 
-    /// Reads every committed node at `preloadedLevel` and above in one sequential scan (1/16 of
-    /// the nodes), so that a proof's cold reads are only its three or four lowest levels.
-    private func loadUpperLevels(from level: UInt8) throws(StoreError) {
+    /// The cached hash of `id`, if its level's cache reaches that far.
+    private func cachedNode(_ id: NodeID) -> Digest? {
+        let level = Int(id.level)
+        guard level < levelCache.count else { return nil }
+        let lo = Int(id.index) &* 32
+        guard id.index < UInt64(Int.max / 64), lo + 32 <= levelCache[level].count else { return nil }
+        return try? Digest(bytes: Array(levelCache[level][lo..<(lo + 32)]))
+    }
+
+    /// Adds a committed hash to its level's cache when it is the next one there (each level
+    /// is cached densely, from index 0, 32 bytes a node).
+    private func cache(_ id: NodeID, _ hash: [UInt8]) {
+        let level = Int(id.level)
+        guard cachedNodeCount < Self.maxCachedNodes else { return }
+        while levelCache.count <= level { levelCache.append([]) }
+        guard UInt64(levelCache[level].count / 32) == id.index else { return }
+        levelCache[level].append(contentsOf: hash)
+        cachedNodeCount += 1
+    }
+
+    /// Reads every committed node at `level` and above in one sequential scan (at level 4,
+    /// 1/16 of the nodes), so that a proof's cold reads are only its few lowest levels.
+    private func loadLevels(from level: UInt8) throws(StoreError) {
         guard sqlite3_get_autocommit(db.handle) != 0 else { return }
         upperLevelsLoaded = true
-        let s = try db.prepareUncached("SELECT id, hash FROM nodes WHERE id >= ?1")
+        let s = try db.prepareUncached("SELECT id, hash FROM nodes WHERE id >= ?1 ORDER BY id")
         s.bind(1, Int64(level) << 56)
-        while try s.step(), nodeCache.count < Self.maxCachedNodes {
-            if let d = try? Digest(bytes: s.blob(1)) { nodeCache[s.int64(0)] = d }
+        while try s.step(), cachedNodeCount < Self.maxCachedNodes {
+            let key = s.int64(0)
+            let hash = s.blob(1)
+            guard hash.count == 32 else { continue }
+            cache(NodeID(level: UInt8(key >> 56), index: UInt64(key & ((1 << 56) - 1))), hash)
         }
     }
 
@@ -357,9 +377,12 @@ public final class LedgerStore {
 
     /// Tree levels at and above which node hashes are cached in memory.
     static let cachedLevels: UInt8 = 1
-    /// At most this many cached node hashes (about 100 bytes each).
-    static let maxCachedNodes = 1 << 20
-    private var nodeCache: [Int64: Digest] = [:]
+    /// At most this many cached node hashes (32 bytes each: 64 MiB), enough for every
+    /// interior node of a two-million-entry ledger.
+    static let maxCachedNodes = 1 << 21
+    /// Per level, the hashes of nodes 0, 1, 2 … concatenated.
+    private var levelCache: [[UInt8]] = []
+    private var cachedNodeCount = 0
     private var leafStatement: SQLiteStatement?
     private var nodeStatement: SQLiteStatement?
 

@@ -35,3 +35,61 @@ enum ProcessInfoCores {
 #if os(Linux)
 import Glibc
 #endif
+
+/// Runs `transform` over chunks on background threads while the caller does the work that
+/// must happen in order: `submit` chunks in order, and `next` hands back each chunk's results
+/// in the same order, waiting until they are ready. The caller's in-order work overlaps the
+/// transform of later chunks, and every core stays busy. Used by append and verify: the
+/// per-entry work that needs no ledger state (parsing, hashing, signature checks) runs here.
+public final class OrderedPipeline<In: Sendable, Out: Sendable>: @unchecked Sendable {
+    private final class Slot: @unchecked Sendable {
+        let done = DispatchSemaphore(value: 0)
+        var out: [Out] = []
+    }
+
+    private let transform: @Sendable (In) -> Out
+    private var slots: [Slot] = []
+    private var head = 0
+    private let group = DispatchGroup()
+
+    public init(_ transform: @escaping @Sendable (In) -> Out) {
+        self.transform = transform
+    }
+
+    /// Chunks submitted and not yet taken back with `next`.
+    public var pending: Int { slots.count - head }
+
+    /// Queues `chunk` for the background threads.
+    public func submit(_ chunk: [In]) {
+        let slot = Slot()
+        slots.append(slot)
+        let transform = self.transform
+        DispatchQueue.global(qos: .userInitiated).async(group: group) {
+            slot.out = chunk.map(transform)
+            slot.done.signal()
+        }
+    }
+
+    /// The results of the oldest chunk not yet taken, in input order; nil when none is pending.
+    public func next() -> [Out]? {
+        guard head < slots.count else { return nil }
+        let slot = slots[head]
+        slot.done.wait()
+        let out = slot.out
+        slot.out = []
+        head += 1
+        if head == slots.count {
+            slots.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head >= 64 {
+            slots.removeFirst(head)
+            head = 0
+        }
+        return out
+    }
+
+    /// Waits for every submitted chunk (also done on deinit, so no worker outlives its inputs).
+    public func finish() { group.wait() }
+
+    deinit { group.wait() }
+}

@@ -34,6 +34,35 @@ public enum EntryChecker {
     public struct Parsed: Sendable {
         public let envelope: Envelope
         public let statement: Statement
+        /// The bytes took the canonical fast path, so they are exactly `envelope.canonicalJSON`.
+        public let isCanonical: Bool
+    }
+
+    /// A signature checked ahead of the in-order authorisation, against the key its key
+    /// reference named then. It stands only if authorisation resolves the same key.
+    public struct SignatureCheck: Sendable {
+        public let reference: String
+        public let publicKey: PublicKey
+        public let valid: Bool
+
+        /// Checks `envelope`'s signature against the key `keys` holds under its reference;
+        /// nil when the reference is not there (the in-order check then verifies it).
+        public init?(_ envelope: Envelope, keys: [String: PublicKey]) {
+            let ref = envelope.signatures[0].keyID
+            guard let key = keys[ref] else { return nil }
+            reference = ref
+            publicKey = key
+            valid = envelope.isValidSignature(at: 0, by: key)
+        }
+    }
+
+    /// Whether `envelope`'s signature verifies under `key`, the key authorisation resolved:
+    /// the earlier `check` when it was made against that same key, else checked now.
+    public static func signatureValid(_ envelope: Envelope, by key: RegisteredKey, precheck: SignatureCheck?) -> Bool {
+        if let precheck, precheck.reference == key.reference, precheck.publicKey == key.verifierKey.publicKey {
+            return precheck.valid
+        }
+        return envelope.isValidSignature(at: 0, by: key.verifierKey.publicKey)
     }
 
     /// Parses one envelope and its statement.
@@ -44,9 +73,11 @@ public enum EntryChecker {
             return .failure(.init(check: .envelope, message: "envelope is \(bytes.count) bytes, over the limit of \(maxEnvelopeBytes)"))
         }
         let env: Envelope
+        var isCanonical = true
         if let canonical = Envelope.parseCanonical(bytes) {
             env = canonical
         } else {
+            isCanonical = false
             do { env = try Envelope(json: bytes) } catch {
                 return .failure(.init(check: .envelope, message: error.message))
             }
@@ -64,7 +95,7 @@ public enum EntryChecker {
         do { st = try Statement.decode(env.payload) } catch {
             return .failure(.init(check: .statement, message: "invalid statement: \(error.description)"))
         }
-        return .success(Parsed(envelope: env, statement: st))
+        return .success(Parsed(envelope: env, statement: st, isCanonical: isCanonical))
     }
 
     /// Parses `entries` (all cores) and authorises each signer against `registry` in order,

@@ -1,12 +1,6 @@
-import Dispatch
 public import AssayCrypto
 import AssayLog
 public import AssayModel
-
-/// A finding handed back from a background worker.
-final class FindingBox: @unchecked Sendable {
-    var value: Finding?
-}
 
 /// A stored record as a verifier sees it: every field as stored, nothing trusted.
 public struct RecordRow: Sendable {
@@ -78,18 +72,34 @@ public struct LedgerReport: Sendable {
 /// O(batch + log n): records are streamed.
 public struct LedgerVerifier {
     public var policy: WritePolicy
-    /// Entries checked per parallel batch.
+    /// Records per chunk handed to the background threads.
     public var batchSize: Int
-    /// Called after each batch with the number of entries done.
+    /// Called after each chunk with the number of entries done.
     public var progress: ((UInt64) -> Void)?
 
-    public init(policy: WritePolicy = .default, batchSize: Int = 2048, progress: ((UInt64) -> Void)? = nil) {
+    public init(policy: WritePolicy = .default, batchSize: Int = 256, progress: ((UInt64) -> Void)? = nil) {
         self.policy = policy
         self.batchSize = batchSize
         self.progress = progress
     }
 
+    /// What the background threads compute for one stored record: everything that needs no
+    /// ledger state.
+    struct Prepared: Sendable {
+        let row: RecordRow
+        let leaf: Digest
+        let parsed: Result<EntryChecker.Parsed, Registry.Rejection>
+        let signature: EntryChecker.SignatureCheck?
+    }
+
     /// Verifies `source`. Throws only for I/O; what is wrong comes back in the report.
+    ///
+    /// Records stream through an `OrderedPipeline`: background threads recompute each leaf
+    /// hash, parse the envelope and statement, and check the signature against the key its
+    /// reference names in the registry entries (read ahead); this thread reads the records
+    /// and, in order, checks sequence, hashes, time, authorisation, tree and checkpoints. A
+    /// signature checked ahead against a key other than the one authorisation resolves is
+    /// checked again in order, so the read-ahead can only save work, never change a verdict.
     public func verify(_ source: some LedgerSource, externalCheckpoints: [[UInt8]] = []) throws -> LedgerReport {
         var report = LedgerReport()
         var registry = Registry(policy: policy)
@@ -97,7 +107,6 @@ public struct LedgerVerifier {
         var chain = Digest.zero
         var expectedSeq: UInt64 = 0
         var lastTime: Int64 = .min
-        var batch: [RecordRow] = []
         var failure: Finding? = nil
         var nodeCursors: [UInt8: any IteratorProtocol<(index: UInt64, hash: [UInt8])>] = [:]
         var checkpoints = try source.checkpointNotes().map { (size: $0.size, note: $0.note, external: false) }
@@ -112,17 +121,29 @@ public struct LedgerVerifier {
         checkpoints.sort { $0.size < $1.size }
         var cpIndex = 0
         var compromised: [String: (effective: Int64, revokedAt: UInt64)] = [:]
-        var pendingSignatures: (DispatchGroup, FindingBox)? = nil
 
         for problem in try source.containerProblems() {
             report.warnings.append(Finding(.schema, seq: nil, problem))
         }
 
-        // Compromise revocations, read ahead (they are verified in the main walk like any entry).
+        // The registry entries, read ahead: compromise revocations (so that entries signed
+        // after a key's compromise time can be flagged though the revocation comes later), and
+        // the keys that signatures can be checked against in the background. They are verified
+        // in the main walk like any entry.
+        var keysAhead: [String: PublicKey] = [:]
         try source.forEachRegistryRow { row in
-            guard let env = try? Envelope(json: row.envelope), let st = try? Statement.decode(env.payload),
-                  case .keyRevocation(let r) = st, r.reason == .compromise else { return }
-            compromised[r.revokedKey] = (r.effectiveTime.epochMillis, row.seq)
+            guard let env = try? Envelope(json: row.envelope), let st = try? Statement.decode(env.payload) else { return }
+            var key: String? = nil
+            switch st {
+            case .keyRevocation(let r) where r.reason == .compromise:
+                compromised[r.revokedKey] = (r.effectiveTime.epochMillis, row.seq)
+            case .ledgerGenesis(let g): key = g.operatorKey
+            case .partyRegistration(let p): key = p.publicKey
+            default: break
+            }
+            if let key, let vk = try? VerifierKey(parsing: key), keysAhead[vk.reference] == nil {
+                keysAhead[vk.reference] = vk.publicKey
+            }
         }
 
         func checkCheckpoints(atSize size: UInt64, chain: Digest) {
@@ -133,84 +154,6 @@ public struct LedgerVerifier {
                 failure = checkCheckpoint(cp, size: size, root: range.root, chain: chain, registry: registry)
                 if failure == nil { report.checkpointsChecked += 1 }
             }
-        }
-
-        func flush() throws {
-            guard failure == nil, !batch.isEmpty else { batch.removeAll(keepingCapacity: true); return }
-            // Integrity of the stored hashes, sequence and time, in order.
-            var integrityFailure: Finding? = nil
-            var upTo = batch.count
-            var leaves: [Digest] = []
-            var chains: [Digest] = []
-            leaves.reserveCapacity(batch.count)
-            chains.reserveCapacity(batch.count)
-            let recomputed = batch.concurrentMap(minimumChunk: 256) { row in
-                LedgerRecord(seq: row.seq, appendedAtMillis: row.appendedAtMillis, envelope: row.envelope).leafHash
-            }
-            for (i, row) in batch.enumerated() {
-                if row.seq != expectedSeq {
-                    let msg = row.seq > expectedSeq ? "record \(expectedSeq) is missing (next stored record is \(row.seq))"
-                                                    : "record \(row.seq) is stored out of order or twice"
-                    integrityFailure = Finding(.sequence, seq: expectedSeq, msg, expected: "\(expectedSeq)", found: "\(row.seq)")
-                    upTo = i; break
-                }
-                let leaf = recomputed[i]
-                if leaf.bytes != row.leafHash {
-                    integrityFailure = Finding(.leafHash, seq: row.seq, "stored leaf hash does not match the record", expected: leaf.hex, found: Hex.encode(row.leafHash))
-                    upTo = i; break
-                }
-                let next = LedgerRecord.chainHash(previous: chain, leaf: leaf)
-                if next.bytes != row.chainHash {
-                    integrityFailure = Finding(.chainHash, seq: row.seq, "stored chain hash does not link to the previous record", expected: next.hex, found: Hex.encode(row.chainHash))
-                    upTo = i; break
-                }
-                if row.appendedAtMillis < lastTime {
-                    integrityFailure = Finding(.time, seq: row.seq, "record time goes backwards", expected: "≥ \(Timestamp(epochMillis: lastTime).text)", found: Timestamp(epochMillis: row.appendedAtMillis).text)
-                    upTo = i; break
-                }
-                lastTime = row.appendedAtMillis
-                chain = next
-                expectedSeq += 1
-                leaves.append(leaf)
-                chains.append(next)
-            }
-            // Envelopes, statements, signers and signatures of the intact prefix.
-            let pending = batch[..<upTo].map { PendingEntry(seq: $0.seq, appendedAtMillis: $0.appendedAtMillis, envelopeBytes: $0.envelope) }
-            let (passed, entryFailure) = EntryChecker.resolve(pending, registry: &registry, requireCanonical: true)
-            // The previous batch's signatures were checked in the background meanwhile.
-            settleSignatures()
-            failure = [failure, integrityFailure, entryFailure].compactMap { $0 }.min { ($0.seq ?? 0) < ($1.seq ?? 0) }
-            // This batch's signatures, on all cores, while the next batch is read and parsed.
-            let box = FindingBox()
-            let group = DispatchGroup()
-            DispatchQueue.global(qos: .userInitiated).async(group: group) { box.value = EntryChecker.verifySignatures(passed) }
-            pendingSignatures = (group, box)
-            // Stored derived columns, compromise flags, tree and checkpoints for the entries that passed.
-            for (i, entry) in passed.enumerated() {
-                let row = batch[i]
-                if failure != nil, let f = failure?.seq, entry.seq >= f { break }
-                if row.kind != entry.statement.kind.rawValue || row.signer != entry.envelope.signatures[0].keyID {
-                    failure = Finding(.storedColumns, seq: row.seq, "stored kind/signer columns do not match the signed envelope",
-                                      expected: "\(entry.statement.kind.rawValue) by \(entry.envelope.signatures[0].keyID)", found: "\(row.kind) by \(row.signer)")
-                    break
-                }
-                if let c = compromised[entry.signer.reference], entry.appendedAtMillis >= c.effective, entry.seq < c.revokedAt {
-                    report.warnings.append(Finding(.compromise, seq: entry.seq, "signed by \(entry.signer.reference) after its compromise time (revoked at seq \(c.revokedAt))"))
-                }
-                if let m = try appendLeaf(leaves[i], seq: entry.seq) { failure = m; break }
-                report.entries = entry.seq + 1
-                checkCheckpoints(atSize: entry.seq + 1, chain: chains[i])
-                if failure != nil { break }
-            }
-            batch.removeAll(keepingCapacity: true)
-            progress?(report.entries)
-        }
-
-        func settleSignatures() {
-            guard let (group, box) = pendingSignatures else { return }
-            group.wait()
-            pendingSignatures = nil
-            if let f = box.value { failure = [failure, f].compactMap { $0 }.min { ($0.seq ?? 0) < ($1.seq ?? 0) } }
         }
 
         func appendLeaf(_ leaf: Digest, seq: UInt64) throws -> Finding? {
@@ -231,18 +174,94 @@ public struct LedgerVerifier {
             return mismatch
         }
 
+        /// Every check of one record that depends on the records before it; the first failure.
+        func check(_ p: Prepared) throws -> Finding? {
+            let row = p.row
+            if row.seq != expectedSeq {
+                let msg = row.seq > expectedSeq ? "record \(expectedSeq) is missing (next stored record is \(row.seq))"
+                                                : "record \(row.seq) is stored out of order or twice"
+                return Finding(.sequence, seq: expectedSeq, msg, expected: "\(expectedSeq)", found: "\(row.seq)")
+            }
+            if p.leaf.bytes != row.leafHash {
+                return Finding(.leafHash, seq: row.seq, "stored leaf hash does not match the record", expected: p.leaf.hex, found: Hex.encode(row.leafHash))
+            }
+            let next = LedgerRecord.chainHash(previous: chain, leaf: p.leaf)
+            if next.bytes != row.chainHash {
+                return Finding(.chainHash, seq: row.seq, "stored chain hash does not link to the previous record", expected: next.hex, found: Hex.encode(row.chainHash))
+            }
+            if row.appendedAtMillis < lastTime {
+                return Finding(.time, seq: row.seq, "record time goes backwards", expected: "≥ \(Timestamp(epochMillis: lastTime).text)", found: Timestamp(epochMillis: row.appendedAtMillis).text)
+            }
+            lastTime = row.appendedAtMillis
+            chain = next
+            expectedSeq += 1
+            // Envelope, statement, signer and signature.
+            let e: EntryChecker.Parsed
+            switch p.parsed {
+            case .failure(let r): return Finding(r.check, seq: row.seq, r.message)
+            case .success(let parsed): e = parsed
+            }
+            let ref = e.envelope.signatures[0].keyID
+            let key: RegisteredKey
+            switch registry.authorize(seq: row.seq, statement: e.statement, signerReference: ref, appendedAtMillis: row.appendedAtMillis) {
+            case .failure(let r): return Finding(r.check, seq: row.seq, r.message)
+            case .success(let k): key = k
+            }
+            guard EntryChecker.signatureValid(e.envelope, by: key, precheck: p.signature) else {
+                return Finding(.signature, seq: row.seq, "signature by \(key.reference) does not verify")
+            }
+            registry.apply(seq: row.seq, statement: e.statement, signer: key)
+            // Stored derived columns, compromise flags, tree and checkpoints.
+            if row.kind != e.statement.kind.rawValue || row.signer != ref {
+                return Finding(.storedColumns, seq: row.seq, "stored kind/signer columns do not match the signed envelope",
+                               expected: "\(e.statement.kind.rawValue) by \(ref)", found: "\(row.kind) by \(row.signer)")
+            }
+            if let c = compromised[key.reference], row.appendedAtMillis >= c.effective, row.seq < c.revokedAt {
+                report.warnings.append(Finding(.compromise, seq: row.seq, "signed by \(key.reference) after its compromise time (revoked at seq \(c.revokedAt))"))
+            }
+            if let m = try appendLeaf(p.leaf, seq: row.seq) { return m }
+            report.entries = row.seq + 1
+            checkCheckpoints(atSize: row.seq + 1, chain: next)
+            return failure
+        }
+
         // A checkpoint for size 0 is meaningless; flag it.
         if let zero = checkpoints.first, zero.size == 0 {
             failure = Finding(.checkpoint, seq: nil, "a checkpoint is stored for tree size 0")
         }
 
+        let keys = keysAhead
+        let pipeline = OrderedPipeline<RecordRow, Prepared> { row in
+            let leaf = LedgerRecord(seq: row.seq, appendedAtMillis: row.appendedAtMillis, envelope: row.envelope).leafHash
+            let parsed = EntryChecker.parse(row.envelope, requireCanonical: true)
+            var signature: EntryChecker.SignatureCheck? = nil
+            if case .success(let e) = parsed { signature = EntryChecker.SignatureCheck(e.envelope, keys: keys) }
+            return Prepared(row: row, leaf: leaf, parsed: parsed, signature: signature)
+        }
+        defer { pipeline.finish() }
+        // Chunks in flight: enough to keep every core busy while this thread checks.
+        let depth = 2 * ProcessInfoCores.count + 2
+        func consumeOne() throws {
+            guard let chunk = pipeline.next() else { return }
+            guard failure == nil else { return }
+            for p in chunk {
+                if let f = try check(p) { failure = f; break }
+            }
+            progress?(report.entries)
+        }
+        var chunk: [RecordRow] = []
+        chunk.reserveCapacity(batchSize)
         try source.forEachRow { row in
-            batch.append(row)
-            if batch.count >= batchSize { try flush() }
+            chunk.append(row)
+            if chunk.count >= batchSize {
+                pipeline.submit(chunk)
+                chunk.removeAll(keepingCapacity: true)
+                while pipeline.pending > depth { try consumeOne() }
+            }
             return failure == nil
         }
-        try flush()
-        settleSignatures()
+        if failure == nil, !chunk.isEmpty { pipeline.submit(chunk) }
+        while pipeline.pending > 0 { try consumeOne() }
         if let s = failure?.seq { report.entries = min(report.entries, s) }
 
         if failure == nil, cpIndex < checkpoints.count {

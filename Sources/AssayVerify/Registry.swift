@@ -49,7 +49,7 @@ public struct Registry: Sendable {
             guard let vk = try? VerifierKey(parsing: g.operatorKey) else {
                 return reject(.statement, "genesis operatorKey is not a valid verifier key")
             }
-            let ref = "\(vk.name)+\(vk.keyID.hex)"
+            let ref = vk.reference
             guard signerReference == ref else {
                 return reject(.authorization, "genesis must be signed by its own operator key \(ref), not \(signerReference)")
             }
@@ -75,7 +75,7 @@ public struct Registry: Sendable {
             guard let vk = try? VerifierKey(parsing: p.publicKey), vk.type == .ed25519 else {
                 return reject(.statement, "publicKey is not a valid Ed25519 verifier key")
             }
-            let ref = "\(vk.name)+\(vk.keyID.hex)"
+            let ref = vk.reference
             if keys[ref] != nil {
                 return reject(.registry, "key \(ref) is already registered")
             }
@@ -113,7 +113,7 @@ public struct Registry: Sendable {
             keys[signer.reference] = signer
         case .partyRegistration(let p):
             if let vk = try? VerifierKey(parsing: p.publicKey) {
-                let ref = "\(vk.name)+\(vk.keyID.hex)"
+                let ref = vk.reference
                 keys[ref] = RegisteredKey(reference: ref, verifierKey: vk, partyId: p.partyId, legalName: p.legalName,
                                           roles: Set(p.roles), registeredAt: seq, validFrom: p.validFrom, validUntil: p.validUntil)
             }
@@ -125,6 +125,10 @@ public struct Registry: Sendable {
         }
         size = seq + 1
     }
+
+    /// Every registered key's public key by reference: what signatures can be checked against
+    /// ahead of the in-order authorisation (`EntryChecker.SignatureCheck`).
+    public var publicKeys: [String: PublicKey] { keys.mapValues { $0.verifierKey.publicKey } }
 
     /// Number of distinct keys that have signed or been registered.
     public var keyCount: Int { keys.count }

@@ -78,6 +78,37 @@ struct DigestTests {
         #expect(Hex.encode([0x00, 0xab, 0xff]) == "00abff")
     }
 
+    @Test("base64 decoding agrees with Foundation plus the canonical re-encoding rule, on random and mutated input")
+    func base64AgainstReference() {
+        /// The reference: Foundation's decoder, restricted to the exact text Foundation would write.
+        func reference(_ text: String) -> [UInt8]? {
+            guard let data = Data(base64Encoded: text), data.base64EncodedString() == text else { return nil }
+            return [UInt8](data)
+        }
+        var rng = SplitMix64(seed: 0xB64)
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/= -_\n".utf8)
+        var accepted = 0, refused = 0
+        for round in 0..<4000 {
+            let bytes = rng.bytes(Int(rng.next() % 70))
+            var text = Array(Data(bytes).base64EncodedString().utf8)
+            #expect(Base64.decode(String(decoding: text, as: UTF8.self)) == bytes, "round trip of \(bytes.count) bytes")
+            // Mutate one or two characters (or drop one) and compare with the reference.
+            if !text.isEmpty {
+                for _ in 0..<(1 + round % 2) {
+                    let at = Int(rng.next() % UInt64(text.count))
+                    if rng.next() % 5 == 0 { text.remove(at: at) } else { text[at] = alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+                    if text.isEmpty { break }
+                }
+            }
+            let mutated = String(decoding: text, as: UTF8.self)
+            let got = Base64.decode(mutated)
+            #expect(got == reference(mutated), "\(mutated)")
+            if got == nil { refused += 1 } else { accepted += 1 }
+        }
+        // Both outcomes were exercised.
+        #expect(accepted > 500 && refused > 500, "accepted \(accepted), refused \(refused)")
+    }
+
     @Test("constant-time comparison")
     func constantTime() {
         #expect(constantTimeEquals([], []))

@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 python3 -m pip install --quiet --disable-pip-version-check in-toto >/dev/null 2>&1 || \
   echo "note: could not install in-toto from PyPI; the peer comparison will be skipped" >&2
-swift build -c release --product assay --product assay-bench 2>/dev/null || swift build -c release
+swift build -c release --product assay && swift build -c release --product assay-bench
 exec .build/release/assay-bench "$@"
