@@ -2,7 +2,7 @@ import AssayCrypto
 import AssayLedger
 import AssayModel
 import AssayTestSupport
-import AssayVerify
+@testable import AssayVerify
 import Foundation
 import Testing
 
@@ -145,5 +145,68 @@ struct AppendRulesTests {
                 .init(label: "reg", bytes: F.registration(of: key, roles: [.recycler])),
             ])
         }
+    }
+
+    @Test("a signature checked ahead stands only for the key authorisation resolves")
+    func readAheadCheckNeedsTheSameKey() throws {
+        let signer = F.supplierKey
+        let env = Envelope.sign(payload: Array(F.event(1).utf8), with: signer)
+        let ref = env.signatures[0].keyID
+        // Checked ahead against the real key: valid, and reused when authorisation agrees.
+        let ahead = try #require(EntryChecker.SignatureCheck(env, keys: [ref: signer.key.publicKey]))
+        #expect(ahead.valid)
+        let registered = RegisteredKey(reference: ref, verifierKey: signer.verifierKey, partyId: "p", legalName: "n",
+                                       roles: [.supplier], registeredAt: 1, validFrom: nil, validUntil: nil)
+        #expect(EntryChecker.signatureValid(env, by: registered, precheck: ahead))
+        // The same reference resolving to another public key: the earlier verdict is not reused.
+        let other = F.key(signer.name, seed: 77)
+        let impostor = RegisteredKey(reference: ref, verifierKey: other.verifierKey, partyId: "p", legalName: "n",
+                                     roles: [.supplier], registeredAt: 1, validFrom: nil, validUntil: nil)
+        #expect(!EntryChecker.signatureValid(env, by: impostor, precheck: ahead))
+        // A forged "valid" verdict made against another key is not trusted either.
+        let forgedAhead = try #require(EntryChecker.SignatureCheck(env, keys: [ref: other.key.publicKey]))
+        #expect(!forgedAhead.valid)
+        #expect(EntryChecker.signatureValid(env, by: registered, precheck: forgedAhead))
+        // Unknown reference: nothing is checked ahead.
+        #expect(EntryChecker.SignatureCheck(env, keys: [:]) == nil)
+    }
+
+    @Test("a key revoked earlier in the same batch cannot sign later in it, though its signatures were checked ahead")
+    func revokedInBatch() throws {
+        let ledger = try F.ledger(at: ":memory:")
+        let before = try ledger.size()
+        #expect { try ledger.append([
+            .init(label: "ok", bytes: F.envelope(F.event(1), by: F.supplierKey)),
+            .init(label: "revoke", bytes: F.revocation(of: F.supplierKey)),
+            .init(label: "late", bytes: F.envelope(F.event(2), by: F.supplierKey)),
+        ]) } throws: { e in
+            guard let e = e as? LedgerError else { return false }
+            return e.message.hasPrefix("late:") && e.message.contains("revoked")
+        }
+        #expect(try ledger.size() == before)
+        #expect(try ledger.verify().ok)
+    }
+
+    @Test("batches longer than one pipeline chunk keep order and report the first bad item")
+    func longBatch() throws {
+        let ledger = try F.ledger(at: ":memory:")
+        let before = try ledger.size()
+        var items = (0..<700).map { Ledger.AppendItem(label: "e\($0)", bytes: F.envelope(F.event(100 + $0), by: F.supplierKey)) }
+        var env = Envelope.sign(payload: Array(F.event(5000).utf8), with: F.supplierKey)
+        var sig = env.signatures[0].signature
+        sig[3] ^= 0x80
+        env = Envelope(payloadType: env.payloadType, payload: env.payload, signatures: [.init(keyID: env.signatures[0].keyID, signature: sig)])
+        items[450] = .init(label: "bad", bytes: env.canonicalJSON)
+        items[600] = .init(label: "junk", bytes: Array("{".utf8))
+        #expect { try ledger.append(items) } throws: { e in
+            (e as? LedgerError)?.message.hasPrefix("bad: signature by") == true
+        }
+        #expect(try ledger.size() == before)
+        items.remove(at: 600)
+        items.remove(at: 450)
+        let stored = try ledger.append(items)
+        #expect(stored.map(\.seq) == Array(before..<(before + UInt64(items.count))))
+        #expect(zip(stored, items).allSatisfy { $0.envelope == $1.bytes })
+        #expect(try ledger.verify(batchSize: 64).ok)
     }
 }
