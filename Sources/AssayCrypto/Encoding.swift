@@ -61,33 +61,41 @@ public enum Base64 {
         if n == 0 { return [] }
         let pad = s[n - 1] != 0x3D ? 0 : (s[n - 2] == 0x3D ? 2 : 1)
         struct Invalid: Error {}
-        return try? [UInt8](unsafeUninitializedCapacity: n / 4 * 3 - pad) { out, count in
-            var i = 0, o = 0
-            let full = pad == 0 ? n : n - 4
-            while i < full {
-                guard let a = value(s[i]), let b = value(s[i + 1]), let c = value(s[i + 2]), let d = value(s[i + 3]) else { throw Invalid() }
-                let x = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-                out[o] = UInt8(truncatingIfNeeded: x >> 16)
-                out[o + 1] = UInt8(truncatingIfNeeded: x >> 8)
-                out[o + 2] = UInt8(truncatingIfNeeded: x)
-                i += 4
-                o += 3
-            }
-            if pad > 0 {
-                guard let a = value(s[i]), let b = value(s[i + 1]) else { throw Invalid() }
-                out[o] = a << 2 | b >> 4
-                o += 1
-                if pad == 1 {
-                    guard let c = value(s[i + 2]), c & 0x03 == 0 else { throw Invalid() }
-                    out[o] = (b & 0x0F) << 4 | c >> 2
-                    o += 1
-                } else if b & 0x0F != 0 {
-                    throw Invalid()
+        return decodeTable.withUnsafeBufferPointer { table in
+            try? [UInt8](unsafeUninitializedCapacity: n / 4 * 3 - pad) { out, count in
+                var i = 0, o = 0
+                let full = pad == 0 ? n : n - 4
+                while i < full {
+                    let a = UInt32(table[Int(s[i])]), b = UInt32(table[Int(s[i + 1])])
+                    let c = UInt32(table[Int(s[i + 2])]), d = UInt32(table[Int(s[i + 3])])
+                    // Every valid character maps below 64; 0xFF marks the rest, `=` included.
+                    guard (a | b | c | d) & 0xC0 == 0 else { throw Invalid() }
+                    let x = a << 18 | b << 12 | c << 6 | d
+                    out[o] = UInt8(truncatingIfNeeded: x >> 16)
+                    out[o + 1] = UInt8(truncatingIfNeeded: x >> 8)
+                    out[o + 2] = UInt8(truncatingIfNeeded: x)
+                    i += 4
+                    o += 3
                 }
+                if pad > 0 {
+                    guard let a = value(s[i]), let b = value(s[i + 1]) else { throw Invalid() }
+                    out[o] = a << 2 | b >> 4
+                    o += 1
+                    if pad == 1 {
+                        guard let c = value(s[i + 2]), c & 0x03 == 0 else { throw Invalid() }
+                        out[o] = (b & 0x0F) << 4 | c >> 2
+                        o += 1
+                    } else if b & 0x0F != 0 {
+                        throw Invalid()
+                    }
+                }
+                count = o
             }
-            count = o
         }
     }
+
+    /// Each byte's 6-bit base64 value, 0xFF outside the alphabet.
+    private static let decodeTable: [UInt8] = (0...255).map { value(UInt8($0)) ?? 0xFF }
 
     /// The 6-bit value of a base64 character; nil outside the alphabet (`=` included).
     @inline(__always)

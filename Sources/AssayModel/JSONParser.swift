@@ -126,7 +126,15 @@ struct JSONParser {
 
     private mutating func parseString() throws(ModelError) -> String {
         i += 1
-        var out = [UInt8]()
+        // Fast path: no escapes (most strings) — one scan, one copy.
+        let start = i
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == UInt8(ascii: "\"") { i += 1; return String(decoding: bytes[start..<(i - 1)], as: UTF8.self) }
+            if c == UInt8(ascii: "\\") || c < 0x20 { break }
+            i += 1
+        }
+        var out = Array(bytes[start..<i])
         while true {
             guard i < bytes.count else { throw fail("unterminated string") }
             let c = bytes[i]

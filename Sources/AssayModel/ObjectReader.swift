@@ -3,7 +3,10 @@
 public struct ObjectReader {
     public let path: String
     public let fields: [String: JSONValue]
-    private var seen: Set<String> = []
+    /// Keys looked up so far (objects are small: a list beats hashing), and how many of
+    /// them are present, so that `finish` knows without a search when every field was read.
+    private var seen: [String] = []
+    private var presentSeen = 0
 
     /// - Throws: `ModelError.wrongType` unless `value` is an object.
     public init(_ value: JSONValue, path: String = "") throws(ModelError) {
@@ -17,9 +20,13 @@ public struct ObjectReader {
     public func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     public mutating func optional(_ key: String) -> JSONValue? {
-        seen.insert(key)
-        if case .null? = fields[key] { return nil }
-        return fields[key]
+        let v = fields[key]
+        if !seen.contains(key) {
+            seen.append(key)
+            if v != nil { presentSeen += 1 }
+        }
+        if case .null? = v { return nil }
+        return v
     }
 
     public mutating func required(_ key: String) throws(ModelError) -> JSONValue {
@@ -117,6 +124,7 @@ public struct ObjectReader {
     /// Refuses any field not read. Keys with a namespace prefix (`ext:field`), the
     /// extension mechanism of EPCIS, are allowed when `allowExtensions` is true.
     public func finish(allowExtensions: Bool = false) throws(ModelError) {
+        if presentSeen == fields.count { return }
         for key in fields.keys.sorted() where !seen.contains(key) {
             if allowExtensions && (key.contains(":") || key.hasPrefix("@")) { continue }
             throw ModelError(.unknownField, field: fieldPath(key), "is not a field of this statement")
