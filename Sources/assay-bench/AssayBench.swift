@@ -88,6 +88,15 @@ struct AssayBench: ParsableCommand {
         if let first = appendRates.first, let last = appendRates.last, appendRates.count > 1 {
             table.add("append rate at \(last.0) vs \(first.0)", last.1 / first.1 * 100, "%")
         }
+        // The same at the largest size with ten times the batch: how much of the gap is the
+        // durable commit (an fsync per batch) and the start and end of each batch.
+        do {
+            let start = Int(try fixture.ledger.size())
+            let before = fixture.appendSeconds
+            try fixture.grow(to: start + window, batch: batch * 10)
+            table.add("append, batches of \(batch * 10), at \(start + window) entries", Double(window) / (fixture.appendSeconds - before),
+                      "entry/s", limit: limits.verifyAll, limitName: "verify, all cores")
+        }
 
         // Tree maintenance: store-level appends with and without it, same envelopes.
         let envs = fixture.envelopes(start: 0, count: window)
