@@ -44,8 +44,12 @@ extension Ledger {
             lo = hi
             size = min(size * 2, Self.pipelineChunk)
         }
-        // Whatever happens below, the workers finish before their inputs go away.
-        defer { pipeline.finish() }
+        // Whatever happens below, the workers finish before their inputs go away; after a
+        // rejection they skip the chunks not yet started.
+        defer {
+            pipeline.cancel()
+            pipeline.finish()
+        }
         let time0 = now ?? clock()
 
         let (records, reg, lastSeq) = try mapStoreErrors {

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 extension Array where Element: Sendable {
     /// Maps `transform` over the elements on all cores, preserving order. Work is split in
@@ -48,6 +49,7 @@ public final class OrderedPipeline<In: Sendable, Out: Sendable>: @unchecked Send
     }
 
     private let transform: @Sendable (In) -> Out
+    private let cancelled = Atomic<Bool>(false)
     private var slots: [Slot] = []
     private var head = 0
     private let group = DispatchGroup()
@@ -64,8 +66,8 @@ public final class OrderedPipeline<In: Sendable, Out: Sendable>: @unchecked Send
         let slot = Slot()
         slots.append(slot)
         let transform = self.transform
-        DispatchQueue.global(qos: .userInitiated).async(group: group) {
-            slot.out = chunk.map(transform)
+        DispatchQueue.global(qos: .userInitiated).async(group: group) { [self] in
+            if !cancelled.load(ordering: .relaxed) { slot.out = chunk.map(transform) }
             slot.done.signal()
         }
     }
@@ -87,6 +89,10 @@ public final class OrderedPipeline<In: Sendable, Out: Sendable>: @unchecked Send
         }
         return out
     }
+
+    /// Chunks not yet started are skipped from now on (their results come back empty): for a
+    /// caller that has already failed and only drains.
+    public func cancel() { cancelled.store(true, ordering: .relaxed) }
 
     /// Waits for every submitted chunk (also done on deinit, so no worker outlives its inputs).
     public func finish() { group.wait() }

@@ -238,14 +238,21 @@ public struct LedgerVerifier {
             if case .success(let e) = parsed { signature = EntryChecker.SignatureCheck(e.envelope, keys: keys) }
             return Prepared(row: row, leaf: leaf, parsed: parsed, signature: signature)
         }
-        defer { pipeline.finish() }
+        defer {
+            pipeline.cancel()
+            pipeline.finish()
+        }
         // Chunks in flight: enough to keep every core busy while this thread checks.
         let depth = 2 * ProcessInfoCores.count + 2
         func consumeOne() throws {
             guard let chunk = pipeline.next() else { return }
             guard failure == nil else { return }
             for p in chunk {
-                if let f = try check(p) { failure = f; break }
+                if let f = try check(p) {
+                    failure = f
+                    pipeline.cancel()
+                    break
+                }
             }
             progress?(report.entries)
         }

@@ -1,5 +1,5 @@
 import Foundation
-public import AssayModel
+import AssayModel
 
 /// The provenance of one product as the bundle's checked entries describe it: which entries
 /// produced each thing, which consumed it, and the component tree under the product.
