@@ -59,8 +59,8 @@ public struct LedgerRecord: Sendable, Equatable {
     public static func chainHash(previous: Digest, leaf: Digest) -> Digest {
         var h = SHA256.Hasher256()
         h.update(byte: chainPrefix)
-        h.update(previous.bytes)
-        h.update(leaf.bytes)
+        h.update(previous)
+        h.update(leaf)
         return h.finalize()
     }
 }

@@ -17,8 +17,8 @@ public enum Merkle {
     public static func nodeHash(_ left: Digest, _ right: Digest) -> Digest {
         var h = SHA256.Hasher256()
         h.update(byte: 0x01)
-        h.update(left.bytes)
-        h.update(right.bytes)
+        h.update(left)
+        h.update(right)
         return h.finalize()
     }
 

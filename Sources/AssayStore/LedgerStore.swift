@@ -220,8 +220,7 @@ public final class LedgerStore {
     static let recordColumns = "seq, appended_at, kind, signer, envelope, leaf_hash, chain_hash"
 
     static func readRecord(_ s: SQLiteStatement) throws(StoreError) -> StoredRecord {
-        let leaf = s.blob(5), chain = s.blob(6)
-        guard let l = try? Digest(bytes: leaf), let c = try? Digest(bytes: chain) else {
+        guard let l = s.digest(5), let c = s.digest(6) else {
             throw StoreError(.corrupt, "record \(s.int64(0)) has a hash that is not 32 bytes")
         }
         return StoredRecord(seq: UInt64(s.int64(0)), appendedAtMillis: s.int64(1), kind: s.text(2), signer: s.text(3),
@@ -326,10 +325,10 @@ public final class LedgerStore {
             s.bind(1, Self.nodeKey(id))
         }
         defer { sqlite3_reset(s.handle) }
-        guard try s.step(), let d = try? Digest(bytes: s.blob(0)) else {
+        guard try s.step(), let d = s.digest(0) else {
             throw StoreError(.corrupt, "tree node \(id) is missing from the ledger")
         }
-        if cacheable && sqlite3_get_autocommit(db.handle) != 0 { cache(id, d.bytes) }
+        if cacheable && sqlite3_get_autocommit(db.handle) != 0 { cache(id, d) }
         return d
     }
 
@@ -339,17 +338,17 @@ public final class LedgerStore {
         guard level < levelCache.count else { return nil }
         let lo = Int(id.index) &* 32
         guard id.index < UInt64(Int.max / 64), lo + 32 <= levelCache[level].count else { return nil }
-        return try? Digest(bytes: Array(levelCache[level][lo..<(lo + 32)]))
+        return levelCache[level].withUnsafeBytes { Digest(raw: UnsafeRawBufferPointer(rebasing: $0[lo..<(lo + 32)])) }
     }
 
     /// Adds a committed hash to its level's cache when it is the next one there (each level
     /// is cached densely, from index 0, 32 bytes a node).
-    private func cache(_ id: NodeID, _ hash: [UInt8]) {
+    private func cache(_ id: NodeID, _ hash: Digest) {
         let level = Int(id.level)
         guard cachedNodeCount < Self.maxCachedNodes else { return }
         while levelCache.count <= level { levelCache.append([]) }
         guard UInt64(levelCache[level].count / 32) == id.index else { return }
-        levelCache[level].append(contentsOf: hash)
+        hash.withUnsafeBytes { levelCache[level].append(contentsOf: $0) }
         cachedNodeCount += 1
     }
 
@@ -362,8 +361,7 @@ public final class LedgerStore {
         s.bind(1, Int64(level) << 56)
         while try s.step(), cachedNodeCount < Self.maxCachedNodes {
             let key = s.int64(0)
-            let hash = s.blob(1)
-            guard hash.count == 32 else { continue }
+            guard let hash = s.digest(1) else { continue }
             cache(NodeID(level: UInt8(key >> 56), index: UInt64(key & ((1 << 56) - 1))), hash)
         }
     }

@@ -1,4 +1,5 @@
 internal import CAssaySQLite
+import AssayCrypto
 import Foundation
 
 /// One SQLite connection. The only owner of a `sqlite3*`; closes it in `deinit`.
@@ -135,6 +136,18 @@ final class SQLiteStatement {
         guard let p = sqlite3_column_text(handle, col) else { return "" }
         return String(cString: p)
     }
+    func bind(_ index: Int32, _ value: Digest) {
+        value.withUnsafeBytes { buf in
+            _ = sqlite3_bind_blob(handle, index, buf.baseAddress, 32, cassay_sqlite_transient())
+        }
+    }
+
+    /// A 32-byte blob column as a digest, without an intermediate array; nil for any other length.
+    func digest(_ col: Int32) -> Digest? {
+        guard sqlite3_column_bytes(handle, col) == 32, let p = sqlite3_column_blob(handle, col) else { return nil }
+        return Digest(raw: UnsafeRawBufferPointer(start: p, count: 32))
+    }
+
     func blob(_ col: Int32) -> [UInt8] {
         let n = Int(sqlite3_column_bytes(handle, col))
         guard n > 0, let p = sqlite3_column_blob(handle, col) else { return [] }

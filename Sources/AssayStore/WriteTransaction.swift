@@ -64,14 +64,14 @@ public final class WriteTransaction {
         ins.bind(3, kind)
         ins.bind(4, signer)
         ins.bind(5, envelope)
-        ins.bind(6, leaf.bytes)
-        ins.bind(7, chain.bytes)
+        ins.bind(6, leaf)
+        ins.bind(7, chain)
         try ins.run()
         if store.maintainsTree {
             let node = try db.prepare("INSERT INTO nodes(id, hash) VALUES (?1, ?2)")
             try range.append(leaf) { id, hash in
                 node.bind(1, LedgerStore.nodeKey(id))
-                node.bind(2, hash.bytes)
+                node.bind(2, hash)
                 try node.run()
             }
         }

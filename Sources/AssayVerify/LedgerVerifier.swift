@@ -166,7 +166,7 @@ public struct LedgerVerifier {
                     return
                 }
                 report.nodesChecked += 1
-                if stored.index != id.index || stored.hash != hash.bytes {
+                if stored.index != id.index || !hash.matches(stored.hash) {
                     mismatch = Finding(.merkle, seq: seq, "stored tree node \(id) does not match the records",
                                        expected: hash.hex, found: stored.index == id.index ? Hex.encode(stored.hash) : "node (\(id.level), \(stored.index))")
                 }
@@ -182,11 +182,11 @@ public struct LedgerVerifier {
                                                 : "record \(row.seq) is stored out of order or twice"
                 return Finding(.sequence, seq: expectedSeq, msg, expected: "\(expectedSeq)", found: "\(row.seq)")
             }
-            if p.leaf.bytes != row.leafHash {
+            if !p.leaf.matches(row.leafHash) {
                 return Finding(.leafHash, seq: row.seq, "stored leaf hash does not match the record", expected: p.leaf.hex, found: Hex.encode(row.leafHash))
             }
             let next = LedgerRecord.chainHash(previous: chain, leaf: p.leaf)
-            if next.bytes != row.chainHash {
+            if !next.matches(row.chainHash) {
                 return Finding(.chainHash, seq: row.seq, "stored chain hash does not link to the previous record", expected: next.hex, found: Hex.encode(row.chainHash))
             }
             if row.appendedAtMillis < lastTime {
