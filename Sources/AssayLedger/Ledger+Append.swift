@@ -36,13 +36,16 @@ extension Ledger {
                                     subjects: p.statement.subjects, signature: EntryChecker.SignatureCheck(p.envelope, keys: keys))
             }
         }
-        // Small chunks first, so the writer starts early; full chunks after.
-        var lo = 0, size = 16
+        // Small chunks first, so the writer starts early; full chunks in the middle; small
+        // chunks again at the end, so the writer's last stretch (when the workers have nothing
+        // left to do) is short.
+        var lo = 0, ramp = 16
         while lo < items.count {
-            let hi = min(lo + size, items.count)
+            let remaining = items.count - lo
+            let hi = lo + min(remaining, ramp, max(16, remaining / 4))
             pipeline.submit(items[lo..<hi].map(\.bytes))
             lo = hi
-            size = min(size * 2, Self.pipelineChunk)
+            ramp = min(ramp * 2, Self.pipelineChunk)
         }
         // Whatever happens below, the workers finish before their inputs go away; after a
         // rejection they skip the chunks not yet started.

@@ -30,7 +30,7 @@ struct Limits {
         let hn = 1_000_000
         t = now()
         var acc: UInt8 = 0
-        for _ in 0..<hn { acc ^= SHA256.hash(input).bytes[0] }
+        for _ in 0..<hn { acc ^= SHA256.hash(input).withUnsafeBytes { $0[0] } }
         l.sha65 = Double(hn) / (now() - t)
         if acc == 42 { note("") } // keep the loop
         return l
