@@ -49,7 +49,9 @@ public final class OrderedPipeline<In: Sendable, Out: Sendable>: @unchecked Send
     }
 
     private let transform: @Sendable (In) -> Out
-    private let cancelled = Atomic<Bool>(false)
+    /// Shared with the workers, which must not hold the pipeline itself (its deinit waits for them).
+    private final class Flag: Sendable { let value = Atomic<Bool>(false) }
+    private let cancelled = Flag()
     private var slots: [Slot] = []
     private var head = 0
     private let group = DispatchGroup()
@@ -65,9 +67,9 @@ public final class OrderedPipeline<In: Sendable, Out: Sendable>: @unchecked Send
     public func submit(_ chunk: [In]) {
         let slot = Slot()
         slots.append(slot)
-        let transform = self.transform
-        DispatchQueue.global(qos: .userInitiated).async(group: group) { [self] in
-            if !cancelled.load(ordering: .relaxed) { slot.out = chunk.map(transform) }
+        let transform = self.transform, cancelled = self.cancelled
+        DispatchQueue.global(qos: .userInitiated).async(group: group) {
+            if !cancelled.value.load(ordering: .relaxed) { slot.out = chunk.map(transform) }
             slot.done.signal()
         }
     }
@@ -92,7 +94,7 @@ public final class OrderedPipeline<In: Sendable, Out: Sendable>: @unchecked Send
 
     /// Chunks not yet started are skipped from now on (their results come back empty): for a
     /// caller that has already failed and only drains.
-    public func cancel() { cancelled.store(true, ordering: .relaxed) }
+    public func cancel() { cancelled.value.store(true, ordering: .relaxed) }
 
     /// Waits for every submitted chunk (also done on deinit, so no worker outlives its inputs).
     public func finish() { group.wait() }
