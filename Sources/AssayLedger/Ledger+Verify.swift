@@ -9,7 +9,7 @@ struct StoreLedgerSource: LedgerSource {
     func forEachRow(_ body: (RecordRow) throws -> Bool) throws {
         try store.forEachRecord { r in
             try body(RecordRow(seq: r.seq, appendedAtMillis: r.appendedAtMillis, kind: r.kind, signer: r.signer,
-                               envelope: r.envelope, leafHash: r.leafHash.bytes, chainHash: r.chainHash.bytes))
+                               envelope: r.envelope, leafHash: r.leafHash, chainHash: r.chainHash))
         }
     }
 
@@ -25,7 +25,7 @@ struct StoreLedgerSource: LedgerSource {
     func forEachRegistryRow(_ body: (RecordRow) throws -> Void) throws {
         for r in try store.registryRecords() {
             try body(RecordRow(seq: r.seq, appendedAtMillis: r.appendedAtMillis, kind: r.kind, signer: r.signer,
-                               envelope: r.envelope, leafHash: r.leafHash.bytes, chainHash: r.chainHash.bytes))
+                               envelope: r.envelope, leafHash: r.leafHash, chainHash: r.chainHash))
         }
     }
 

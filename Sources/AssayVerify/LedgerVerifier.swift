@@ -9,10 +9,10 @@ public struct RecordRow: Sendable {
     public let kind: String
     public let signer: String
     public let envelope: [UInt8]
-    public let leafHash: [UInt8]
-    public let chainHash: [UInt8]
+    public let leafHash: Digest
+    public let chainHash: Digest
 
-    public init(seq: UInt64, appendedAtMillis: Int64, kind: String, signer: String, envelope: [UInt8], leafHash: [UInt8], chainHash: [UInt8]) {
+    public init(seq: UInt64, appendedAtMillis: Int64, kind: String, signer: String, envelope: [UInt8], leafHash: Digest, chainHash: Digest) {
         self.seq = seq
         self.appendedAtMillis = appendedAtMillis
         self.kind = kind
@@ -182,12 +182,12 @@ public struct LedgerVerifier {
                                                 : "record \(row.seq) is stored out of order or twice"
                 return Finding(.sequence, seq: expectedSeq, msg, expected: "\(expectedSeq)", found: "\(row.seq)")
             }
-            if !p.leaf.matches(row.leafHash) {
-                return Finding(.leafHash, seq: row.seq, "stored leaf hash does not match the record", expected: p.leaf.hex, found: Hex.encode(row.leafHash))
+            if p.leaf != row.leafHash {
+                return Finding(.leafHash, seq: row.seq, "stored leaf hash does not match the record", expected: p.leaf.hex, found: row.leafHash.hex)
             }
             let next = LedgerRecord.chainHash(previous: chain, leaf: p.leaf)
-            if !next.matches(row.chainHash) {
-                return Finding(.chainHash, seq: row.seq, "stored chain hash does not link to the previous record", expected: next.hex, found: Hex.encode(row.chainHash))
+            if next != row.chainHash {
+                return Finding(.chainHash, seq: row.seq, "stored chain hash does not link to the previous record", expected: next.hex, found: row.chainHash.hex)
             }
             if row.appendedAtMillis < lastTime {
                 return Finding(.time, seq: row.seq, "record time goes backwards", expected: "≥ \(Timestamp(epochMillis: lastTime).text)", found: Timestamp(epochMillis: row.appendedAtMillis).text)
