@@ -30,6 +30,8 @@ struct ExportCommand: ParsableCommand {
 struct BundleOptions: ParsableArguments {
     @Option(help: "The product bundle (.assay-bundle).") var bundle: String
     @OptionGroup var trust: TrustOptions
+    @Option(help: "The log's origin you expect (the checkpoint's first line); the bundle must be from that log.") var origin: String
+    @Option(help: "The product you are auditing (Digital Link or EPC URN); the bundle must be for it.") var product: String
     @Option(help: "Audit date YYYY-MM-DD for expiry checks (default: today, UTC).") var at: String?
     @Option(help: "An audit policy (JSON, or a DSSE envelope of it signed by --policy-key).") var policy: String?
     @Option(name: .customLong("policy-key"), help: "The auditor's verifier key that must have signed --policy.") var policyKey: String?
@@ -47,7 +49,7 @@ struct BundleOptions: ParsableArguments {
             date = try CalendarDate(parsing: String(Timestamp(epochMillis: Int64(Date().timeIntervalSince1970 * 1000)).text.prefix(10)))
         }
         let trusted = try since.map { try InputFiles.read($0, what: "checkpoint", maxBytes: SignedNote.maxBytes) }
-        let verifier = BundleVerifier(logKey: log, witnesses: witnesses, witnessesNeeded: trust.witnessesNeeded,
+        let verifier = BundleVerifier(logKey: log, origin: origin, product: product, witnesses: witnesses, witnessesNeeded: trust.witnessesNeeded,
                                       policy: try loadPolicy(), auditDate: date, trustedCheckpoint: trusted)
         return (b, verifier.verify(b))
     }

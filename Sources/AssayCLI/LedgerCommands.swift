@@ -272,6 +272,8 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .customLong("checkpoint"), help: "A checkpoint from elsewhere (an auditor's or witness's copy) that the ledger must match (repeatable).")
     var checkpoints: [String] = []
     @Option(name: .customLong("log-key"), help: "Bundles: the log operator's verifier key.") var logKey: String?
+    @Option(help: "Bundles: the log origin you expect; the bundle must be from that log.") var origin: String?
+    @Option(help: "Bundles: the product you are auditing; the bundle must be for it.") var product: String?
     @Option(name: .customLong("witness-key"), help: "Bundles: a trusted witness key (repeatable).") var witnessKeys: [String] = []
     @Option(name: .customLong("witnesses-needed"), help: "Bundles: how many witness cosignatures are required.") var witnessesNeeded: Int = 0
     @Option(help: "Bundles: audit date YYYY-MM-DD (default: today).") var at: String?
@@ -289,7 +291,9 @@ struct VerifyCommand: ParsableCommand {
 
     func verifyBundle(_ path: String) throws {
         guard let logKey else { throw CLIFailure.input("--bundle needs --log-key (the log operator's verifier key)") }
-        var args: [String] = ["--bundle", path, "--log-key", logKey, "--witnesses-needed", String(witnessesNeeded)]
+        guard let origin else { throw CLIFailure.input("--bundle needs --origin (the log origin you expect): a bundle is made by the party being audited, so the log it comes from is pinned by you") }
+        guard let product else { throw CLIFailure.input("--bundle needs --product (the product you are auditing): a bundle is made by the party being audited, so the product is pinned by you") }
+        var args: [String] = ["--bundle", path, "--log-key", logKey, "--origin", origin, "--product", product, "--witnesses-needed", String(witnessesNeeded)]
         for w in witnessKeys { args += ["--witness-key", w] }
         if let at { args += ["--at", at] }
         if let policy { args += ["--policy", policy] }
@@ -300,7 +304,7 @@ struct VerifyCommand: ParsableCommand {
         emit(json ? BundleReportText.json(report) : BundleReportText.text(report))
         if !report.passed {
             let failedResults: [PrincipleResult] = report.principles.filter { (p: PrincipleResult) -> Bool in
-                p.verdict == Verdict.notSatisfied && report.requiredPrinciples.contains(p.principle)
+                (p.verdict == Verdict.notSatisfied && report.requiredPrinciples.contains(p.principle)) || p.principle == .integrity && p.verdict != .satisfied
             }
             let failed: [String] = failedResults.map { (p: PrincipleResult) -> String in p.principle.rawValue }
             throw CLIFailure.verification("\(report.product): not satisfied: \(failed.joined(separator: ", "))")

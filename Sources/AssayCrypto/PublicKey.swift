@@ -13,6 +13,15 @@ public struct PublicKey: Hashable, Sendable {
         self.rawRepresentation = rawRepresentation
     }
 
+    /// Whether the key is a point a real Ed25519 key pair can have: on the curve, in canonical
+    /// encoding, in the prime-order subgroup and not of small order
+    /// (`crypto_core_ed25519_is_valid_point`). Small-order ("weak") keys let one signature
+    /// verify for many messages; registries refuse them.
+    public var isValidPoint: Bool {
+        Sodium.ensure()
+        return crypto_core_ed25519_is_valid_point(rawRepresentation) == 1
+    }
+
     /// Verifies a detached Ed25519 signature with libsodium's strict rules
     /// (`crypto_sign_verify_detached`: canonical S, no small-order keys or R).
     public func isValidSignature<M: Collection<UInt8>>(_ signature: Signature, for message: M) -> Bool {

@@ -49,12 +49,16 @@ public struct PartyRegistration: Sendable, Equatable {
     public var address: String?
     public var contact: String?
     public var facilities: [String]
+    /// The identifiers the party speaks for (GS1 company prefixes, GS1 identifiers, URI
+    /// prefixes), vouched for by the operator: statements that define a product, a component
+    /// or a model count as evidence only from a key whose scopes (or delegations) cover it.
+    public var scopes: [IdentifierScope]
     public var validFrom: Timestamp?
     public var validUntil: Timestamp?
     public var eventTime: Timestamp
 
     public init(partyId: String, legalName: String, roles: [Role], publicKey: String, address: String? = nil,
-                contact: String? = nil, facilities: [String] = [], validFrom: Timestamp? = nil,
+                contact: String? = nil, facilities: [String] = [], scopes: [IdentifierScope] = [], validFrom: Timestamp? = nil,
                 validUntil: Timestamp? = nil, eventTime: Timestamp) {
         self.partyId = partyId
         self.legalName = legalName
@@ -63,6 +67,7 @@ public struct PartyRegistration: Sendable, Equatable {
         self.address = address
         self.contact = contact
         self.facilities = facilities
+        self.scopes = scopes
         self.validFrom = validFrom
         self.validUntil = validUntil
         self.eventTime = eventTime
@@ -71,7 +76,9 @@ public struct PartyRegistration: Sendable, Equatable {
     init(reading r: inout ObjectReader) throws(ModelError) {
         partyId = try nonEmpty(try r.string("partyId"), field: "partyId")
         try checkPartyIdentifier(partyId, field: "partyId")
+        try checkNFC(partyId, field: "partyId")
         legalName = try nonEmpty(try r.string("legalName"), field: "legalName")
+        try checkNFC(legalName, field: "legalName")
         let roleNames = try r.stringArray("roles", nonEmpty: true)
         var roles: [Role] = []
         for (i, name) in roleNames.enumerated() {
@@ -91,6 +98,7 @@ public struct PartyRegistration: Sendable, Equatable {
         contact = try r.optionalString("contact")
         facilities = try r.optionalStringArray("facilities") ?? []
         for (i, f) in facilities.enumerated() { try checkLocationIdentifier(f, field: "facilities[\(i)]") }
+        scopes = try readScopes(&r, "scopes", required: false)
         validFrom = try r.optionalTimestamp("validFrom")
         validUntil = try r.optionalTimestamp("validUntil")
         if let validFrom, let validUntil, validUntil <= validFrom {
@@ -107,6 +115,7 @@ public struct PartyRegistration: Sendable, Equatable {
         if let address { f.append(("address", JSONWriter.quote(address))) }
         if let contact { f.append(("contact", JSONWriter.quote(contact))) }
         if !facilities.isEmpty { f.append(("facilities", "[" + facilities.map(JSONWriter.quote).joined(separator: ",") + "]")) }
+        if !scopes.isEmpty { f.append(("scopes", "[" + scopes.map { JSONWriter.quote($0.description) }.joined(separator: ",") + "]")) }
         if let validFrom { f.append(("validFrom", JSONWriter.quote(validFrom.text))) }
         if let validUntil { f.append(("validUntil", JSONWriter.quote(validUntil.text))) }
         f += [("eventTime", JSONWriter.quote(eventTime.text)), ("eventTimeZoneOffset", JSONWriter.quote(eventTime.offsetText))]

@@ -22,6 +22,7 @@ public enum StatementKind: String, CaseIterable, Sendable, Hashable {
     case ledgerGenesis = "LedgerGenesis"
     case partyRegistration = "PartyRegistration"
     case keyRevocation = "KeyRevocation"
+    case authorityDelegation = "AuthorityDelegation"
     case genericEvent = "GenericEvent"
     case lifecycleCommitment = "LifecycleCommitment"
     case componentOrigin = "ComponentOrigin"
@@ -32,7 +33,10 @@ public enum StatementKind: String, CaseIterable, Sendable, Hashable {
     case supplyChainEvent = "SupplyChainEvent"
 
     /// Kinds whose statements are Assay's own JSON shapes (the rest are EPCIS events).
-    public static let assayTypes: [StatementKind] = [.ledgerGenesis, .partyRegistration, .keyRevocation, .genericEvent, .lifecycleCommitment]
+    public static let assayTypes: [StatementKind] = [.ledgerGenesis, .partyRegistration, .keyRevocation, .authorityDelegation, .genericEvent, .lifecycleCommitment]
+
+    /// Kinds that change who may sign what (replayed before any other entry is judged).
+    public static let registryKinds: [StatementKind] = [.ledgerGenesis, .partyRegistration, .keyRevocation, .authorityDelegation]
 }
 
 /// Which roles may sign which kinds of statement. The default is the table in
@@ -44,11 +48,13 @@ public struct WritePolicy: Sendable, Equatable {
 
     /// The default: the operator writes genesis, registrations and revocations (a party
     /// may also revoke its own key, checked separately); any registered party may write a
-    /// generic event.
+    /// generic event. A delegation is written by the brand owner itself (its scopes are checked
+    /// separately), never by the operator.
     public static let `default` = WritePolicy(allowed: [
         .ledgerGenesis: [.operator],
         .partyRegistration: [.operator],
         .keyRevocation: [.operator],
+        .authorityDelegation: [.manufacturer, .supplier, .importer],
         .genericEvent: Set(Role.allCases),
         .componentOrigin: [.supplier],
         .manufacturingStep: [.manufacturer],

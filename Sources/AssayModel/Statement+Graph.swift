@@ -1,22 +1,26 @@
 /// What a statement says about the flow of things: which identifiers it brings into being
-/// (or describes) and which it consumes. All identifiers are in canonical form
+/// (or describes) and which it consumes, by its kind. All identifiers are in canonical form
 /// (`canonicalSubject`). Bundle export and the provenance checks walk these edges.
 extension Statement {
-    /// Identifiers this statement produces or describes: commissioned objects (component
-    /// origin), outputs (manufacturing step), the assembled parent (product assembly), the
-    /// object of an end-of-life or other event, a commitment's model, a generic event's subject.
+    /// Identifiers this statement defines (or, for an end of life, describes): commissioned
+    /// objects (component origin), outputs (manufacturing step), the assembled parent (product
+    /// assembly), the objects of an end of life, a commitment's model. Supply-chain events that
+    /// only mention an item (shipping, packing, receiving), generic events and corrections
+    /// define nothing: they are history, never a substitute for an origin or an assembly.
     public var produced: [String] {
         switch self {
-        case .genericEvent(let g): [canonicalSubject(g.subject)]
         case .lifecycleCommitment(let c): [canonicalModel(c.model)]
         case .supplyChain(let s):
-            switch s.event.type {
-            case .transformationEvent:
-                (s.event.outputEPCList + s.event.outputQuantityList.map(\.epcClass)).map(canonicalSubject)
-            case .aggregationEvent, .associationEvent:
-                s.event.parentID.map { [canonicalSubject($0)] } ?? []
-            default:
+            switch s.kind {
+            case .componentOrigin:
                 (s.event.epcList + s.event.quantityList.map(\.epcClass)).map(canonicalSubject)
+            case .manufacturingStep:
+                (s.event.outputEPCList + s.event.outputQuantityList.map(\.epcClass)).map(canonicalSubject)
+            case .productAssembly:
+                s.event.parentID.map { [canonicalSubject($0)] } ?? []
+            case .endOfLife:
+                s.event.objectIdentifiers.map(canonicalSubject)
+            default: []
             }
         default: []
         }
@@ -26,10 +30,10 @@ extension Statement {
     /// children (for an ADD; a DELETE releases them).
     public var consumed: [String] {
         guard case .supplyChain(let s) = self else { return [] }
-        switch s.event.type {
-        case .transformationEvent:
+        switch s.kind {
+        case .manufacturingStep:
             return (s.event.inputEPCList + s.event.inputQuantityList.map(\.epcClass)).map(canonicalSubject)
-        case .aggregationEvent, .associationEvent:
+        case .productAssembly:
             guard s.event.action == .add else { return [] }
             return (s.event.childEPCs + s.event.childQuantityList.map(\.epcClass)).map(canonicalSubject)
         default:

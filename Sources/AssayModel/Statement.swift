@@ -3,6 +3,7 @@ public enum Statement: Sendable, Equatable {
     case ledgerGenesis(LedgerGenesis)
     case partyRegistration(PartyRegistration)
     case keyRevocation(KeyRevocation)
+    case authorityDelegation(AuthorityDelegation)
     case genericEvent(GenericEvent)
     case lifecycleCommitment(LifecycleCommitment)
     /// An EPCIS 2.0 event, classified (component origin, manufacturing step, …).
@@ -19,6 +20,7 @@ public enum Statement: Sendable, Equatable {
         case .ledgerGenesis: .ledgerGenesis
         case .partyRegistration: .partyRegistration
         case .keyRevocation: .keyRevocation
+        case .authorityDelegation: .authorityDelegation
         case .genericEvent: .genericEvent
         case .lifecycleCommitment: .lifecycleCommitment
         case .supplyChain(let s): s.kind
@@ -31,6 +33,7 @@ public enum Statement: Sendable, Equatable {
         case .ledgerGenesis(let s): s.eventTime
         case .partyRegistration(let s): s.eventTime
         case .keyRevocation(let s): s.eventTime
+        case .authorityDelegation(let s): s.eventTime
         case .genericEvent(let s): s.eventTime
         case .lifecycleCommitment(let s): s.eventTime
         case .supplyChain(let s): s.event.eventTime
@@ -43,6 +46,7 @@ public enum Statement: Sendable, Equatable {
         case .ledgerGenesis: []
         case .partyRegistration(let s): [s.partyId]
         case .keyRevocation: []
+        case .authorityDelegation(let s): [canonicalSubject(s.delegate)]
         case .genericEvent(let s): [canonicalSubject(s.subject)]
         case .lifecycleCommitment(let s): [canonicalModel(s.model)]
         case .supplyChain(let s): Array(Set(s.event.objectIdentifiers.map(canonicalSubject))).sorted()
@@ -81,6 +85,7 @@ public enum Statement: Sendable, Equatable {
         case .ledgerGenesis: s = .ledgerGenesis(try LedgerGenesis(reading: &r))
         case .partyRegistration: s = .partyRegistration(try PartyRegistration(reading: &r))
         case .keyRevocation: s = .keyRevocation(try KeyRevocation(reading: &r))
+        case .authorityDelegation: s = .authorityDelegation(try AuthorityDelegation(reading: &r))
         case .genericEvent: s = .genericEvent(try GenericEvent(reading: &r))
         default: s = .lifecycleCommitment(try LifecycleCommitment(reading: &r))
         }

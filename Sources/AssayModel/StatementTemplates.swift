@@ -44,6 +44,18 @@ public enum StatementTemplates {
   "eventTimeZoneOffset": "+02:00"
 }
 """#,
+        "AuthorityDelegation": #"""
+{
+  "type": "AuthorityDelegation",
+  "delegate": "https://id.gs1.org/417/4098765000003",
+  "scopes": ["https://id.gs1.org/01/04012345000016"],
+  "kinds": ["ManufacturingStep", "ProductAssembly"],
+  "validFrom": "2026-11-01T00:00:00Z",
+  "validUntil": "2028-12-31T23:59:59Z",
+  "eventTime": "2026-10-28T09:00:00+01:00",
+  "eventTimeZoneOffset": "+01:00"
+}
+"""#,
         "GenericEvent": #"""
 {
   "type": "GenericEvent",

@@ -9,24 +9,74 @@ public struct RegisteredKey: Sendable, Equatable {
     public let partyId: String
     public let legalName: String
     public let roles: Set<Role>
+    /// The identifiers this key's party speaks for, as its registration states them.
+    public let scopes: [IdentifierScope]
     /// The entry that registered it.
     public let registeredAt: UInt64
     public let validFrom: Timestamp?
     public let validUntil: Timestamp?
-    /// The entry that revoked it, if any.
+    /// The first entry that revoked it, if any: it signs nothing after that position.
     public internal(set) var revokedAt: UInt64? = nil
+    /// That first revocation.
     public internal(set) var revocation: KeyRevocation? = nil
+    /// The earliest compromise time any compromise revocation of this key gave (milliseconds):
+    /// every entry it signed that was appended at or after it is flagged.
+    public internal(set) var compromisedFromMillis: Int64? = nil
+    /// The entry of the compromise revocation that set `compromisedFromMillis`.
+    public internal(set) var compromiseRevokedAt: UInt64? = nil
+
+    public init(reference: String, verifierKey: VerifierKey, partyId: String, legalName: String, roles: Set<Role>,
+                scopes: [IdentifierScope] = [], registeredAt: UInt64, validFrom: Timestamp?, validUntil: Timestamp?) {
+        self.reference = reference
+        self.verifierKey = verifierKey
+        self.partyId = partyId
+        self.legalName = legalName
+        self.roles = roles
+        self.scopes = scopes
+        self.registeredAt = registeredAt
+        self.validFrom = validFrom
+        self.validUntil = validUntil
+    }
+}
+
+/// Why a signer may speak about an identifier.
+public enum AuthorityBasis: Sendable, Equatable, CustomStringConvertible {
+    /// The signing key's own registration lists a scope covering it.
+    case ownScope(IdentifierScope)
+    /// A delegation (at `seq`) from the brand owner `delegator` covers it.
+    case delegation(seq: UInt64, delegator: String)
+
+    public var description: String {
+        switch self {
+        case .ownScope(let s): "own scope \(s)"
+        case .delegation(let seq, let d): "delegation at seq \(seq) from \(d)"
+        }
+    }
+}
+
+/// A delegation in force from its position on.
+public struct RecordedDelegation: Sendable, Equatable {
+    public let seq: UInt64
+    /// The delegating party (the signer's `partyId`).
+    public let delegator: String
+    public let delegation: AuthorityDelegation
 }
 
 /// The signer registry as of some position in a ledger: built by replaying genesis,
-/// registrations and revocations in order. Pure logic, shared by `append` and `verify`.
+/// registrations, revocations and delegations in order. Pure logic, shared by `append`,
+/// ledger `verify` and bundle verification (the one place the registry rules live; see
+/// `Schemas/FORMAT.md` §8).
 public struct Registry: Sendable {
     /// The ledger origin from genesis.
     public private(set) var origin: String?
     /// Every key ever registered (revoked ones included), by reference.
     public private(set) var keys: [String: RegisteredKey] = [:]
+    /// Which reference each registered public key has: a public key is registered once, ever.
+    public private(set) var referenceByPublicKey: [PublicKey: String] = [:]
     /// The operator's key reference.
     public private(set) var operatorReference: String?
+    /// Every delegation, in log order.
+    public private(set) var delegations: [RecordedDelegation] = []
     /// The position after the last entry applied.
     public private(set) var size: UInt64 = 0
     public var policy: WritePolicy
@@ -46,8 +96,11 @@ public struct Registry: Sendable {
         func reject(_ c: Finding.Check, _ m: String) -> Result<RegisteredKey, Rejection> { .failure(Rejection(check: c, message: m)) }
         if case .ledgerGenesis(let g) = statement {
             guard seq == 0 else { return reject(.registry, "a genesis entry may only be the first entry") }
-            guard let vk = try? VerifierKey(parsing: g.operatorKey) else {
-                return reject(.statement, "genesis operatorKey is not a valid verifier key")
+            guard let vk = try? VerifierKey(parsing: g.operatorKey), vk.type == .ed25519 else {
+                return reject(.statement, "genesis operatorKey is not a valid Ed25519 verifier key")
+            }
+            guard vk.publicKey.isValidPoint else {
+                return reject(.statement, "genesis operatorKey is a weak (small-order) or invalid Ed25519 public key")
             }
             let ref = vk.reference
             guard signerReference == ref else {
@@ -70,35 +123,63 @@ public struct Registry: Sendable {
             return reject(.registry, "signer \(signerReference)'s registration is valid only from \(from.text)")
         }
         let kind = statement.kind
+        let rolesText = key.roles.sorted().map(\.rawValue).joined(separator: ", ")
         switch statement {
         case .partyRegistration(let p):
             guard let vk = try? VerifierKey(parsing: p.publicKey), vk.type == .ed25519 else {
                 return reject(.statement, "publicKey is not a valid Ed25519 verifier key")
             }
+            guard vk.publicKey.isValidPoint else {
+                return reject(.statement, "publicKey is a weak (small-order) or invalid Ed25519 public key")
+            }
             let ref = vk.reference
+            if let existing = referenceByPublicKey[vk.publicKey] {
+                return reject(.registry, "public key of \(ref) is already registered as \(existing): a public key is registered once, ever")
+            }
             if keys[ref] != nil {
                 return reject(.registry, "key \(ref) is already registered")
             }
             guard policy.mayWrite(kind, roles: key.roles) else {
-                return reject(.authorization, "signer \(signerReference) (roles: \(key.roles.sorted().map(\.rawValue).joined(separator: ", "))) may not write \(kind.rawValue)")
+                return reject(.authorization, "signer \(signerReference) (roles: \(rolesText)) may not write \(kind.rawValue)")
             }
         case .keyRevocation(let r):
             guard let target = keys[r.revokedKey] else {
                 return reject(.registry, "revoked key \(r.revokedKey) is not a registered key")
             }
-            guard target.revokedAt == nil else {
-                return reject(.registry, "key \(r.revokedKey) is already revoked (seq \(target.revokedAt!))")
-            }
             guard r.revokedKey != operatorReference else {
                 return reject(.authorization, "the operator key cannot be revoked")
             }
-            let ownParty = target.partyId == key.partyId
-            guard ownParty || policy.mayWrite(kind, roles: key.roles) else {
-                return reject(.authorization, "signer \(signerReference) may not revoke another party's key \(r.revokedKey)")
+            let byOperator = policy.mayWrite(kind, roles: key.roles)
+            if r.reason == .compromise {
+                // Always possible, and it wins: only a compromise time later than (or equal to)
+                // one already recorded would change nothing.
+                guard byOperator || target.reference == key.reference else {
+                    return reject(.authorization, "a compromise revocation of \(r.revokedKey) is signed by the operator or by that key itself, not \(signerReference)")
+                }
+                if let from = target.compromisedFromMillis, from <= r.effectiveTime.epochMillis {
+                    return reject(.registry, "key \(r.revokedKey) is already revoked for compromise from \(Timestamp(epochMillis: from).text) (seq \(target.compromiseRevokedAt ?? 0)); a new compromise revocation must give an earlier effectiveTime")
+                }
+            } else {
+                if let at = target.revokedAt {
+                    return reject(.registry, "key \(r.revokedKey) is already revoked (seq \(at)); only a compromise revocation may follow")
+                }
+                guard byOperator || target.partyId == key.partyId else {
+                    return reject(.authorization, "signer \(signerReference) may not revoke another party's key \(r.revokedKey)")
+                }
+            }
+        case .authorityDelegation(let d):
+            guard policy.mayWrite(kind, roles: key.roles) else {
+                return reject(.authorization, "signer \(signerReference) (roles: \(rolesText)) may not write \(kind.rawValue)")
+            }
+            guard canonicalSubject(d.delegate) != canonicalSubject(key.partyId) else {
+                return reject(.authorization, "a party cannot delegate to itself")
+            }
+            for s in d.scopes where !key.scopes.contains(where: { $0.contains(s) }) {
+                return reject(.authorization, "signer \(signerReference) may not delegate \(s): its registration holds no scope containing it (a delegate cannot delegate further)")
             }
         default:
             guard policy.mayWrite(kind, roles: key.roles) else {
-                return reject(.authorization, "signer \(signerReference) (roles: \(key.roles.sorted().map(\.rawValue).joined(separator: ", "))) may not write \(kind.rawValue)")
+                return reject(.authorization, "signer \(signerReference) (roles: \(rolesText)) may not write \(kind.rawValue)")
             }
         }
         return .success(key)
@@ -111,19 +192,59 @@ public struct Registry: Sendable {
             origin = g.origin
             operatorReference = signer.reference
             keys[signer.reference] = signer
+            referenceByPublicKey[signer.verifierKey.publicKey] = signer.reference
         case .partyRegistration(let p):
             if let vk = try? VerifierKey(parsing: p.publicKey) {
                 let ref = vk.reference
                 keys[ref] = RegisteredKey(reference: ref, verifierKey: vk, partyId: p.partyId, legalName: p.legalName,
-                                          roles: Set(p.roles), registeredAt: seq, validFrom: p.validFrom, validUntil: p.validUntil)
+                                          roles: Set(p.roles), scopes: p.scopes, registeredAt: seq,
+                                          validFrom: p.validFrom, validUntil: p.validUntil)
+                referenceByPublicKey[vk.publicKey] = ref
             }
         case .keyRevocation(let r):
-            keys[r.revokedKey]?.revokedAt = seq
-            keys[r.revokedKey]?.revocation = r
+            guard var k = keys[r.revokedKey] else { break }
+            if k.revokedAt == nil {
+                k.revokedAt = seq
+                k.revocation = r
+            }
+            if r.reason == .compromise, k.compromisedFromMillis.map({ r.effectiveTime.epochMillis < $0 }) ?? true {
+                k.compromisedFromMillis = r.effectiveTime.epochMillis
+                k.compromiseRevokedAt = seq
+            }
+            keys[r.revokedKey] = k
+        case .authorityDelegation(let d):
+            delegations.append(RecordedDelegation(seq: seq, delegator: signer.partyId, delegation: d))
         default:
             break
         }
         size = seq + 1
+    }
+
+    /// Why `signer` may sign a statement of `kind` about `identifier` at `seq` (appended at
+    /// `appendedAtMillis`): a scope of its own registration, or the latest delegation to its
+    /// party before `seq` from a party that held the identifier. Nil when it has no authority.
+    public func authority(of signer: RegisteredKey, kind: StatementKind, over identifier: String, seq: UInt64,
+                          appendedAtMillis: Int64) -> AuthorityBasis? {
+        if let s = signer.scopes.first(where: { $0.covers(identifier) }) { return .ownScope(s) }
+        let me = canonicalSubject(signer.partyId)
+        // The latest delegation before `seq` from each delegator to this party.
+        var latest: [String: RecordedDelegation] = [:]
+        for d in delegations where d.seq < seq && canonicalSubject(d.delegation.delegate) == me {
+            latest[d.delegator] = d
+        }
+        for (_, d) in latest.sorted(by: { $0.value.seq < $1.value.seq })
+        where d.delegation.permits(kind, about: identifier, atMillis: appendedAtMillis) {
+            return .delegation(seq: d.seq, delegator: d.delegator)
+        }
+        return nil
+    }
+
+    /// Whether the entry at `seq` by `signer`, appended at `appendedAtMillis`, falls after the
+    /// key's compromise time: the compromise revocation's seq when it does.
+    public func compromise(of signer: RegisteredKey, seq: UInt64, appendedAtMillis: Int64) -> UInt64? {
+        guard let k = keys[signer.reference], let from = k.compromisedFromMillis, let at = k.compromiseRevokedAt,
+              appendedAtMillis >= from, seq < at else { return nil }
+        return at
     }
 
     /// Every registered key's public key by reference: what signatures can be checked against

@@ -134,7 +134,8 @@ struct AssayBench: ParsableCommand {
             exportTimes.append(now() - t0)
         }
         let t1 = now()
-        let verdict = BundleVerifier(logKey: fixture.op.verifierKey, auditDate: try CalendarDate(parsing: "2027-01-01")).verify(bundle!)
+        let verdict = BundleVerifier(logKey: fixture.op.verifierKey, origin: "bench.example/ledger", product: product,
+                                     auditDate: try CalendarDate(parsing: "2027-01-01")).verify(bundle!)
         let verifyBundleSecs = now() - t1
         precondition(verdict.principles[0].verdict == .satisfied, "the benchmark bundle must verify")
         table.add("bundle export, one product of \(size) entries (\(bundle!.entries.count) entries)", exportTimes.sorted()[2] * 1000, "ms")

@@ -29,7 +29,7 @@ struct CLIWorkspace {
     }
 
     func verify(_ bundle: String, _ extra: [String] = []) throws -> CLIResult {
-        try CLIHarness.assay(["verify", "--bundle", bundle, "--log-key", logKey, "--at", "2030-01-15"] + extra)
+        try CLIHarness.assay(["verify", "--bundle", bundle, "--log-key", logKey, "--origin", TF.ledgerOrigin, "--product", TF.product, "--at", "2030-01-15"] + extra)
     }
 
     func remove() { dir.remove() }
@@ -112,7 +112,7 @@ struct BundleCLITests {
         let w = try CLIWorkspace()
         defer { w.remove() }
         let (bundle, _) = try w.export()
-        let r = try CLIHarness.assay(["verify", "--bundle", bundle, "--log-key", w.logKey, "--at", "2033-01-01", "--json"])
+        let r = try CLIHarness.assay(["verify", "--bundle", bundle, "--log-key", w.logKey, "--origin", TF.ledgerOrigin, "--product", TF.product, "--at", "2033-01-01", "--json"])
         #expect(r.exitCode == 1, "\(r)")
         let report = try JSONReport(r)
         #expect(report.verdict(.lifecycle) == "not-satisfied")
@@ -211,7 +211,7 @@ struct BundleCLITests {
             defer { w.remove() }
             let (bundle, _) = try w.export()
             let out = w.dir.file("report.html")
-            let r = try CLIHarness.assay(["report", "--bundle", bundle, "--log-key", w.logKey, "--at", "2030-01-15", "--html", out])
+            let r = try CLIHarness.assay(["report", "--bundle", bundle, "--log-key", w.logKey, "--origin", TF.ledgerOrigin, "--product", TF.product, "--at", "2030-01-15", "--html", out])
             #expect(r.exitCode == 0, "\(r)")
             let html = try String(contentsOfFile: out, encoding: .utf8)
             #expect(html.hasPrefix("<!doctype html>"))
@@ -248,7 +248,7 @@ struct BundleCLITests {
         defer { w.remove() }
         let (bundle, _) = try w.export()
         let out = w.dir.file("report.html")
-        let r = try CLIHarness.assay(["report", "--bundle", bundle, "--log-key", w.logKey, "--at", "2030-01-15", "--html", out])
+        let r = try CLIHarness.assay(["report", "--bundle", bundle, "--log-key", w.logKey, "--origin", TF.ledgerOrigin, "--product", TF.product, "--at", "2030-01-15", "--html", out])
         #expect(r.exitCode == 0, "\(r)")
         let html = try String(contentsOfFile: out, encoding: .utf8)
         let row = try #require(html.components(separatedBy: "<tr>").first { $0.contains("<code>\(TF.board)</code>") })
@@ -262,12 +262,12 @@ struct BundleCLITests {
         defer { w.remove() }
         let (bundle, _) = try w.export()
         for format in ["dot", "mermaid"] {
-            let r = try CLIHarness.assay(["graph", "--bundle", bundle, "--log-key", w.logKey, "--at", "2030-01-15", "--format", format])
+            let r = try CLIHarness.assay(["graph", "--bundle", bundle, "--log-key", w.logKey, "--origin", TF.ledgerOrigin, "--product", TF.product, "--at", "2030-01-15", "--format", format])
             #expect(r.exitCode == 0, "\(r)")
             for c in TF.components { #expect(r.stdout.contains(c), "\(format): \(c)") }
             for s in TF.suppliers { #expect(r.stdout.contains(s.legalName), "\(format): \(s.legalName)") }
         }
-        let bad = try CLIHarness.assay(["graph", "--bundle", bundle, "--log-key", w.logKey, "--format", "svg"])
+        let bad = try CLIHarness.assay(["graph", "--bundle", bundle, "--log-key", w.logKey, "--origin", TF.ledgerOrigin, "--product", TF.product, "--format", "svg"])
         #expect(bad.exitCode == 2)
     }
 }

@@ -35,6 +35,10 @@ func verdicts(notSatisfied broken: Set<Principle>) -> [Principle: Verdict] {
     Dictionary(uniqueKeysWithValues: Principle.allCases.map { ($0, broken.contains($0) ? Verdict.notSatisfied : .satisfied) })
 }
 
+/// The verdicts when integrity fails: nothing else is judged.
+let integrityFailed: [Principle: Verdict] =
+    Dictionary(uniqueKeysWithValues: Principle.allCases.map { ($0, $0 == .integrity ? Verdict.notSatisfied : .notEvaluated) })
+
 /// Whether `refs` names exactly `expected` (seq, kind and signer of each; order ignored).
 func names(_ refs: [EvidenceRef], exactly expected: [TF.ExpectedEvidence]) -> Bool {
     refs.count == expected.count && expected.allSatisfy { e in refs.contains(where: e.matches) }

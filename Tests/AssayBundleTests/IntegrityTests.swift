@@ -9,7 +9,7 @@ import Testing
 
 @Suite("Bundle integrity: proofs, checkpoints, witnesses, consistency")
 struct IntegrityTests {
-    @Test("a forged inclusion proof: integrity not satisfied, naming that entry; the entry is left out of the principle checks")
+    @Test("a forged inclusion proof: integrity not satisfied, naming that entry; no other principle is judged")
     func forgedInclusionProof() throws {
         let built = try TF().build()
         let seq = built.seq(.batteryOrigin)
@@ -23,9 +23,9 @@ struct IntegrityTests {
         let problem = try #require(integrity.problems.first)
         #expect(problem.message.contains("entry \(seq): inclusion proof does not lead to the checkpoint root"), "\(problem.message)")
         #expect(problem.evidence.map(\.seq) == [seq])
-        // The unproven origin does not count: the battery lot then has no origin.
-        #expect(report.verdicts == verdicts(notSatisfied: [.integrity, .provenance]), "\(report.summary)")
-        #expect(report.result(.provenance).problems.contains { $0.message.contains("\(TF.batteryLot) has no origin") })
+        // Nothing in a bundle whose integrity fails can be relied on: the other principles say nothing.
+        #expect(report.verdicts == integrityFailed, "\(report.summary)")
+        #expect(report.result(.provenance).findings.allSatisfy { $0.severity == .fact && $0.message.hasPrefix("not evaluated") })
         #expect(!report.entries.contains { $0.seq == seq })
         #expect(!report.passed)
     }
@@ -50,8 +50,7 @@ struct IntegrityTests {
                                              checkpoint: built.bundle.checkpoint, entries: entries))
         #expect(report.result(.integrity).verdict == .notSatisfied)
         #expect(report.result(.integrity).problems.flatMap(\.evidence).map(\.seq) == [seq], "\(report.summary)")
-        // Without the commitment, lifecycle and security have nothing to go on.
-        #expect(report.verdicts == verdicts(notSatisfied: [.integrity, .lifecycle, .security]), "\(report.summary)")
+        #expect(report.verdicts == integrityFailed, "\(report.summary)")
     }
 
     @Test("a repeated entry is refused as out of order, naming it")
@@ -63,26 +62,24 @@ struct IntegrityTests {
         #expect(integrity.verdict == .notSatisfied)
         #expect(integrity.problems.count == 1 && integrity.problems[0].message.contains("entry \(seq) is out of order or repeated"), "\(report.summary)")
         #expect(integrity.problems[0].evidence.map(\.seq) == [seq])
-        #expect(report.verdicts == verdicts(notSatisfied: [.integrity]), "the first copy still counts: \(report.summary)")
+        #expect(report.verdicts == integrityFailed, "\(report.summary)")
     }
 
     // A bundle proves each entry's inclusion, not that nothing was left out: removing an entry
     // leaves every remaining proof valid, so integrity holds and the gap shows in the principle
     // that needs the missing entry.
-    @Test("a bundle without a supplier's registration: its origin is refused (accountability) and the lot has no origin (provenance)")
+    @Test("a bundle without a supplier's registration: its origin fails the signer rules, so integrity fails and nothing else is judged")
     func removedRegistration() throws {
         let built = try TF().build()
         let cut = try ProductBundle(text: BundleText.removing(seq: built.seq(.registerCells), from: built.bundle.json))
         #expect(cut.entries.count == built.bundle.entries.count - 1)
         let report = TF.verify(cut)
-        #expect(report.verdicts == verdicts(notSatisfied: [.accountability, .provenance]), "\(report.summary)")
-        let refused = try #require(report.result(.accountability).problems.first)
-        #expect(report.result(.accountability).problems.count == 1)
+        #expect(report.verdicts == integrityFailed, "\(report.summary)")
+        let refused = try #require(report.result(.integrity).problems.first)
+        #expect(report.result(.integrity).problems.count == 1)
         #expect(refused.message.contains("\(TF.reference(TF.cellsKey)) is not a registered key"), "\(refused.message)")
         #expect(names(refused.evidence, exactly: [built.expected(.batteryOrigin)]))
-        let missing = try #require(report.result(.provenance).problems.first)
-        #expect(missing.message.contains("\(TF.batteryLot) has no origin"))
-        #expect(names(missing.evidence, exactly: [built.expected(.assembly)]))
+        #expect(!report.passed)
     }
 
     @Test("a bundle without a component's origin: provenance not satisfied, naming the step that consumed it")
@@ -109,7 +106,7 @@ struct IntegrityTests {
         let report = TF.verify(try ProductBundle(text: BundleText.removing(seq: 0, from: built.bundle.json)))
         #expect(report.result(.integrity).verdict == .notSatisfied)
         #expect(report.result(.integrity).problems.contains { $0.message.contains("lacks the genesis entry") }, "\(report.summary)")
-        #expect(report.result(.accountability).verdict == .notSatisfied)
+        #expect(report.verdicts == integrityFailed, "\(report.summary)")
         #expect(report.entries.isEmpty)
     }
 

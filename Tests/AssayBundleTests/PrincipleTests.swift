@@ -59,20 +59,13 @@ struct PrincipleTests {
     static let cases: [DefectCase] = [
         // Provenance
         DefectCase(defect: .componentWithoutOrigin, problems: [
-            ExpectedProblem(principle: .provenance, evidence: [.assembly], mentions: "\(TF.batteryLot) has no origin entry"),
-        ]),
-        // Under the default policy only suppliers may write origins: the entry is refused
-        // (accountability, naming the origin and the manufacturer's key), so the radio lot has no
-        // accepted origin (provenance, naming the encoding step that consumes it).
-        DefectCase(defect: .originSignedByManufacturer, problems: [
-            ExpectedProblem(principle: .accountability, evidence: [.radioOrigin], mentions: "may not write ComponentOrigin"),
-            ExpectedProblem(principle: .provenance, evidence: [.encodingStep], mentions: "\(TF.radioLot) has no origin entry"),
+            ExpectedProblem(principle: .provenance, evidence: [.assembly], mentions: "\(TF.batteryLot) has no origin from a party with authority"),
         ]),
         DefectCase(defect: .serialConsumedTwice, problems: [
             ExpectedProblem(principle: .provenance, evidence: [.encodingStep, .secondEncodingStep], mentions: "\(TF.pcb) is consumed 2 times"),
         ]),
         DefectCase(defect: .quantityOverdrawn, problems: [
-            ExpectedProblem(principle: .provenance, evidence: [.assembly], mentions: "more of \(TF.batteryLot) C62 is consumed"),
+            ExpectedProblem(principle: .provenance, evidence: [.assembly], mentions: "more of \(TF.batteryLot) is consumed (2.0 count)"),
         ]),
         // Accountability
         DefectCase(defect: .signerRevokedBeforeSigning, problems: [
@@ -119,18 +112,34 @@ struct PrincipleTests {
         }
     }
 
-    @Test("an auditor's policy that lets manufacturers write origins: accountability holds, provenance still names the non-supplier origin")
+    @Test("under the default policy an origin signed by a manufacturer breaks the signer rules: integrity fails, nothing else is judged")
+    func originSignedByManufacturerFailsIntegrity() throws {
+        let built = try TF(defect: .originSignedByManufacturer).build()
+        let report = TF.verify(built.bundle)
+        #expect(report.verdicts == integrityFailed, "\(report.summary)")
+        let problem = try #require(report.result(.integrity).problems.first)
+        #expect(report.result(.integrity).problems.count == 1)
+        #expect(problem.message.contains("may not write ComponentOrigin"), "\(problem.message)")
+        #expect(names(problem.evidence, exactly: [built.expected(.radioOrigin)]))
+        #expect(!report.passed)
+    }
+
+    @Test("an auditor's policy that lets manufacturers write origins: the manufacturer's origin of a supplier's lot is still not evidence (no authority over it)")
     func laxPolicyStillFlagsNonSupplierOrigin() throws {
         let built = try TF(defect: .originSignedByManufacturer).build()
         var policy = AuditPolicy.default
         policy.writePolicy = TF.laxWritePolicy
         let report = TF.verify(built.bundle, policy: policy)
-        #expect(report.verdicts == verdicts(notSatisfied: [.provenance]), "\(report.summary)")
-        let problem = try #require(report.result(.provenance).problems.first)
-        #expect(report.result(.provenance).problems.count == 1)
-        #expect(problem.message.contains("is not a supplier") && problem.message.contains(TF.reference(TF.manufacturerKey)), "\(problem.message)")
-        #expect(names(problem.evidence, exactly: [built.expected(.radioOrigin)]))
+        #expect(report.verdicts == verdicts(notSatisfied: [.accountability, .provenance]), "\(report.summary)")
+        let excluded = try #require(report.result(.accountability).problems.first)
+        #expect(report.result(.accountability).problems.count == 1)
+        #expect(excluded.message.contains("is not evidence for \(TF.radioLot)") && excluded.message.contains(TF.reference(TF.manufacturerKey)), "\(excluded.message)")
+        #expect(names(excluded.evidence, exactly: [built.expected(.radioOrigin)]))
         #expect(built.expected(.radioOrigin).signer == TF.reference(TF.manufacturerKey))
+        let missing = try #require(report.result(.provenance).problems.first)
+        #expect(report.result(.provenance).problems.count == 1)
+        #expect(missing.message.contains("\(TF.radioLot) has no origin from a party with authority"), "\(missing.message)")
+        #expect(names(missing.evidence, exactly: [built.expected(.encodingStep)]))
     }
 
     @Test("a component commissioned only after the step that consumed it fails provenance, naming both entries")
@@ -204,7 +213,7 @@ struct PrincipleTests {
         let ledger = try Fixtures.ledger(at: ":memory:", events: 2)
         _ = try ledger.signCheckpoint(with: Fixtures.operatorKey)
         let bundle = try ledger.exportBundle(product: "https://id.gs1.org/01/04012345000016/21/SN1")
-        let report = BundleVerifier(logKey: Fixtures.operatorKey.verifierKey, auditDate: TF.auditDate).verify(bundle)
+        let report = BundleVerifier(logKey: Fixtures.operatorKey.verifierKey, origin: "test.example/ledger", product: "https://id.gs1.org/01/04012345000016/21/SN1", auditDate: TF.auditDate).verify(bundle)
         #expect(report.result(.interoperability).verdict == .notApplicable, "\(report.summary)")
         #expect(report.result(.integrity).verdict == .satisfied)
         #expect(bundle.entries.map(\.record.seq) == [0, 1, 4], "genesis, the supplier's registration, the one event about SN1")
@@ -218,7 +227,7 @@ struct PrincipleTests {
         #expect(report.verdicts == verdicts(notSatisfied: []), "\(report.summary)")
     }
 
-    @Test("an entry signed with a key revoked before it (by a log that skipped its append checks): accountability not satisfied, naming it")
+    @Test("an entry signed with a key revoked before it (by a log that skipped its append checks): integrity not satisfied, naming it")
     func signedAfterRevocation() throws {
         func log(revoked: Bool) -> RogueLog {
             var log = RogueLog.withGenesis()
@@ -233,15 +242,16 @@ struct PrincipleTests {
             return log
         }
         // Without the revocation the same records verify: the rogue log itself is sound.
-        let honest = TF.verify(try log(revoked: false).bundle(product: TF.radioLot))
+        let honest = TF.verify(try log(revoked: false).bundle(product: TF.radioLot), product: TF.radioLot)
         #expect(honest.result(.integrity).verdict == .satisfied && honest.result(.accountability).verdict == .satisfied, "\(honest.summary)")
 
-        let report = TF.verify(try log(revoked: true).bundle(product: TF.radioLot))
-        #expect(report.result(.integrity).verdict == .satisfied, "every proof and signature verifies: \(report.summary)")
-        let accountability = report.result(.accountability)
-        #expect(accountability.verdict == .notSatisfied)
-        #expect(accountability.problems.count == 1)
-        let problem = try #require(accountability.problems.first)
+        // Every proof and signature verifies, but the log would never have accepted the entry:
+        // the signer rules are part of integrity.
+        let report = TF.verify(try log(revoked: true).bundle(product: TF.radioLot), product: TF.radioLot)
+        #expect(report.verdicts == integrityFailed, "\(report.summary)")
+        let integrity = report.result(.integrity)
+        #expect(integrity.problems.count == 1)
+        let problem = try #require(integrity.problems.first)
         #expect(problem.message.contains("signer \(TF.reference(TF.radioKey)) was revoked at seq 2"), "\(problem.message)")
         let origin = TF.ExpectedEvidence(entry: .radioOrigin, seq: 3, kind: "ComponentOrigin", signer: TF.reference(TF.radioKey))
         #expect(names(problem.evidence, exactly: [origin]), "\(problem.evidence)")

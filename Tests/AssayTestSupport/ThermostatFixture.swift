@@ -252,8 +252,9 @@ public struct ThermostatFixture: Sendable {
     /// Verifies `bundle` with the operator's key and the default audit date and policy.
     public static func verify(_ bundle: ProductBundle, policy: AuditPolicy = .default, auditDate: CalendarDate = auditDate,
                               logKey: VerifierKey = operatorKey.verifierKey, witnesses: [VerifierKey] = [],
-                              witnessesNeeded: Int = 0, trustedCheckpoint: [UInt8]? = nil) -> BundleReport {
-        BundleVerifier(logKey: logKey, witnesses: witnesses, witnessesNeeded: witnessesNeeded, policy: policy,
+                              witnessesNeeded: Int = 0, trustedCheckpoint: [UInt8]? = nil,
+                              origin: String = ledgerOrigin, product: String = product) -> BundleReport {
+        BundleVerifier(logKey: logKey, origin: origin, product: product, witnesses: witnesses, witnessesNeeded: witnessesNeeded, policy: policy,
                        auditDate: auditDate, trustedCheckpoint: trustedCheckpoint).verify(bundle)
     }
 
@@ -380,12 +381,26 @@ public struct ThermostatFixture: Sendable {
     static let sbomDigest = "sha256:bcdfb73b050d567f076b793037ace9c9f16a8d1a0020f5ee0f8a89859dee7d61"
 
     /// The registration of `key` for party `p` with `roles` (to be signed by the operator).
-    public static func registration(_ p: Party, key: NamedSigningKey, roles: [Role]) -> String {
+    public static func registration(_ p: Party, key: NamedSigningKey, roles: [Role], scopes: [String]? = nil) -> String {
         let domain = key.name.split(separator: "/").first.map(String.init) ?? key.name
+        let scopes = (scopes ?? Self.scopes[p.gln] ?? []).map { try! IdentifierScope(parsing: $0) }
         return PartyRegistration(partyId: p.partyId, legalName: p.legalName, roles: roles, publicKey: key.verifierKey.description,
                                  address: "Industriestraße 1, \(p.country)", contact: "mailto:compliance@\(domain)",
-                                 facilities: [p.facilityId], eventTime: try! Timestamp(parsing: "2026-11-01T10:00:00+01:00")).json
+                                 facilities: [p.facilityId], scopes: scopes, eventTime: try! Timestamp(parsing: "2026-11-01T10:00:00+01:00")).json
     }
+
+    /// The identifiers each party speaks for, by party GLN, as the operator registers them: ACME
+    /// its own products' classes (thermostat, main board, smart plug), each supplier the
+    /// classes of the components it makes. (All GTINs here share one company prefix, so the
+    /// scopes are classes, not the prefix.)
+    public static let scopes: [String: [String]] = [
+        acme.gln: [model, "https://id.gs1.org/01/04012345000030", "https://id.gs1.org/01/04012345000085"],
+        chips.gln: ["https://id.gs1.org/01/04012345000023", "https://id.gs1.org/01/04012345000078"],
+        radio.gln: ["https://id.gs1.org/01/04012345000061"],
+        cells.gln: ["https://id.gs1.org/01/04012345000047"],
+        boards.gln: ["https://id.gs1.org/01/04012345000054"],
+        relais.gln: ["https://id.gs1.org/01/04012345000092"],
+    ]
 
     /// A `quantityList` member: `n` pieces of class or lot `cls`.
     public static func quantity(_ cls: String, _ n: Int) -> String {

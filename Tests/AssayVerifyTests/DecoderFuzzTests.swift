@@ -103,7 +103,7 @@ struct DecoderFuzzTests {
         let ledger = try F.ledger(at: ":memory:", events: 4)
         _ = try ledger.signCheckpoint(with: F.operatorKey)
         let bundle = Array(try ledger.exportBundle(product: "https://id.gs1.org/01/04012345000016/21/SN2").json.utf8)
-        let verifier = BundleVerifier(logKey: F.operatorKey.verifierKey, auditDate: try CalendarDate(parsing: "2027-01-01"))
+        let verifier = BundleVerifier(logKey: F.operatorKey.verifierKey, origin: "test.example/ledger", product: "https://id.gs1.org/01/04012345000016/21/SN2", auditDate: try CalendarDate(parsing: "2027-01-01"))
         var passedIntegrity = 0
         let r = Self.fuzz("bundle", samples: [bundle], seed: 5) { b in
             guard let parsed = try? ProductBundle(bytes: b) else { return false }

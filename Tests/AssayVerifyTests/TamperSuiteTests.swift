@@ -96,7 +96,7 @@ struct TamperSuiteTests {
 
         func judge(_ b: ProductBundle, witnesses: [VerifierKey] = [], needed: Int = 0) throws -> Outcome {
             let reparsed = try ProductBundle(bytes: Array(b.json.utf8))
-            let v = BundleVerifier(logKey: F.operatorKey.verifierKey, witnesses: witnesses, witnessesNeeded: needed,
+            let v = BundleVerifier(logKey: F.operatorKey.verifierKey, origin: "test.example/ledger", product: "https://id.gs1.org/01/04012345000016/21/SN3", witnesses: witnesses, witnessesNeeded: needed,
                                    auditDate: try CalendarDate(parsing: "2027-01-01"))
             return Outcome(bundle: v.verify(reparsed))
         }
@@ -307,7 +307,7 @@ struct TamperSuiteTests {
             precondition(ok.bundle!.principles[0].verdict == .satisfied, "the cosigned bundle must pass integrity")
             return try lab.judge(b, witnesses: [F.witnessKey.verifierKey], needed: 1)
         },
-        Attack(name: "bundle: a signer's registration removed", expect: .bundle(.accountability)) { lab in
+        Attack(name: "bundle: a signer's registration removed", expect: .bundle(.integrity)) { lab in
             let b = try lab.bundle()
             let entries = b.entries.filter { $0.record.seq != 1 }
             return try lab.judge(ProductBundle(origin: b.origin, product: b.product, checkpoint: b.checkpoint, entries: entries))

@@ -17,17 +17,26 @@ public struct BundleReport: Sendable {
     /// The provenance graph the checks walked (for reports and `assay graph`).
     public let graph: ProvenanceGraph
 
-    /// True when every required principle is satisfied (or not applicable).
+    /// True when integrity holds and every required principle is satisfied (or not applicable).
     public var passed: Bool {
-        principles.allSatisfy { !requiredPrinciples.contains($0.principle) || $0.verdict != .notSatisfied }
+        principles.allSatisfy { p in
+            p.verdict != .notEvaluated && (!requiredPrinciples.contains(p.principle) || p.verdict != .notSatisfied)
+        } && principles.first { $0.principle == .integrity }?.verdict == .satisfied
     }
 }
 
-/// Verifies an offline product bundle with nothing but the log's key (and a witness policy):
-/// the checkpoint's signatures, every inclusion proof, every envelope signature, each signer's
-/// registration and revocation at that entry's position; then the principles.
+/// Verifies an offline product bundle with nothing but what the auditor pins — the log's key,
+/// its origin, the product, a witness policy — and trusts nothing else the bundle chose:
+/// the genesis must name the pinned key and origin, the checkpoint must be signed by that key
+/// for that origin, every inclusion proof and any consistency proof it carries must verify,
+/// and every entry must pass exactly the checks an append makes. The principles are judged
+/// only when all of that holds.
 public struct BundleVerifier {
     public var logKey: VerifierKey
+    /// The log origin the auditor expects (the checkpoint's first line and the genesis `origin`).
+    public var origin: String
+    /// The product the auditor asked about (any accepted spelling).
+    public var product: String
     public var witnesses: [VerifierKey]
     public var witnessesNeeded: Int
     public var policy: AuditPolicy
@@ -36,9 +45,11 @@ public struct BundleVerifier {
     /// A checkpoint the auditor already trusts; the bundle must prove consistency with it.
     public var trustedCheckpoint: [UInt8]?
 
-    public init(logKey: VerifierKey, witnesses: [VerifierKey] = [], witnessesNeeded: Int = 0, policy: AuditPolicy = .default,
-                auditDate: CalendarDate, trustedCheckpoint: [UInt8]? = nil) {
+    public init(logKey: VerifierKey, origin: String, product: String, witnesses: [VerifierKey] = [], witnessesNeeded: Int = 0,
+                policy: AuditPolicy = .default, auditDate: CalendarDate, trustedCheckpoint: [UInt8]? = nil) {
         self.logKey = logKey
+        self.origin = origin
+        self.product = product
         self.witnesses = witnesses
         self.witnessesNeeded = witnessesNeeded
         self.policy = policy
@@ -46,114 +57,177 @@ public struct BundleVerifier {
         self.trustedCheckpoint = trustedCheckpoint
     }
 
-    public func verify(_ bundle: ProductBundle) -> BundleReport {
-        var integrity: [PrincipleFinding] = []
-        var accountability: [PrincipleFinding] = []
-        func problem(_ m: String, _ e: [EvidenceRef] = []) -> PrincipleFinding { .init(severity: .problem, message: m, evidence: e) }
-        func ref(_ seq: UInt64, _ kind: String = "?", _ signer: String = "?") -> EvidenceRef { .init(seq: seq, kind: kind, signer: signer) }
-        /// Evidence for an entry that did not pass: what its envelope claims, read leniently.
-        func claimed(_ r: LedgerRecord) -> EvidenceRef {
-            let env = try? Envelope(json: r.envelope)
-            let kind = (try? Statement.decode(env?.payload ?? []))?.kind.rawValue ?? "?"
-            return ref(r.seq, kind, env?.signatures.first?.keyID ?? "?")
-        }
-
-        // 1. The checkpoint: log signature, origin, witness policy.
+    /// The integrity part's running state.
+    private struct Integrity {
+        var problems: [PrincipleFinding] = []
         var size: UInt64 = 0
         var root: Digest? = nil
-        var cosigs = 0
-        do {
-            let signed = try SignedCheckpoint(parsing: Array(bundle.checkpoint.utf8), logKey: logKey, origin: bundle.origin,
-                                              witnesses: witnesses, witnessesNeeded: witnessesNeeded)
-            size = signed.checkpoint.size
-            root = try signed.checkpoint.root
-            cosigs = signed.verifiedSignatures.count - 1
-        } catch {
-            integrity.append(problem("the bundle's checkpoint does not verify: \(error.message)"))
-        }
-        // 2. Consistency with a checkpoint the auditor already trusts.
-        if let trusted = trustedCheckpoint, let root {
-            do {
-                let old = try SignedCheckpoint(parsing: trusted, logKey: logKey, origin: bundle.origin).checkpoint
-                guard let c = bundle.consistency else { throw LogError(.malformedProof, "the bundle carries no consistency proof (export it with --since)") }
-                let carried = try Checkpoint(parsing: try SignedNote(parsing: Array(c.fromCheckpoint.utf8)).text)
-                guard carried.size == old.size, carried.rootHash == old.rootHash else {
-                    throw LogError(.proofFailed, "the bundle's consistency proof starts from size \(carried.size), not the trusted checkpoint's size \(old.size) and root")
+        var cosignatures = 0
+
+        mutating func fail(_ m: String, _ e: [EvidenceRef] = []) { problems.append(.init(severity: .problem, message: m, evidence: e)) }
+    }
+
+    public func verify(_ bundle: ProductBundle) -> BundleReport {
+        var integrity = Integrity()
+        let product = canonicalSubject(self.product)
+        checkBinding(bundle, product: product, into: &integrity)
+        checkCheckpoint(bundle, into: &integrity)
+        checkConsistency(bundle, into: &integrity)
+        let provable = checkInclusion(bundle, into: &integrity)
+        var registry = Registry(policy: policy.writePolicy)
+        let checked = checkEntries(provable, registry: &registry, into: &integrity)
+
+        let skew = Int64(policy.maxEventTimeSkewHours) * 3_600_000
+        let auditEnd = (Int64(auditDate.daysSinceEpoch) + 1) * 86_400_000 - 1
+        let graph = ProvenanceGraph(product: product, entries: checked, registry: registry, maxEventTimeSkewMillis: skew, auditEndMillis: auditEnd)
+        var results: [PrincipleResult]
+        if integrity.problems.isEmpty {
+            results = PrincipleChecker(policy: policy, auditDate: auditDate, graph: graph).check()
+            // Entries signed after their key's compromise time.
+            let flagged = checked.compactMap { c in
+                registry.compromise(of: c.signer, seq: c.seq, appendedAtMillis: c.appendedAtMillis).map { (c, $0) }
+            }
+            if !flagged.isEmpty, let i = results.firstIndex(where: { $0.principle == .accountability }) {
+                let a = results[i]
+                let problems = flagged.map { c, at in
+                    PrincipleFinding(severity: .problem, message: "entry \(c.seq) was signed by \(c.signer.reference) after its compromise time (revoked at seq \(at))", evidence: [EvidenceRef(c)])
                 }
-                try ConsistencyProof(fromSize: old.size, toSize: size, hashes: c.hashes).verify(oldRoot: try old.root, newRoot: root)
-            } catch let e as LogError {
-                integrity.append(problem("not consistent with the trusted checkpoint: \(e.message)"))
-            } catch {
-                integrity.append(problem("not consistent with the trusted checkpoint: \(error)"))
+                results[i] = PrincipleResult(principle: .accountability, verdict: .notSatisfied, findings: problems + a.findings)
+            }
+            results.insert(PrincipleResult(principle: .integrity, verdict: .satisfied, findings: [
+                .init(severity: .fact, message: "\(bundle.entries.count) entries proved included in \(bundle.origin) at size \(integrity.size) (log signature and \(integrity.cosignatures) witness cosignature(s)); every hash, proof and signature verifies, and every signer was registered, unrevoked and allowed its kind at its position", evidence: []),
+            ]), at: 0)
+        } else {
+            results = [PrincipleResult(principle: .integrity, verdict: .notSatisfied, findings: integrity.problems)]
+            for p in Principle.allCases where p != .integrity {
+                results.append(PrincipleResult(principle: p, verdict: .notEvaluated, findings: [
+                    .init(severity: .fact, message: "not evaluated: the bundle's integrity does not hold, so nothing in it can be relied on", evidence: []),
+                ]))
             }
         }
-        // 3. Inclusion proofs, order and times.
+        return BundleReport(product: product, origin: origin, checkpointSize: integrity.size, witnessCosignatures: integrity.cosignatures,
+                            auditDate: auditDate.description, policyName: policy.name, entries: checked, principles: results,
+                            requiredPrinciples: policy.requiredPrinciples, graph: graph)
+    }
+
+    /// What the auditor pinned: origin, product, and the genesis's operator key and origin.
+    private func checkBinding(_ bundle: ProductBundle, product: String, into i: inout Integrity) {
+        if bundle.origin != origin {
+            i.fail("the bundle is for log \"\(bundle.origin)\", not the log \"\(origin)\" given")
+        }
+        if canonicalSubject(bundle.product) != product {
+            i.fail("the bundle is for product \(canonicalSubject(bundle.product)), not \(product)")
+        }
+        guard let first = bundle.entries.first, first.record.seq == 0 else {
+            i.fail("the bundle lacks the genesis entry (seq 0), so its log key and origin cannot be checked")
+            return
+        }
+        guard let env = try? Envelope(json: first.record.envelope), case .ledgerGenesis(let g)? = try? Statement.decode(env.payload) else {
+            i.fail("entry 0 is not a ledger genesis", [Self.claimed(first.record)])
+            return
+        }
+        guard let op = try? VerifierKey(parsing: g.operatorKey), op.publicKey == logKey.publicKey, op.name == logKey.name else {
+            i.fail("the genesis names operator key \(g.operatorKey.split(separator: "+").prefix(2).joined(separator: "+")), not the log key \(logKey.reference) given", [Self.claimed(first.record)])
+            return
+        }
+        if g.origin != origin {
+            i.fail("the genesis names origin \"\(g.origin)\", not \"\(origin)\"", [Self.claimed(first.record)])
+        }
+    }
+
+    /// The checkpoint: log signature, origin, witness policy.
+    private func checkCheckpoint(_ bundle: ProductBundle, into i: inout Integrity) {
+        do {
+            let signed = try SignedCheckpoint(parsing: Array(bundle.checkpoint.utf8), logKey: logKey, origin: origin,
+                                              witnesses: witnesses, witnessesNeeded: witnessesNeeded)
+            i.size = signed.checkpoint.size
+            i.root = try signed.checkpoint.root
+            i.cosignatures = signed.verifiedSignatures.count - 1
+        } catch {
+            i.fail("the bundle's checkpoint does not verify: \(error.message)")
+        }
+    }
+
+    /// A consistency proof the bundle carries is always checked (from a checkpoint signed by
+    /// the log key for the origin); a trusted checkpoint requires one that starts from it.
+    private func checkConsistency(_ bundle: ProductBundle, into i: inout Integrity) {
+        guard let root = i.root else { return }
+        if let c = bundle.consistency {
+            let from: Checkpoint
+            do {
+                from = try SignedCheckpoint(parsing: Array(c.fromCheckpoint.utf8), logKey: logKey, origin: origin).checkpoint
+                try ConsistencyProof(fromSize: from.size, toSize: i.size, hashes: c.hashes).verify(oldRoot: try from.root, newRoot: root)
+            } catch {
+                i.fail("the bundle's consistency proof does not verify: \((error as? LogError)?.message ?? "\(error)")")
+                return
+            }
+            guard let trusted = trustedCheckpoint else { return }
+            do {
+                let old = try SignedCheckpoint(parsing: trusted, logKey: logKey, origin: origin).checkpoint
+                guard from.size == old.size, from.rootHash == old.rootHash else {
+                    throw LogError(.proofFailed, "the bundle's consistency proof starts from size \(from.size), not the trusted checkpoint's size \(old.size) and root")
+                }
+            } catch {
+                i.fail("not consistent with the trusted checkpoint: \((error as? LogError)?.message ?? "\(error)")")
+            }
+        } else if trustedCheckpoint != nil {
+            i.fail("not consistent with the trusted checkpoint: the bundle carries no consistency proof (export it with --since)")
+        }
+    }
+
+    /// Inclusion proofs, order and record times; the entries that are provably in the log.
+    private func checkInclusion(_ bundle: ProductBundle, into i: inout Integrity) -> [ProductBundle.Entry] {
         var provable: [ProductBundle.Entry] = []
-        var lastSeq: Int64 = -1
+        var lastSeq: UInt64? = nil
         var lastTime = Int64.min
         for e in bundle.entries {
             let seq = e.record.seq
-            if Int64(seq) <= lastSeq {
-                integrity.append(problem("entry \(seq) is out of order or repeated", [claimed(e.record)]))
+            if let lastSeq, seq <= lastSeq {
+                i.fail("entry \(seq) is out of order or repeated", [Self.claimed(e.record)])
                 continue
             }
-            lastSeq = Int64(seq)
-            guard let root else { continue }
+            lastSeq = seq
+            guard let root = i.root else { continue }
+            guard seq < i.size else {
+                i.fail("entry \(seq) lies beyond the checkpoint's tree size \(i.size)", [Self.claimed(e.record)])
+                continue
+            }
             do {
-                try InclusionProof(index: seq, treeSize: size, hashes: e.proof).verify(leafHash: e.record.leafHash, root: root)
+                try InclusionProof(index: seq, treeSize: i.size, hashes: e.proof).verify(leafHash: e.record.leafHash, root: root)
             } catch {
-                integrity.append(problem("entry \(seq): inclusion proof does not lead to the checkpoint root: \(error.message)", [claimed(e.record)]))
+                i.fail("entry \(seq): inclusion proof does not lead to the checkpoint root: \(error.message)", [Self.claimed(e.record)])
                 continue
             }
             if e.record.appendedAtMillis < lastTime {
-                integrity.append(problem("entry \(seq): record time goes backwards", [claimed(e.record)]))
+                i.fail("entry \(seq): record time goes backwards", [Self.claimed(e.record)])
             }
             lastTime = max(lastTime, e.record.appendedAtMillis)
             provable.append(e)
         }
-        if bundle.entries.first?.record.seq != 0 {
-            integrity.append(problem("the bundle lacks the genesis entry (seq 0), so no signer can be checked"))
-        }
-        // 4. Envelopes, statements, signers, roles and signatures, entry by entry.
-        var registry = Registry(policy: policy.writePolicy)
+        return provable
+    }
+
+    /// Envelopes, statements, signers, roles and signatures, entry by entry, exactly as an
+    /// append checks them. A failure here is an integrity failure: the log would never have
+    /// accepted the entry.
+    private func checkEntries(_ provable: [ProductBundle.Entry], registry: inout Registry, into i: inout Integrity) -> [CheckedEntry] {
         var checked: [CheckedEntry] = []
-        var compromised: [String: (effective: Int64, revokedAt: UInt64)] = [:]
         for e in provable {
             let pending = PendingEntry(seq: e.record.seq, appendedAtMillis: e.record.appendedAtMillis, envelopeBytes: e.record.envelope)
             let (passed, failure) = EntryChecker.check([pending], registry: &registry, requireCanonical: true)
             if let f = failure {
-                let r = claimed(e.record)
-                switch f.check {
-                case .registry, .authorization: accountability.append(problem("entry \(f.seq ?? 0): \(f.message)", [r]))
-                default: integrity.append(problem("entry \(f.seq ?? 0): \(f.message)", [r]))
-                }
+                i.fail("entry \(e.record.seq): \(f.message)", [Self.claimed(e.record)])
             }
-            for c in passed {
-                checked.append(c)
-                if case .keyRevocation(let r) = c.statement, r.reason == .compromise {
-                    compromised[r.revokedKey] = (r.effectiveTime.epochMillis, c.seq)
-                }
-            }
+            checked += passed
         }
-        // Entries signed after a key's compromise time (learnt from any revocation in the bundle).
-        for c in checked {
-            if let k = compromised[c.signer.reference], c.appendedAtMillis >= k.effective, c.seq < k.revokedAt {
-                accountability.append(problem("entry \(c.seq) was signed by \(c.signer.reference) after its compromise time (revoked at seq \(k.revokedAt))",
-                                              [EvidenceRef(c)]))
-            }
-        }
-        let graph = ProvenanceGraph(product: bundle.product, entries: checked, registry: registry)
-        var results = PrincipleChecker(policy: policy, auditDate: auditDate, graph: graph).check()
-        results.insert(PrincipleResult(principle: .integrity, verdict: integrity.isEmpty ? .satisfied : .notSatisfied,
-                                       findings: integrity.isEmpty ? [.init(severity: .fact, message: "\(bundle.entries.count) entries proved included in \(bundle.origin) at size \(size) (log signature and \(cosigs) witness cosignature(s)); every hash, proof and signature verifies", evidence: [])] : integrity), at: 0)
-        if let i = results.firstIndex(where: { $0.principle == .accountability }) {
-            let a = results[i]
-            results[i] = PrincipleResult(principle: .accountability, verdict: accountability.isEmpty ? a.verdict : .notSatisfied,
-                                         findings: accountability + a.findings)
-        }
-        return BundleReport(product: bundle.product, origin: bundle.origin, checkpointSize: size, witnessCosignatures: cosigs,
-                            auditDate: auditDate.description, policyName: policy.name, entries: checked, principles: results,
-                            requiredPrinciples: policy.requiredPrinciples, graph: graph)
+        return checked
+    }
+
+    /// Evidence for an entry that did not pass: what its envelope claims, read leniently.
+    static func claimed(_ r: LedgerRecord) -> EvidenceRef {
+        let env = try? Envelope(json: r.envelope)
+        let kind = (try? Statement.decode(env?.payload ?? []))?.kind.rawValue ?? "?"
+        return EvidenceRef(seq: r.seq, kind: kind, signer: env?.signatures.first?.keyID ?? "?")
     }
 }
 

@@ -14,8 +14,16 @@ public struct AuditPolicy: Sendable, Equatable {
     public var requireSpareParts: Bool
     public var requireFirmwareDigest: Bool
     public var requireSoftwareBOM: Bool
-    /// Principles that must be satisfied for the verdict to pass (exit code 0).
-    public var requiredPrinciples: Set<Principle>
+    /// Principles that must be satisfied for the verdict to pass (exit code 0). Integrity is
+    /// always required, whatever a policy says.
+    public var requiredPrinciples: Set<Principle> {
+        get { _required.union([.integrity]) }
+        set { _required = newValue }
+    }
+    private var _required: Set<Principle>
+    /// How far an event may be dated after the log recorded it (hours) before it is not
+    /// evidence: clocks and time zones differ, but a party cannot record the future.
+    public var maxEventTimeSkewHours: Int = 24
 
     public static let `default` = AuditPolicy(
         name: "assay-default", writePolicy: .default, minimumSupportYears: 5, requireSpareParts: true,
@@ -29,7 +37,7 @@ public struct AuditPolicy: Sendable, Equatable {
         self.requireSpareParts = requireSpareParts
         self.requireFirmwareDigest = requireFirmwareDigest
         self.requireSoftwareBOM = requireSoftwareBOM
-        self.requiredPrinciples = requiredPrinciples
+        self._required = requiredPrinciples
     }
 
     /// Parses a policy document; members left out keep the default's values.
@@ -45,6 +53,12 @@ public struct AuditPolicy: Sendable, Equatable {
                 throw ModelError(.invalidValue, field: "minimumSupportYears", "must be a whole number of years from 0 to 100")
             }
             p.minimumSupportYears = Int(years)
+        }
+        if let hours = try r.optionalNumber("maxEventTimeSkewHours") {
+            guard hours >= 0, hours <= 8760, hours == hours.rounded() else {
+                throw ModelError(.invalidValue, field: "maxEventTimeSkewHours", "must be a whole number of hours from 0 to 8760")
+            }
+            p.maxEventTimeSkewHours = Int(hours)
         }
         p.requireSpareParts = try r.optionalBool("requireSpareParts") ?? p.requireSpareParts
         p.requireFirmwareDigest = try r.optionalBool("requireFirmwareDigest") ?? p.requireFirmwareDigest

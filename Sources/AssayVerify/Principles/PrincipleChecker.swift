@@ -1,9 +1,10 @@
 import AssayModel
 
 /// The principle checks over a product's provenance graph (DOMAIN.md, "What an offline
-/// auditor checks"): accountability (handovers), provenance, lifecycle, hardware and software
-/// security, privacy and data governance, interoperability. Integrity and signer checks are
-/// done before, by `BundleVerifier`.
+/// auditor checks"): accountability (authority, time plausibility, handovers), provenance,
+/// lifecycle, hardware and software security, privacy and data governance, interoperability.
+/// Integrity and signer checks are done before, by `BundleVerifier`; these run only when
+/// integrity holds. Evidence rules are `ProvenanceGraph`'s.
 struct PrincipleChecker {
     let policy: AuditPolicy
     let auditDate: CalendarDate
@@ -23,6 +24,7 @@ struct PrincipleChecker {
         let verdict: Verdict = !applicable ? .notApplicable : findings.contains { $0.severity == .problem } ? .notSatisfied : .satisfied
         return PrincipleResult(principle: p, verdict: verdict, findings: findings)
     }
+    private func entry(_ seq: UInt64) -> [CheckedEntry] { graph.entries.filter { $0.seq == seq } }
 
     private var events: [(CheckedEntry, SupplyChainStatement)] {
         graph.entries.compactMap { e in
@@ -31,9 +33,13 @@ struct PrincipleChecker {
         }
     }
 
-    // MARK: Accountability — handovers name their owning parties.
+    // MARK: Accountability — authority, plausible times, handovers name their owning parties.
     func accountability() -> PrincipleResult {
         var f: [PrincipleFinding] = []
+        for x in graph.exclusions where graph.retracted[x.seq] == nil {
+            f.append(problem(x.reason, entry(x.seq)))
+        }
+        for x in graph.implausible { f.append(problem(x.reason, entry(x.seq))) }
         let handoverSteps: Set<String> = ["shipping", "receiving", "accepting", "departing", "arriving"]
         var handovers = 0
         for (e, s) in events where s.event.bizStep?.standard.map(handoverSteps.contains) == true {
@@ -44,7 +50,10 @@ struct PrincipleChecker {
             }
         }
         let parties = Set(graph.entries.map(\.signer.partyId))
-        f.append(fact("every entry is signed by a registered key of one of \(parties.count) parties, with a role allowed to write its kind; \(handovers) handover event(s)"))
+        f.append(fact("every entry is signed by a registered key of one of \(parties.count) parties, with a role allowed to write its kind; every defining statement counted comes from a party with authority over its identifier; \(handovers) handover event(s)"))
+        for (seq, c) in graph.retracted.sorted(by: { $0.key < $1.key }) {
+            f.append(fact("entry \(seq) was declared erroneous by its own party (seq \(c.seq)) and is not counted", entry(seq) + [c]))
+        }
         return result(.accountability, f)
     }
 
@@ -52,29 +61,32 @@ struct PrincipleChecker {
     func provenance() -> PrincipleResult {
         var f: [PrincipleFinding] = []
         guard !graph.productEntries.isEmpty else {
-            return result(.provenance, [problem("no entry in the bundle produces or describes the product \(graph.product)", [])])
+            return result(.provenance, [problem("no entry by a party with authority over \(graph.product) defines it (assembly, manufacturing step or commissioning)", graph.productMentions)])
         }
         // Every component has an origin (or was made by a step whose inputs have origins).
+        let edgesByChild = Dictionary(grouping: graph.edges, by: \.child)
         for id in graph.nodes.dropFirst() {
-            let producers = graph.producers[id] ?? []
-            let consumer = graph.edges.first { $0.child == id }.flatMap { edge in graph.entries.first { $0.seq == edge.seq } }
+            let producers = (graph.producers[id] ?? []).filter { $0.statement.kind != .endOfLife }
+            let consumerEntries = (edgesByChild[id] ?? []).flatMap { entry($0.seq) }
             if producers.isEmpty {
-                f.append(problem("component \(id) has no origin entry signed by a registered supplier", consumer.map { [$0] } ?? []))
+                f.append(problem("component \(id) has no origin from a party with authority over it", consumerEntries))
                 continue
             }
-            // Consumed before it was produced?
-            if let c = consumer, let first = producers.map(\.seq).min(), first > c.seq {
-                f.append(problem("component \(id) is consumed at seq \(c.seq) before it was produced (seq \(first))", [c] + producers))
-            }
-            for p in producers {
-                if case .supplyChain(let s) = p.statement, s.kind == .componentOrigin, !p.signer.roles.contains(.supplier) {
-                    f.append(problem("the origin of \(id) is signed by \(p.signer.reference), which is not a supplier", [p]))
+            for c in consumerEntries {
+                // Consumed before it was produced, in the log or in the parties' own dates.
+                if let first = producers.map(\.seq).min(), first > c.seq {
+                    f.append(problem("component \(id) is consumed at seq \(c.seq) before it was produced (seq \(first))", [c] + producers))
+                }
+                if let made = producers.min(by: { $0.statement.eventTime.epochMillis < $1.statement.eventTime.epochMillis }),
+                   made.statement.eventTime.epochMillis > c.statement.eventTime.epochMillis {
+                    f.append(problem("entry \(c.seq) (\(c.statement.kind.rawValue)) is dated \(c.statement.eventTime.text), before component \(id) was made (\(made.statement.eventTime.text), seq \(made.seq))", [c, made]))
                 }
             }
         }
         // No serialised item consumed twice (an assembly DELETE releases it).
         var holders: [String: [CheckedEntry]] = [:]
-        for (e, s) in events {
+        let evidence = Set(graph.producers.values.flatMap { $0.map(\.seq) })
+        for (e, s) in events where evidence.contains(e.seq) {
             let isRelease = (s.event.type == .aggregationEvent || s.event.type == .associationEvent) && s.event.action == .delete
             for c in (s.event.childEPCs + s.event.inputEPCList).map(canonicalSubject) where isSerialisedItem(c) {
                 if isRelease { holders[c] = [] } else { holders[c, default: []].append(e) }
@@ -83,35 +95,64 @@ struct PrincipleChecker {
         for (id, hs) in holders.sorted(by: { $0.key < $1.key }) where hs.count > 1 {
             f.append(problem("serialised item \(id) is consumed \(hs.count) times", hs))
         }
-        // Quantities balance: consumed ≤ commissioned, per class and unit.
-        var made: [String: Double] = [:], used: [String: (Double, [CheckedEntry])] = [:]
-        for (e, s) in events {
-            if s.kind == .componentOrigin {
-                for q in s.event.quantityList { made["\(canonicalSubject(q.epcClass)) \(q.uom ?? "")", default: 0] += q.quantity ?? 0 }
-            }
-            for q in s.event.inputQuantityList + s.event.childQuantityList {
-                let k = "\(canonicalSubject(q.epcClass)) \(q.uom ?? "")"
-                used[k, default: (0, [])].0 += q.quantity ?? 0
-                used[k]!.1.append(e)
-            }
-        }
-        for (k, u) in used.sorted(by: { $0.key < $1.key }) {
-            if let m = made[k], u.0 > m {
-                f.append(problem("more of \(k) is consumed (\(u.0)) than its origins commissioned (\(m))", u.1))
-            }
-        }
+        f += quantityBalance(evidence: evidence)
+        // Suppliers by tier, and countries of origin.
         let origins = graph.nodes.compactMap { graph.origins[$0] }
-        let suppliers = Set(origins.map { "\($0.supplierName) (\($0.supplierParty))" }).sorted()
+        var byTier: [Int: Set<String>] = [:]
+        for o in origins { byTier[o.tier, default: []].insert("\(o.supplierName) (\(o.supplierParty))") }
+        let tiers = byTier.keys.sorted().map { "tier \($0): \(byTier[$0]!.sorted().joined(separator: "; "))" }
+        let firstTierCountries = Set(origins.filter { $0.tier <= 1 }.compactMap(\.country)).sorted()
         let countries = Set(origins.compactMap(\.country)).sorted()
-        f.append(fact("\(graph.nodes.count - 1) component(s); first-tier suppliers: \(suppliers.joined(separator: "; ")); countries of origin: \(countries.joined(separator: ", "))",
-                      origins.compactMap { o in graph.entries.first { $0.seq == o.seq } }))
+        for o in origins where o.country == nil {
+            f.append(fact("component \(o.id) has no country of origin (seq \(o.seq))", entry(o.seq)))
+        }
+        f.append(fact("\(graph.nodes.count - 1) component(s); suppliers by tier — \(tiers.isEmpty ? "none" : tiers.joined(separator: " | ")); first-tier countries of origin: \(firstTierCountries.joined(separator: ", ")); all countries of origin: \(countries.joined(separator: ", "))",
+                      origins.flatMap { entry($0.seq) }))
         return result(.provenance, f)
     }
 
+    /// Units that count pieces: unspecified (EPCIS: a count), UN/ECE C62 "one", H87 "piece", EA "each".
+    static let countUnits: Set<String> = ["", "C62", "H87", "EA"]
+
+    /// Consumed ≤ commissioned, per class, in one unit: counts compare with counts; a class
+    /// consumed in a unit its origins do not use cannot be balanced and is reported.
+    func quantityBalance(evidence: Set<UInt64>) -> [PrincipleFinding] {
+        func unit(_ u: String?) -> String { Self.countUnits.contains(u ?? "") ? "count" : u! }
+        var made: [String: [String: Double]] = [:], used: [String: [String: (Double, [CheckedEntry])]] = [:]
+        for (e, s) in events where evidence.contains(e.seq) {
+            if s.kind == .componentOrigin {
+                for q in s.event.quantityList { made[canonicalSubject(q.epcClass), default: [:]][unit(q.uom), default: 0] += q.quantity ?? 0 }
+            }
+            let inputs = s.kind == .manufacturingStep ? s.event.inputQuantityList
+                : (s.kind == .productAssembly && s.event.action == .add ? s.event.childQuantityList : [])
+            for q in inputs {
+                let cls = canonicalSubject(q.epcClass), u = unit(q.uom)
+                used[cls, default: [:]][u, default: (0, [])].0 += q.quantity ?? 0
+                used[cls]![u]!.1.append(e)
+            }
+        }
+        var f: [PrincipleFinding] = []
+        for (cls, units) in used.sorted(by: { $0.key < $1.key }) {
+            guard let m = made[cls] else { continue } // no origin at all: reported as a missing origin
+            for (u, (amount, by)) in units.sorted(by: { $0.key < $1.key }) {
+                guard let commissioned = m[u] else {
+                    f.append(problem("\(cls) is consumed in unit \(u) but its origins commission it in \(m.keys.sorted().joined(separator: ", ")): the quantities cannot be balanced", by))
+                    continue
+                }
+                if amount > commissioned + 1e-9 {
+                    f.append(problem("more of \(cls) is consumed (\(amount) \(u)) than its origins commissioned (\(commissioned) \(u))", by))
+                }
+            }
+        }
+        return f
+    }
+
     // MARK: Lifecycle
-    /// The commitments that cover the product (its model, and its serial when a range is given).
+    /// The commitments that cover the product (its model, and its serial when a range is
+    /// given), from a party with authority over the model, in log order.
     var commitments: [(CheckedEntry, LifecycleCommitment)] {
-        graph.entries.compactMap { e in
+        guard let model = productModel(of: graph.product) else { return [] }
+        return (graph.producers[model] ?? []).compactMap { e in
             if case .lifecycleCommitment(let c) = e.statement, c.covers(graph.product) { return (e, c) }
             return nil
         }
@@ -121,7 +162,7 @@ struct PrincipleChecker {
         var f: [PrincipleFinding] = []
         let cs = commitments
         guard let (latestEntry, latest) = cs.last else {
-            return result(.lifecycle, [problem("no lifecycle commitment is recorded for the product's model \(productModel(of: graph.product) ?? graph.product)", graph.productEntries)])
+            return result(.lifecycle, [problem("no lifecycle commitment from a party with authority over the product's model \(productModel(of: graph.product) ?? graph.product) is recorded", graph.productEntries)])
         }
         for i in cs.indices.dropFirst() where cs[i].1.securitySupportEnd < cs[i - 1].1.securitySupportEnd {
             f.append(problem("the security support end date was shortened from \(cs[i - 1].1.securitySupportEnd) to \(cs[i].1.securitySupportEnd)", [cs[i - 1].0, cs[i].0]))
@@ -135,14 +176,16 @@ struct PrincipleChecker {
         for p in latest.spareParts where p.availableUntil < auditDate.description {
             f.append(fact("spare part \(p.partNumber) was available until \(p.availableUntil) (expired at the audit date)", [latestEntry]))
         }
-        // Nothing recorded for the product after its end of life.
-        let about = (graph.producers[graph.product] ?? []) + (graph.consumers[graph.product] ?? [])
-        if let eol = about.filter({ $0.statement.kind == .endOfLife }).map(\.seq).min() {
-            let eolEntry = about.first { $0.seq == eol }!
-            for e in about where e.seq > eol && e.statement.kind != .correction && e.statement.kind != .endOfLife {
-                f.append(problem("entry \(e.seq) records the product after its end of life (seq \(eol))", [eolEntry, e]))
+        // Nothing recorded about the product after its end of life, but corrections of earlier events.
+        let ends = (graph.producers[graph.product] ?? []).filter { $0.statement.kind == .endOfLife }
+        if let eol = ends.first {
+            for e in graph.productMentions where e.seq > eol.seq && e.statement.kind != .endOfLife && !graph.validCorrections.contains(e.seq) {
+                f.append(problem("entry \(e.seq) records the product after its end of life (seq \(eol.seq))", [eol, e]))
             }
-            f.append(fact("end of life recorded at seq \(eol)", [eolEntry]))
+            f.append(fact("end of life recorded at seq \(eol.seq), dated \(eol.statement.eventTime.text)", [eol]))
+        }
+        for e in graph.futureEndOfLife {
+            f.append(fact("entry \(e.seq) dates an end of life \(e.statement.eventTime.text), after the audit date \(auditDate): it has not happened yet and is not counted", [e]))
         }
         f.append(fact("security support until \(latest.securitySupportEnd); repair information, take-back (\(latest.takeBack.channel)) and \(latest.spareParts.count) spare part(s) committed", [latestEntry]))
         return result(.lifecycle, f)
@@ -151,33 +194,36 @@ struct PrincipleChecker {
     // MARK: Hardware and software security
     func security() -> PrincipleResult {
         var f: [PrincipleFinding] = []
-        let treeSeqs = Set(graph.edges.map(\.seq) + graph.productEntries.map(\.seq) + graph.nodes.flatMap { (graph.producers[$0] ?? []).map(\.seq) })
-        let tree = graph.entries.filter { treeSeqs.contains($0.seq) }
         var firmware: [CheckedEntry] = [], sbom: [CheckedEntry] = []
-        for e in tree {
+        for e in graph.treeEntries {
             guard case .supplyChain(let s) = e.statement else { continue }
             if s.event.assay.firmware != nil { firmware.append(e) }
             if s.event.assay.firmware?.sbomDigest != nil || s.event.assay.documents["softwareBOM"] != nil { sbom.append(e) }
         }
         if policy.requireFirmwareDigest && firmware.isEmpty {
-            f.append(problem("no firmware image digest is recorded for the product", graph.productEntries))
+            f.append(problem("no firmware image digest is recorded for the product by a party with authority over it or its components", graph.productEntries))
         }
         if policy.requireSoftwareBOM && sbom.isEmpty {
-            f.append(problem("no software BOM digest is recorded for the product", graph.productEntries))
+            f.append(problem("no software BOM digest is recorded for the product by a party with authority over it or its components", graph.productEntries))
         }
         if let (e, c) = commitments.last {
             if let start = try? CalendarDate(parsing: c.placedOnMarket), let end = try? CalendarDate(parsing: c.securitySupportEnd) {
                 let years = Double(end.daysSinceEpoch - start.daysSinceEpoch) / 365.25
                 if years + 1e-9 < Double(policy.minimumSupportYears) {
-                    f.append(problem(String(format: "the security support period is %.1f years, less than the required %d", years, policy.minimumSupportYears), [e]))
+                    f.append(problem("the security support period is \(Self.oneDecimal(years)) years, less than the required \(policy.minimumSupportYears)", [e]))
                 }
             }
             f.append(fact("vulnerability reports to \(c.vulnerabilityContact), answered within \(c.vulnerabilityResponseDays) days", [e]))
         } else {
-            f.append(problem("no vulnerability contact: the model has no lifecycle commitment", []))
+            f.append(problem("no vulnerability contact: the model has no lifecycle commitment from a party with authority over it", []))
         }
         if !firmware.isEmpty { f.append(fact("firmware digest recorded", firmware)) }
         return result(.security, f)
+    }
+
+    static func oneDecimal(_ x: Double) -> String {
+        let tenths = Int((x * 10).rounded())
+        return "\(tenths / 10).\(abs(tenths % 10))"
     }
 
     // MARK: Privacy and data governance
@@ -185,7 +231,7 @@ struct PrincipleChecker {
         var f: [PrincipleFinding] = []
         for e in graph.entries {
             switch e.statement {
-            case .partyRegistration, .ledgerGenesis, .keyRevocation: continue
+            case .partyRegistration, .ledgerGenesis, .keyRevocation, .authorityDelegation: continue
             default: break
             }
             let text = String(decoding: e.envelope.payload, as: UTF8.self)

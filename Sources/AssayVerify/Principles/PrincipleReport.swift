@@ -31,6 +31,8 @@ public enum Verdict: String, Sendable, Equatable {
     case satisfied
     case notSatisfied = "not-satisfied"
     case notApplicable = "not-applicable"
+    /// Not judged: the evidence could not be trusted (integrity failed), so no statement is made.
+    case notEvaluated = "not-evaluated"
 }
 
 /// An entry behind a finding: its sequence number, kind and signer.
