@@ -59,9 +59,17 @@ struct RegisterCommand: ParsableCommand {
     @Option(help: "Postal address.") var address: String?
     @Option(help: "Contact (e-mail or URL).") var contact: String?
     @Option(name: .customLong("facility"), help: "A facility GLN or Digital Link (repeatable).") var facilities: [String] = []
+    @Option(name: .customLong("scope"), help: ArgumentHelp(
+        "An identifier scope the party speaks for (repeatable): gs1:<company prefix>, a GS1 identifier, or a URI prefix ending in /, : or #.",
+        discussion: "Defining statements (commissioning, manufacturing outputs, assemblies, lifecycle commitments) count as evidence only from a key whose scopes cover the identifier. You vouch for these scopes: check the party's GS1 licence or domain."))
+    var scopes: [String] = []
 
     func run() throws {
         let op = try InputFiles.secretKey(operatorKey)
+        var parsedScopes: [IdentifierScope] = []
+        for (i, s) in scopes.enumerated() {
+            do { parsedScopes.append(try IdentifierScope(parsing: s, field: "--scope \(i + 1)")) } catch { throw CLIFailure.input(error.description) }
+        }
         let vk = try InputFiles.verifierKey(publicKey)
         guard vk.type == .ed25519 else { throw CLIFailure.input("\(publicKey) is a witness key; parties sign with Ed25519 note keys") }
         guard !roles.isEmpty else { throw CLIFailure.input("give at least one --role") }
@@ -74,7 +82,7 @@ struct RegisterCommand: ParsableCommand {
         }
         let ledger = try options.open()
         let reg = PartyRegistration(partyId: partyId, legalName: legalName, roles: parsed, publicKey: vk.description,
-                                    address: address, contact: contact, facilities: facilities,
+                                    address: address, contact: contact, facilities: facilities, scopes: parsedScopes,
                                     eventTime: Timestamp(epochMillis: ledger.clock()))
         let payload = Array(reg.json.utf8)
         do { _ = try Statement.decode(payload) } catch { throw CLIFailure.input(error.description) }

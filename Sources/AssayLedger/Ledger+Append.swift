@@ -16,6 +16,10 @@ extension Ledger {
     /// Entries per pipeline chunk.
     static let pipelineChunk = 128
 
+    /// How far a statement's `eventTime` may lie after the append time: 24 hours (clocks and
+    /// time zones differ; a party cannot record the future). The audit default is the same.
+    public static let maxEventTimeSkewMillis: Int64 = 24 * 3_600_000
+
     /// The append path. Background threads (all cores) take the batch chunk by chunk: parse
     /// the envelope and statement, prepare what the write needs (canonical bytes, normalised
     /// subjects) and check the signature against the key its reference names in the committed
@@ -78,6 +82,11 @@ extension Ledger {
                         switch reg.authorize(seq: seq, statement: e.statement, signerReference: ref, appendedAtMillis: time) {
                         case .failure(let r): throw LedgerError(.rejected, "\(label): \(r.message) (would be seq \(seq))")
                         case .success(let k): key = k
+                        }
+                        // A party cannot record the future: an event dated more than the tolerance
+                        // after the log's clock is refused (auditors treat any that got in as not evidence).
+                        if e.statement.eventTime.epochMillis > time &+ Self.maxEventTimeSkewMillis {
+                            throw LedgerError(.rejected, "\(label): eventTime \(e.statement.eventTime.text) is more than \(Self.maxEventTimeSkewMillis / 3_600_000) hours after the ledger's clock (\(Timestamp(epochMillis: time).text)): a statement cannot record the future (would be seq \(seq))")
                         }
                         guard EntryChecker.signatureValid(e.envelope, by: key, precheck: p.signature) else {
                             throw LedgerError(.rejected, "\(label): signature by \(key.reference) does not verify (would be seq \(seq))")

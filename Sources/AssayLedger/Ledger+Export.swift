@@ -51,18 +51,33 @@ extension Ledger {
                 let (_, st, _) = try load(s)
                 let produces = st.produced.contains(id)
                 let consumes = st.consumed.contains(id)
-                if id == root || produces || (consumes && isSerialisedItem(id)) { seqs.insert(s) }
+                // Corrections (error declarations) of a component's events travel with them.
+                if id == root || produces || (consumes && isSerialisedItem(id)) || st.kind == .correction { seqs.insert(s) }
                 // Follow only what went into the thing: not the pallet or kit it later went into.
                 guard produces else { continue }
                 for c in st.consumed where seen.insert(c).inserted { queue.append(c) }
             }
         }
-        // Signers: genesis, and the registrations and revocations of every key involved.
+        // Signers: genesis, the registrations and revocations of every key involved, and the
+        // delegations to their parties (found through the subjects index: a delegation's
+        // subject is its delegate).
         var involved = Set(try seqs.map { try load($0).2 })
-        let registry = try mapStoreErrors { try store.registryRecords() }.filter { $0.seq < size }
+        var registry = try mapStoreErrors { try store.registryRecords() }.filter { $0.seq < size }
+        var partiesSeen = Set<String>()
         var changed = true
         while changed {
             changed = false
+            for r in registry {
+                if case .partyRegistration(let p) = try load(r.seq).1, let vk = try? VerifierKey(parsing: p.publicKey),
+                   involved.contains(vk.reference), partiesSeen.insert(canonicalSubject(p.partyId)).inserted {
+                    for d in try mapStoreErrors({ try store.sequences(forSubject: canonicalSubject(p.partyId)) }) where d < size {
+                        if case .authorityDelegation = try load(d).1, !registry.contains(where: { $0.seq == d }) {
+                            registry.append(try load(d).0)
+                        }
+                    }
+                    registry.sort { $0.seq < $1.seq }
+                }
+            }
             for r in registry {
                 let (_, st, signer) = try load(r.seq)
                 var relevant = r.seq == 0
@@ -70,6 +85,7 @@ extension Ledger {
                 case .partyRegistration(let p):
                     if let vk = try? VerifierKey(parsing: p.publicKey) { relevant = involved.contains("\(vk.name)+\(vk.keyID.hex)") }
                 case .keyRevocation(let k): relevant = involved.contains(k.revokedKey)
+                case .authorityDelegation: relevant = true // only delegations to involved parties are in the list
                 default: break
                 }
                 if relevant, seqs.insert(r.seq).inserted {

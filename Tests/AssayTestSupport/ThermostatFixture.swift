@@ -126,6 +126,12 @@ public struct ThermostatFixture: Sendable {
         public let legalName: String
         public let country: String
         public var partyId: String { "https://id.gs1.org/417/\(gln)" }
+        public init(gln: String, facility: String, legalName: String, country: String) {
+            self.gln = gln
+            self.facility = facility
+            self.legalName = legalName
+            self.country = country
+        }
         public var facilityId: String { "https://id.gs1.org/414/\(facility)" }
     }
 
@@ -376,7 +382,7 @@ public struct ThermostatFixture: Sendable {
 
     // MARK: Statements
 
-    static let context = #""@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",{"assay":"https://ns.assay.dev/epcis/1#"}]"#
+    public static let context = #""@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",{"assay":"https://ns.assay.dev/epcis/1#"}]"#
     static let imageDigest = "sha256:977aa3ede8e4add7352d54d58e838a441243bfb39f0d94f807202c76d812ea41"
     static let sbomDigest = "sha256:bcdfb73b050d567f076b793037ace9c9f16a8d1a0020f5ee0f8a89859dee7d61"
 
@@ -470,8 +476,11 @@ public struct ThermostatFixture: Sendable {
         #"{"type":"GenericEvent","subject":"\#(product)","action":"warranty-registered","data":{"customer":"jane.doe@mail.example","phone":"+49 170 1234567"},"eventTime":"2026-12-10T10:00:00+01:00","eventTimeZoneOffset":"+01:00"}"#
     }
 
-    static var endOfLifeJSON: String {
-        "{\(context),\"type\":\"ObjectEvent\",\"eventID\":\"urn:uuid:1b2c3d4e-0001-4718-9a0b-c1d2e3f40516\",\"eventTime\":\"2029-09-14T09:30:00+02:00\",\"eventTimeZoneOffset\":\"+02:00\",\"action\":\"DELETE\",\"bizStep\":\"disassembling\",\"disposition\":\"destroyed\",\"epcList\":[\"\(product)\"],\"bizLocation\":{\"id\":\"\(recycler.facilityId)\"},\"assay:endOfLifeStatus\":\"recycled\",\"assay:recoveredMaterials\":[{\"name\":\"copper\",\"massGrams\":12.5},{\"name\":\"ABS plastic\",\"massGrams\":80}],\"assay:dataWipeAttestation\":\"sha256:c6f51afdddd2551a91a367719b8d2b81568786743e221f404de10c1ae864c2bd\"}"
+    static var endOfLifeJSON: String { endOfLifeJSONDated("2029-09-14T09:30:00+02:00") }
+
+    /// The recycler's end of life of the thermostat, dated `time` (offset +02:00).
+    public static func endOfLifeJSONDated(_ time: String) -> String {
+        "{\(context),\"type\":\"ObjectEvent\",\"eventID\":\"urn:uuid:1b2c3d4e-0001-4718-9a0b-c1d2e3f40516\",\"eventTime\":\"\(time)\",\"eventTimeZoneOffset\":\"+02:00\",\"action\":\"DELETE\",\"bizStep\":\"disassembling\",\"disposition\":\"destroyed\",\"epcList\":[\"\(product)\"],\"bizLocation\":{\"id\":\"\(recycler.facilityId)\"},\"assay:endOfLifeStatus\":\"recycled\",\"assay:recoveredMaterials\":[{\"name\":\"copper\",\"massGrams\":12.5},{\"name\":\"ABS plastic\",\"massGrams\":80}],\"assay:dataWipeAttestation\":\"sha256:c6f51afdddd2551a91a367719b8d2b81568786743e221f404de10c1ae864c2bd\"}"
     }
 
     static var inspectionJSON: String {
