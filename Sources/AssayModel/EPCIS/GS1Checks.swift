@@ -11,6 +11,10 @@ func isGS1Form(_ s: String) -> Bool {
     if gs1URNPrefixes.contains(where: { s.hasPrefix($0) }) { return true }
     let lower = s.prefix(8).lowercased()
     guard lower.hasPrefix("https://") || lower.hasPrefix("http://") else { return false }
+    // GS1's own resolver serves only Digital Links: every identifier on it must be one (so a
+    // key written with fullwidth or Arabic-Indic digits is refused, not taken as opaque).
+    let afterScheme = s.drop(while: { $0 != "/" }).dropFirst(2)
+    if afterScheme.prefix(while: { $0 != "/" && $0 != "?" && $0 != "#" }).lowercased() == "id.gs1.org" { return true }
     // A Digital Link has a primary key segment (01, 414, 417, 00) followed by digits,
     // possibly after a path prefix on a brand's own domain.
     let path = s.drop(while: { $0 != "/" }).dropFirst(2).drop(while: { $0 != "/" })
