@@ -110,6 +110,7 @@ func checkVerifierKeyShape(_ s: String, field: String) throws(ModelError) {
           parts[2].utf8.allSatisfy({ isBase64Byte($0) }) else {
         throw ModelError(.invalidValue, field: field, "must be a verifier key of the form name+keyid+base64key")
     }
+    try checkKeyName(parts[0], field: field)
 }
 
 /// Checks a key reference (`name+8hex`), the first two fields of a verifier key.
@@ -117,6 +118,15 @@ func checkKeyReferenceShape(_ s: String, field: String) throws(ModelError) {
     let parts = s.split(separator: "+", omittingEmptySubsequences: false)
     guard parts.count == 2, !parts[0].isEmpty, parts[1].utf8.count == 8, isASCIIHex(parts[1]) else {
         throw ModelError(.invalidValue, field: field, "must be a key reference of the form name+keyid (8 hex digits)")
+    }
+    try checkKeyName(parts[0], field: field)
+}
+
+/// Key names Assay signs with are printable ASCII (0x21–0x7E) without `+`, `"` or `\`: the key
+/// reference stands unescaped in a DSSE `keyid` (FORMAT.md §1).
+func checkKeyName(_ name: some StringProtocol, field: String) throws(ModelError) {
+    guard name.utf8.allSatisfy({ $0 >= 0x21 && $0 <= 0x7E && $0 != UInt8(ascii: "+") && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) else {
+        throw ModelError(.invalidValue, field: field, "key name must be printable ASCII without +, \" or \\")
     }
 }
 

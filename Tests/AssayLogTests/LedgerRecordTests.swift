@@ -1,6 +1,7 @@
 import AssayCrypto
 import AssayLog
 import AssayTestSupport
+import Foundation
 import Testing
 
 /// Golden vectors for the record, leaf and chain hash layout documented on `LedgerRecord`:
@@ -76,5 +77,20 @@ struct LedgerRecordTests {
         for v in variants { #expect(v.leafHash != base.leafHash) }
         // Domain separation: a leaf hash is never the chain hash of the same bytes.
         #expect(LedgerRecord.chainHash(previous: .zero, leaf: base.leafHash) != Merkle.nodeHash(.zero, base.leafHash))
+    }
+
+    @Test("FORMAT.md §3's golden vector: record, leaf and chain hash as written in the document")
+    func formatGoldenVector() throws {
+        let format = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Schemas/FORMAT.md")
+        let text = try String(contentsOf: format, encoding: .utf8)
+        func value(_ name: String) throws -> String {
+            let line = try #require(text.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(name + " ") })
+            return String(line.split(separator: "=").last!.trimmingCharacters(in: .whitespaces))
+        }
+        let r = LedgerRecord(seq: 0, appendedAtMillis: 0, envelope: Array("{}".utf8))
+        #expect(Hex.encode(r.recordBytes) == (try value("record")))
+        #expect(r.leafHash.hex == (try value("leaf_0")))
+        #expect(LedgerRecord.chainHash(previous: .zero, leaf: r.leafHash).hex == (try value("chain_0")))
     }
 }

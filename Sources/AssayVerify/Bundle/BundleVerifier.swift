@@ -158,17 +158,17 @@ public struct BundleVerifier {
                 from = try SignedCheckpoint(parsing: Array(c.fromCheckpoint.utf8), logKey: logKey, origin: origin).checkpoint
                 try ConsistencyProof(fromSize: from.size, toSize: i.size, hashes: c.hashes).verify(oldRoot: try from.root, newRoot: root)
             } catch {
-                i.fail("the bundle's consistency proof does not verify: \((error as? LogError)?.message ?? "\(error)")")
+                i.fail("the bundle's consistency proof does not verify: \(error.message)")
                 return
             }
             guard let trusted = trustedCheckpoint else { return }
-            do {
+            do throws(LogError) {
                 let old = try SignedCheckpoint(parsing: trusted, logKey: logKey, origin: origin).checkpoint
                 guard from.size == old.size, from.rootHash == old.rootHash else {
                     throw LogError(.proofFailed, "the bundle's consistency proof starts from size \(from.size), not the trusted checkpoint's size \(old.size) and root")
                 }
             } catch {
-                i.fail("not consistent with the trusted checkpoint: \((error as? LogError)?.message ?? "\(error)")")
+                i.fail("not consistent with the trusted checkpoint: \(error.message)")
             }
         } else if trustedCheckpoint != nil {
             i.fail("not consistent with the trusted checkpoint: the bundle carries no consistency proof (export it with --since)")
