@@ -85,7 +85,7 @@ struct LedgerRecordTests {
             .appendingPathComponent("Schemas/FORMAT.md")
         let text = try String(contentsOf: format, encoding: .utf8)
         func value(_ name: String) throws -> String {
-            let line = try #require(text.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(name + " ") })
+            let line = try #require(text.split(separator: "\n").last { $0.trimmingCharacters(in: .whitespaces).hasPrefix(name + " ") })
             return String(line.split(separator: "=").last!.trimmingCharacters(in: .whitespaces))
         }
         let r = LedgerRecord(seq: 0, appendedAtMillis: 0, envelope: Array("{}".utf8))
