@@ -2,6 +2,11 @@ internal import CAssaySQLite
 public import AssayCrypto
 public import AssayLog
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A record as stored: the record fields plus the derived columns kept for queries.
 /// Nothing derived is trusted by the verifier; it recomputes hashes from the envelope.
@@ -85,6 +90,12 @@ public final class LedgerStore {
     }
 
     /// Opens an existing ledger and checks it is one.
+    ///
+    /// A symbolic link is resolved first (`realpath`), so SQLite's `-wal` and `-shm` files are
+    /// always those beside the real file, whatever name a process uses. For writing, a file
+    /// with more than one hard link is refused: SQLite names the WAL after the name it was
+    /// opened by, so writers using two names would each get their own WAL and lose each
+    /// other's acknowledged appends.
     public static func open(at path: String, readOnly: Bool = false) throws(StoreError) -> LedgerStore {
         var isDir: ObjCBool = false
         guard path == ":memory:" || FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
@@ -94,7 +105,8 @@ public final class LedgerStore {
         guard path == ":memory:" || FileManager.default.isReadableFile(atPath: path) else {
             throw StoreError(.io, "ledger \(path) is not readable")
         }
-        let db = try SQLiteConnection(path: path, flags: readOnly ? SQLiteFlags.readOnly : SQLiteFlags.readWrite)
+        let file = path == ":memory:" ? path : try realFile(path, forWriting: !readOnly)
+        let db = try SQLiteConnection(path: file, flags: readOnly ? SQLiteFlags.readOnly : SQLiteFlags.readWrite)
         // Wait for other processes' locks from the very first read.
         db.busyTimeout(milliseconds: Self.defaultBusyTimeoutMillis)
         let store = LedgerStore(db: db, path: path)
@@ -103,6 +115,8 @@ public final class LedgerStore {
             appID = try db.scalarInt("PRAGMA application_id")
         } catch where error.code == .busy {
             throw StoreError(.busy, "\(path) is locked by another process (waited \(Self.defaultBusyTimeoutMillis / 1000) s); try again")
+        } catch where [.readOnly, .diskFull, .notFound].contains(error.code) {
+            throw error // the file system's answer (read-only directory, disk full …), not the file's content
         } catch {
             throw StoreError(.notALedger, "\(path) is not an Assay ledger (not an SQLite database)")
         }
@@ -115,6 +129,22 @@ public final class LedgerStore {
         }
         try store.configure(readOnly: readOnly)
         return store
+    }
+
+    /// The real path of an existing ledger file (symbolic links resolved); for writing, refuses
+    /// a file with several hard links.
+    static func realFile(_ path: String, forWriting: Bool) throws(StoreError) -> String {
+        guard let resolved = realpath(path, nil) else {
+            throw StoreError(.io, "cannot resolve \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { free(resolved) }
+        let real = String(cString: resolved)
+        var st = stat()
+        guard stat(real, &st) == 0 else { throw StoreError(.io, "cannot stat \(path): \(String(cString: strerror(errno)))") }
+        if forWriting && st.st_nlink > 1 {
+            throw StoreError(.unsafeFile, "refusing to write \(path): the file has \(st.st_nlink) hard links, and SQLite keeps a separate write-ahead log beside each name, so writers using different names would lose each other's appends; keep one name (remove the other links) or copy the file")
+        }
+        return real
     }
 
     private func configure(readOnly: Bool = false) throws(StoreError) {
