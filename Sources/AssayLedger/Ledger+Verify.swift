@@ -18,8 +18,16 @@ struct StoreLedgerSource: LedgerSource {
         return AnyIterator { try? cursor.next() }
     }
 
-    func checkpointNotes() throws -> [(size: UInt64, note: [UInt8])] {
-        try store.checkpoints().map { ($0.size, $0.note) }
+    func firstStoredNode(outside levels: ClosedRange<UInt8>?) throws -> Int64? {
+        try store.firstNode(outside: levels)
+    }
+
+    func checkpointNotes() throws -> [(size: Int64, note: [UInt8])] {
+        try store.checkpointRows()
+    }
+
+    func subjectRows() throws -> any SubjectRowCursor {
+        StoreSubjectRows(cursor: try store.subjectCursor())
     }
 
     func forEachRegistryRow(_ body: (RecordRow) throws -> Void) throws {
@@ -29,10 +37,27 @@ struct StoreLedgerSource: LedgerSource {
         }
     }
 
-    func declaredOrigin() throws -> String? { try store.origin() }
+    func metadata() throws -> [(key: String, value: String)] { try store.allMetadata() }
 
     func containerProblems() throws -> [String] {
-        try store.missingTriggers().map { "append-only trigger \($0) is missing: the file was edited outside assay" }
+        var problems = try store.triggerProblems().map { p in
+            p.definition == nil ? "append-only trigger \(p.name) is missing: the file was edited outside assay"
+                                : "append-only trigger \(p.name) is not the one assay creates: the file was edited outside assay"
+        }
+        if let seq = try store.firstRecordOutsideSequence() {
+            problems.append("a record row is stored under sequence number \(seq), which is negative")
+        }
+        return problems
+    }
+}
+
+/// The store's subject cursor as the verifier's.
+final class StoreSubjectRows: SubjectRowCursor {
+    let cursor: SubjectCursor
+    init(cursor: SubjectCursor) { self.cursor = cursor }
+
+    func next() throws -> SubjectRow? {
+        try cursor.next().map { SubjectRow(seq: $0.seq, subject: $0.subject, welltyped: $0.welltyped) }
     }
 }
 

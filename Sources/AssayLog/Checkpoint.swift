@@ -6,8 +6,22 @@ public import AssayCrypto
 ///
 /// Assay adds one extension line binding the hash chain head to the signed text:
 /// `assay-chain-head <base64 chain hash of record size-1>` (32 zero bytes for size 0).
+///
+/// C2SP allows any extension lines, and generic parsing (`ExtensionRule.any`, what proofs and
+/// bundles carry) accepts them. A checkpoint signed by an Assay ledger has exactly one, the
+/// chain head, as the fourth line: `ExtensionRule.assayLedger` refuses anything else, so that a
+/// verifier can never be handed a checkpoint whose chain head it silently skips.
 public struct Checkpoint: Sendable, Equatable {
     public static let chainHeadPrefix = "assay-chain-head "
+
+    /// Which extension lines a parse accepts.
+    public enum ExtensionRule: Sendable {
+        /// Any extension lines (C2SP tlog-checkpoint).
+        case any
+        /// Exactly one extension line, `assay-chain-head <base64 of 32 bytes>` (canonical
+        /// base64), as the fourth line: what an Assay ledger signs and `verify --ledger` requires.
+        case assayLedger
+    }
 
     public let origin: String
     public let size: UInt64
@@ -46,8 +60,11 @@ public struct Checkpoint: Sendable, Equatable {
     }
 
     /// Parses a checkpoint body.
-    /// - Parameter requireSHA256: refuse roots that are not 32 bytes (true for Assay).
-    public init(parsing text: String, requireSHA256: Bool = true) throws(LogError) {
+    /// - Parameters:
+    ///   - requireSHA256: refuse roots that are not 32 bytes (true for Assay).
+    ///   - rule: which extension lines are accepted (`.any` unless verifying an Assay ledger's own checkpoints).
+    /// - Throws: `LogError.malformedCheckpoint` naming what is wrong.
+    public init(parsing text: String, requireSHA256: Bool = true, extensions rule: ExtensionRule = .any) throws(LogError) {
         func bad(_ why: String) -> LogError { LogError(.malformedCheckpoint, "malformed checkpoint: \(why)") }
         guard text.hasSuffix("\n") else { throw bad("text must end in a newline") }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -64,7 +81,22 @@ public struct Checkpoint: Sendable, Equatable {
         self.origin = String(lines[0])
         self.size = size
         self.rootHash = root
-        self.extensions = lines.dropFirst(3).map(String.init)
+        let extensions = lines.dropFirst(3).map(String.init)
+        if rule == .assayLedger {
+            guard let first = extensions.first else {
+                throw bad("no assay-chain-head line (an Assay ledger's checkpoint has exactly one extension line, the chain head)")
+            }
+            guard first.hasPrefix(Self.chainHeadPrefix) else {
+                throw bad("the fourth line is not assay-chain-head (an Assay ledger's checkpoint has exactly one extension line, the chain head)")
+            }
+            guard let head = Base64.decode(String(first.dropFirst(Self.chainHeadPrefix.count))), head.count == 32 else {
+                throw bad("the assay-chain-head line does not hold the standard base64 of 32 bytes")
+            }
+            guard extensions.count == 1 else {
+                throw bad("\(extensions.count - 1) extension line(s) after assay-chain-head (an Assay ledger's checkpoint has exactly one)")
+            }
+        }
+        self.extensions = extensions
     }
 }
 
@@ -78,10 +110,13 @@ public struct SignedCheckpoint: Sendable {
     /// Opens a checkpoint note: the log's signature must verify, the origin must equal
     /// `origin` when one is given, and at least `witnessesNeeded` of `witnesses` must have
     /// cosigned it.
+    ///
+    /// `extensions` says which extension lines the body may carry (see `Checkpoint.ExtensionRule`).
     public init(parsing bytes: [UInt8], logKey: VerifierKey, origin: String? = nil,
-                witnesses: [VerifierKey] = [], witnessesNeeded: Int = 0) throws(LogError) {
+                witnesses: [VerifierKey] = [], witnessesNeeded: Int = 0,
+                extensions rule: Checkpoint.ExtensionRule = .any) throws(LogError) {
         let note = try SignedNote(parsing: bytes)
-        let checkpoint = try Checkpoint(parsing: note.text)
+        let checkpoint = try Checkpoint(parsing: note.text, extensions: rule)
         if let origin, checkpoint.origin != origin {
             throw LogError(.malformedCheckpoint, "checkpoint origin \"\(checkpoint.origin)\" is not the expected \"\(origin)\"")
         }

@@ -2,6 +2,11 @@ internal import CAssaySQLite
 public import AssayCrypto
 public import AssayLog
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A record as stored: the record fields plus the derived columns kept for queries.
 /// Nothing derived is trusted by the verifier; it recomputes hashes from the envelope.
@@ -85,6 +90,12 @@ public final class LedgerStore {
     }
 
     /// Opens an existing ledger and checks it is one.
+    ///
+    /// A symbolic link is resolved first (`realpath`), so SQLite's `-wal` and `-shm` files are
+    /// always those beside the real file, whatever name a process uses. For writing, a file
+    /// with more than one hard link is refused: SQLite names the WAL after the name it was
+    /// opened by, so writers using two names would each get their own WAL and lose each
+    /// other's acknowledged appends.
     public static func open(at path: String, readOnly: Bool = false) throws(StoreError) -> LedgerStore {
         var isDir: ObjCBool = false
         guard path == ":memory:" || FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
@@ -94,7 +105,8 @@ public final class LedgerStore {
         guard path == ":memory:" || FileManager.default.isReadableFile(atPath: path) else {
             throw StoreError(.io, "ledger \(path) is not readable")
         }
-        let db = try SQLiteConnection(path: path, flags: readOnly ? SQLiteFlags.readOnly : SQLiteFlags.readWrite)
+        let file = path == ":memory:" ? path : try realFile(path, forWriting: !readOnly)
+        let db = try SQLiteConnection(path: file, flags: readOnly ? SQLiteFlags.readOnly : SQLiteFlags.readWrite)
         // Wait for other processes' locks from the very first read.
         db.busyTimeout(milliseconds: Self.defaultBusyTimeoutMillis)
         let store = LedgerStore(db: db, path: path)
@@ -103,6 +115,8 @@ public final class LedgerStore {
             appID = try db.scalarInt("PRAGMA application_id")
         } catch where error.code == .busy {
             throw StoreError(.busy, "\(path) is locked by another process (waited \(Self.defaultBusyTimeoutMillis / 1000) s); try again")
+        } catch where [.readOnly, .diskFull, .notFound].contains(error.code) {
+            throw error // the file system's answer (read-only directory, disk full …), not the file's content
         } catch {
             throw StoreError(.notALedger, "\(path) is not an Assay ledger (not an SQLite database)")
         }
@@ -115,6 +129,22 @@ public final class LedgerStore {
         }
         try store.configure(readOnly: readOnly)
         return store
+    }
+
+    /// The real path of an existing ledger file (symbolic links resolved); for writing, refuses
+    /// a file with several hard links.
+    static func realFile(_ path: String, forWriting: Bool) throws(StoreError) -> String {
+        guard let resolved = realpath(path, nil) else {
+            throw StoreError(.io, "cannot resolve \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { free(resolved) }
+        let real = String(cString: resolved)
+        var st = stat()
+        guard stat(real, &st) == 0 else { throw StoreError(.io, "cannot stat \(path): \(String(cString: strerror(errno)))") }
+        if forWriting && st.st_nlink > 1 {
+            throw StoreError(.unsafeFile, "refusing to write \(path): the file has \(st.st_nlink) hard links, and SQLite keeps a separate write-ahead log beside each name, so writers using different names would lose each other's appends; keep one name (remove the other links) or copy the file")
+        }
+        return real
     }
 
     private func configure(readOnly: Bool = false) throws(StoreError) {
@@ -164,14 +194,24 @@ public final class LedgerStore {
         seq     INTEGER NOT NULL,
         PRIMARY KEY (subject, seq)
     ) WITHOUT ROWID;
+
+    """ + triggerSQL.map { $0.sql + ";\n" }.joined()
+
+    /// The one trigger that is not a plain append-only guard: records only at the next sequence number.
+    static let contiguousTriggerSQL = """
     CREATE TRIGGER records_contiguous BEFORE INSERT ON records
         WHEN NEW.seq != (SELECT COALESCE(MAX(seq) + 1, 0) FROM records)
-        BEGIN SELECT RAISE(ABORT, 'assay: records must be appended at the next sequence number'); END;
-    """ + appendOnlyTables.map { table, what in
-        ["UPDATE", "DELETE"].map { op in
-            "CREATE TRIGGER \(table)_append_only_\(op.lowercased()) BEFORE \(op) ON \(table) BEGIN SELECT RAISE(ABORT, 'assay: \(what)'); END;\n"
-        }.joined()
-    }.joined()
+        BEGIN SELECT RAISE(ABORT, 'assay: records must be appended at the next sequence number'); END
+    """
+
+    /// Every trigger a ledger must have, by name, with its exact definition.
+    static let triggerSQL: [(name: String, sql: String)] = [("records_contiguous", contiguousTriggerSQL)]
+        + appendOnlyTables.flatMap { table, what in
+            ["UPDATE", "DELETE"].map { op in
+                ("\(table)_append_only_\(op.lowercased())",
+                 "CREATE TRIGGER \(table)_append_only_\(op.lowercased()) BEFORE \(op) ON \(table) BEGIN SELECT RAISE(ABORT, 'assay: \(what)'); END")
+            }
+        }
 
     /// Every table refuses UPDATE and DELETE, with this message.
     static let appendOnlyTables: [(String, String)] = [
@@ -181,15 +221,41 @@ public final class LedgerStore {
     ]
 
     /// The names of the append-only triggers every ledger must have.
-    public static let requiredTriggers = ["records_contiguous"] + appendOnlyTables.flatMap { ["\($0.0)_append_only_update", "\($0.0)_append_only_delete"] }
+    public static let requiredTriggers = triggerSQL.map(\.name)
 
     /// Required triggers that are missing (a sign someone edited the file with SQLite directly).
     public func missingTriggers() throws(StoreError) -> [String] {
-        let s = try db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        try triggerProblems().filter { $0.definition == nil }.map(\.name)
+    }
+
+    /// A required trigger that is missing or whose definition is not the one Assay creates.
+    public struct TriggerProblem: Sendable, Equatable {
+        /// The trigger's name.
+        public let name: String
+        /// The stored definition when the trigger exists but differs; nil when it is missing.
+        public let definition: String?
+    }
+
+    /// Every required trigger that is missing or defined differently from what `create` writes
+    /// (compared with runs of white space collapsed, so a ledger created by an earlier layout of
+    /// the same statements still matches). A trigger re-created with the same name but a body
+    /// that lets edits through is as good as a missing one.
+    public func triggerProblems() throws(StoreError) -> [TriggerProblem] {
+        let s = try db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
         defer { s.reset() }
-        var present = Set<String>()
-        while try s.step() { present.insert(s.text(0)) }
-        return Self.requiredTriggers.filter { !present.contains($0) }
+        var present: [String: String] = [:]
+        while try s.step() { present[s.text(0)] = s.text(1) }
+        return Self.triggerSQL.compactMap { name, sql in
+            guard let stored = present[name] else { return TriggerProblem(name: name, definition: nil) }
+            return Self.normalisedSQL(stored) == Self.normalisedSQL(sql) ? nil : TriggerProblem(name: name, definition: stored)
+        }
+    }
+
+    /// SQL text with every run of white space collapsed to one space and a final `;` dropped.
+    static func normalisedSQL(_ sql: String) -> String {
+        var t = sql.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).joined(separator: " ")
+        while t.hasSuffix(";") || t.hasSuffix(" ") { t.removeLast() }
+        return t
     }
 
     // MARK: - Metadata
@@ -205,16 +271,53 @@ public final class LedgerStore {
     /// The log origin recorded at creation.
     public func origin() throws(StoreError) -> String? { try meta("origin") }
 
+    /// The metadata keys a ledger holds, exactly: `format` (always `formatName`) and `origin`.
+    public static let metadataKeys = ["format", "origin"]
+    /// The value of `meta.format`.
+    public static let formatName = "assay-ledger"
+
+    /// Every metadata row, by key, as stored. A key or value stored as anything but text
+    /// (SQLite does not enforce column types) is rendered `<type> <value>`, so it can never
+    /// equal an expected text value.
+    public func allMetadata() throws(StoreError) -> [(key: String, value: String)] {
+        let s = try db.prepare("SELECT typeof(key), key, typeof(value), value FROM meta ORDER BY key")
+        defer { s.reset() }
+        var out: [(String, String)] = []
+        while try s.step() {
+            let k = s.text(0) == "text" ? s.text(1) : "<\(s.text(0))> \(s.text(1))"
+            let v = s.text(2) == "text" ? s.text(3) : "<\(s.text(2))> \(s.text(3))"
+            out.append((k, v))
+        }
+        return out
+    }
+
     // MARK: - Reading records
 
-    /// Number of records.
+    /// Number of records (one more than the largest sequence number).
+    /// - Throws: `.corrupt` when the largest stored sequence number is out of range.
     public func size() throws(StoreError) -> UInt64 {
-        UInt64(try db.scalarInt("SELECT COALESCE(MAX(seq) + 1, 0) FROM records") ?? 0)
+        guard let last = try db.scalarInt("SELECT MAX(seq) FROM records WHERE seq >= 0") else { return 0 }
+        return try Self.storedCount(last, "the last record's sequence number")
     }
 
     /// Exact count of rows (differs from `size()` only when rows were deleted behind the triggers).
     public func rowCount() throws(StoreError) -> UInt64 {
-        UInt64(try db.scalarInt("SELECT count(*) FROM records") ?? 0)
+        UInt64(clamping: try db.scalarInt("SELECT count(*) FROM records") ?? 0)
+    }
+
+    /// `value + 1` for a stored last sequence number, refusing what no ledger can hold
+    /// (negative, or the largest 64-bit integer, after which nothing could be appended).
+    static func storedCount(_ value: Int64, _ what: String) throws(StoreError) -> UInt64 {
+        guard value >= 0, value < Int64.max else {
+            throw StoreError(.corrupt, "\(what) is \(value), out of range; run assay verify")
+        }
+        return UInt64(value) + 1
+    }
+
+    /// A stored sequence number or tree size as an unsigned number; a negative one is corrupt.
+    static func storedUnsigned(_ value: Int64, _ what: @autoclosure () -> String) throws(StoreError) -> UInt64 {
+        guard value >= 0 else { throw StoreError(.corrupt, "\(what()) is \(value), which is negative; run assay verify") }
+        return UInt64(value)
     }
 
     static let recordColumns = "seq, appended_at, kind, signer, envelope, leaf_hash, chain_hash"
@@ -223,12 +326,19 @@ public final class LedgerStore {
         guard let l = s.digest(5), let c = s.digest(6) else {
             throw StoreError(.corrupt, "record \(s.int64(0)) has a hash that is not 32 bytes")
         }
-        return StoredRecord(seq: UInt64(s.int64(0)), appendedAtMillis: s.int64(1), kind: s.text(2), signer: s.text(3),
-                            envelope: s.blob(4), leafHash: l, chainHash: c)
+        return StoredRecord(seq: try storedUnsigned(s.int64(0), "a stored record's sequence number"), appendedAtMillis: s.int64(1),
+                            kind: s.text(2), signer: s.text(3), envelope: s.blob(4), leafHash: l, chainHash: c)
+    }
+
+    /// The smallest sequence number stored below 0, if any: such a row is outside the ledger
+    /// (`forEachRecord` never reads it) and can only come from editing the file directly.
+    public func firstRecordOutsideSequence() throws(StoreError) -> Int64? {
+        try db.scalarInt("SELECT MIN(seq) FROM records WHERE seq < 0")
     }
 
     /// The record at `seq`, or nil.
     public func record(at seq: UInt64) throws(StoreError) -> StoredRecord? {
+        guard seq <= UInt64(Int64.max) else { return nil }
         let s = try db.prepare("SELECT \(Self.recordColumns) FROM records WHERE seq = ?1")
         defer { s.reset() }
         s.bind(1, Int64(bitPattern: seq))
@@ -266,18 +376,45 @@ public final class LedgerStore {
         defer { s.reset() }
         s.bind(1, subject)
         var out: [UInt64] = []
-        while try s.step() { out.append(UInt64(s.int64(0))) }
+        while try s.step() {
+            out.append(try Self.storedUnsigned(s.int64(0), "the subject index row for \(subject.prefix(200))'s sequence number"))
+        }
         return out
+    }
+
+    /// Streams the subject index ordered by sequence number, then subject (for `verify`).
+    public func subjectCursor() throws(StoreError) -> SubjectCursor {
+        // Column types are not enforced by SQLite: a subject stored as a blob would never be
+        // found by a text lookup, and a sequence number stored as text names no record.
+        let s = try db.prepareUncached("""
+            SELECT seq, subject, typeof(seq) = 'integer' AND typeof(subject) = 'text' FROM subjects ORDER BY seq, subject
+            """)
+        return SubjectCursor(statement: s)
     }
 
     // MARK: - Checkpoints
 
+    static func readCheckpoint(_ s: SQLiteStatement) throws(StoreError) -> StoredCheckpoint {
+        StoredCheckpoint(size: try storedUnsigned(s.int64(0), "a stored checkpoint's tree size"), createdAtMillis: s.int64(1), note: s.blob(2))
+    }
+
     /// All stored checkpoints, smallest size first.
+    /// - Throws: `.corrupt` for a row whose size is negative.
     public func checkpoints() throws(StoreError) -> [StoredCheckpoint] {
         let s = try db.prepare("SELECT size, created_at, note FROM checkpoints ORDER BY size")
         defer { s.reset() }
         var out: [StoredCheckpoint] = []
-        while try s.step() { out.append(StoredCheckpoint(size: UInt64(s.int64(0)), createdAtMillis: s.int64(1), note: s.blob(2))) }
+        while try s.step() { out.append(try Self.readCheckpoint(s)) }
+        return out
+    }
+
+    /// Every checkpoint row as stored, the size not interpreted (for `verify`, which reports a
+    /// negative size as a finding instead of failing to read).
+    public func checkpointRows() throws(StoreError) -> [(size: Int64, note: [UInt8])] {
+        let s = try db.prepare("SELECT size, note FROM checkpoints ORDER BY size")
+        defer { s.reset() }
+        var out: [(Int64, [UInt8])] = []
+        while try s.step() { out.append((s.int64(0), s.blob(1))) }
         return out
     }
 
@@ -285,15 +422,16 @@ public final class LedgerStore {
     public func latestCheckpoint() throws(StoreError) -> StoredCheckpoint? {
         let s = try db.prepare("SELECT size, created_at, note FROM checkpoints ORDER BY size DESC LIMIT 1")
         defer { s.reset() }
-        return try s.step() ? StoredCheckpoint(size: UInt64(s.int64(0)), createdAtMillis: s.int64(1), note: s.blob(2)) : nil
+        return try s.step() ? try Self.readCheckpoint(s) : nil
     }
 
     /// The stored checkpoint for exactly `size`, if any.
     public func checkpoint(size: UInt64) throws(StoreError) -> StoredCheckpoint? {
+        guard size <= UInt64(Int64.max) else { return nil }
         let s = try db.prepare("SELECT size, created_at, note FROM checkpoints WHERE size = ?1")
         defer { s.reset() }
         s.bind(1, Int64(bitPattern: size))
-        return try s.step() ? StoredCheckpoint(size: UInt64(s.int64(0)), createdAtMillis: s.int64(1), note: s.blob(2)) : nil
+        return try s.step() ? try Self.readCheckpoint(s) : nil
     }
 
     // MARK: - Tree nodes
@@ -394,7 +532,20 @@ public final class LedgerStore {
 
     /// The number of stored interior nodes.
     public func nodeCount() throws(StoreError) -> UInt64 {
-        UInt64(try db.scalarInt("SELECT count(*) FROM nodes") ?? 0)
+        UInt64(clamping: try db.scalarInt("SELECT count(*) FROM nodes") ?? 0)
+    }
+
+    /// The stored node id (`level << 56 | index`, as stored) with the smallest id whose level
+    /// is not in `levels`, or nil when every stored node lies in those levels. With `levels`
+    /// nil, the first stored node of all. Negative ids and level 0 (leaves are never stored
+    /// here) are outside every range of levels ≥ 1.
+    public func firstNode(outside levels: ClosedRange<UInt8>?) throws(StoreError) -> Int64? {
+        guard let levels else { return try db.scalarInt("SELECT id FROM nodes ORDER BY id LIMIT 1") }
+        let s = try db.prepare("SELECT id FROM nodes WHERE id < ?1 OR id >= ?2 ORDER BY id LIMIT 1")
+        defer { s.reset() }
+        s.bind(1, Int64(levels.lowerBound) << 56)
+        s.bind(2, levels.upperBound >= 127 ? Int64.max : (Int64(levels.upperBound) + 1) << 56)
+        return try s.step() ? s.int64(0) : nil
     }
 
     // MARK: - Writing
@@ -443,6 +594,20 @@ extension LedgerStore {
 
 extension LedgerStore: MerkleNodeSource {
     public func hash(of id: NodeID) throws -> Digest { try nodeHash(id) }
+}
+
+/// A forward cursor over the subject index, ordered by sequence number then subject.
+public final class SubjectCursor {
+    let statement: SQLiteStatement
+
+    init(statement: SQLiteStatement) { self.statement = statement }
+
+    /// The next row: its sequence number as stored (possibly negative), its subject, and
+    /// whether both columns have the types the schema declares; nil at the end.
+    public func next() throws(StoreError) -> (seq: Int64, subject: String, welltyped: Bool)? {
+        guard try statement.step() else { return nil }
+        return (statement.int64(0), statement.text(1), statement.int64(2) != 0)
+    }
 }
 
 /// A forward cursor over one level of stored tree nodes.

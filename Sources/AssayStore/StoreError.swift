@@ -9,6 +9,10 @@ public struct StoreError: CodedError {
         case unsupportedVersion
         case busy
         case readOnly
+        /// The disk (or the quota) is full.
+        case diskFull
+        /// The file is unsafe to write through this name (several hard links).
+        case unsafeFile
         case constraint
         case corrupt
         case io

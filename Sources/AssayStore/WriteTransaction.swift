@@ -18,16 +18,19 @@ public final class WriteTransaction {
         self.store = store
         let db = store.db
         let s = try db.prepare("SELECT seq, appended_at, chain_hash FROM records ORDER BY seq DESC LIMIT 1")
+        defer { s.reset() }
         if try s.step() {
-            size = UInt64(s.int64(0)) + 1
+            size = try LedgerStore.storedCount(s.int64(0), "the last record's sequence number")
             lastAppendedAtMillis = s.int64(1)
-            chainHead = try Digest(bytes: s.blob(2))
+            guard let head = s.digest(2) else {
+                throw StoreError(.corrupt, "record \(s.int64(0)) has a chain hash that is not 32 bytes; run assay verify")
+            }
+            chainHead = head
         } else {
             size = 0
             lastAppendedAtMillis = 0
             chainHead = .zero
         }
-        s.reset()
         if store.maintainsTree {
             let ids = CompactRange.nodes(forSize: size)
             range = try CompactRange(size: size, hashes: try ids.map { try store.nodeHash($0) })

@@ -23,18 +23,48 @@ public struct RecordRow: Sendable {
     }
 }
 
+/// One row of a ledger's subject index, as stored.
+public struct SubjectRow: Sendable, Equatable {
+    /// The sequence number as stored (a tampered index may hold a negative one).
+    public let seq: Int64
+    public let subject: String
+    /// Whether the row has the declared column types (integer `seq`, text `subject`); a row
+    /// that does not can never be found by a subject lookup, or names no record.
+    public let welltyped: Bool
+
+    public init(seq: Int64, subject: String, welltyped: Bool = true) {
+        self.seq = seq
+        self.subject = subject
+        self.welltyped = welltyped
+    }
+}
+
+/// A forward cursor over the subject index ordered by sequence number, then subject.
+public protocol SubjectRowCursor: AnyObject {
+    /// The next row, or nil at the end.
+    func next() throws -> SubjectRow?
+}
+
 /// Where a full verification reads a ledger from. AssayVerify never imports the store:
-/// anything that can list records, stored tree nodes and checkpoints can be verified.
+/// anything that can list records, stored tree nodes, checkpoints, the subject index and
+/// metadata can be verified.
 public protocol LedgerSource {
     /// Streams every record in stored order (by `seq`); stop when `body` returns false.
     func forEachRow(_ body: (RecordRow) throws -> Bool) throws
     /// Streams the stored interior tree nodes of `level` (≥ 1) in index order.
     func storedNodes(level: UInt8) throws -> any IteratorProtocol<(index: UInt64, hash: [UInt8])>
-    /// The stored checkpoint notes with the size each is stored under.
-    func checkpointNotes() throws -> [(size: UInt64, note: [UInt8])]
-    /// The origin recorded in the ledger's metadata, if any.
-    func declaredOrigin() throws -> String?
-    /// Problems with the container itself (missing append-only triggers …).
+    /// The raw stored id (`level << 56 | index`) of the first stored node, by id, whose level is
+    /// not in `levels` (nil: the first node of all); nil when there is none.
+    func firstStoredNode(outside levels: ClosedRange<UInt8>?) throws -> Int64?
+    /// The stored checkpoint notes with the size each is stored under, as stored (a tampered
+    /// row may hold a negative size).
+    func checkpointNotes() throws -> [(size: Int64, note: [UInt8])]
+    /// Every metadata entry, as stored.
+    func metadata() throws -> [(key: String, value: String)]
+    /// The subject index, ordered by sequence number then subject, streamed.
+    func subjectRows() throws -> any SubjectRowCursor
+    /// Problems with the container itself (a missing or altered append-only trigger, a record
+    /// row outside the sequence): each one fails verification.
     func containerProblems() throws -> [String]
     /// Streams only the registry records (genesis, registrations, revocations), in order:
     /// read before the main walk so that entries signed after a key's compromise time can
@@ -90,6 +120,14 @@ public struct LedgerVerifier {
         let leaf: Digest
         let parsed: Result<EntryChecker.Parsed, Registry.Rejection>
         let signature: EntryChecker.SignatureCheck?
+        /// `Statement.subjects` of the parsed statement: exactly what the store indexes the
+        /// record under at append.
+        let subjects: [String]
+    }
+
+    /// The metadata a ledger holds, exactly (`format` and `origin`), given its genesis origin.
+    public static func expectedMetadata(origin: String) -> [(key: String, value: String)] {
+        [("format", "assay-ledger"), ("origin", origin)]
     }
 
     /// Verifies `source`. Throws only for I/O; what is wrong comes back in the report.
@@ -109,11 +147,21 @@ public struct LedgerVerifier {
         var lastTime: Int64 = .min
         var failure: Finding? = nil
         var nodeCursors: [UInt8: any IteratorProtocol<(index: UInt64, hash: [UInt8])>] = [:]
-        var checkpoints = try source.checkpointNotes().map { (size: $0.size, note: $0.note, external: false) }
+        var checkpoints: [(size: UInt64, note: [UInt8], external: Bool)] = []
+        for row in try source.checkpointNotes() {
+            guard row.size >= 0 else {
+                report.failure = Finding(.checkpoint, seq: nil, "a checkpoint row is stored under tree size \(row.size), which is negative")
+                return report
+            }
+            checkpoints.append((UInt64(row.size), row.note, false))
+        }
         // Checkpoints from outside (an auditor's, a witness's): same checks, keyed by the size they claim.
         for note in externalCheckpoints {
-            guard let n = try? SignedNote(parsing: note), let c = try? Checkpoint(parsing: n.text) else {
-                report.failure = Finding(.checkpoint, seq: nil, "a given checkpoint is not a well-formed signed checkpoint note")
+            let c: Checkpoint
+            do {
+                c = try Checkpoint(parsing: try SignedNote(parsing: note).text, extensions: .assayLedger)
+            } catch {
+                report.failure = Finding(.checkpoint, seq: nil, "a given checkpoint is not a well-formed Assay checkpoint note: \(error.message)")
                 return report
             }
             checkpoints.append((c.size, note, true))
@@ -122,9 +170,12 @@ public struct LedgerVerifier {
         var cpIndex = 0
         var compromised: [String: (effective: Int64, revokedAt: UInt64)] = [:]
 
-        for problem in try source.containerProblems() {
-            report.warnings.append(Finding(.schema, seq: nil, problem))
-        }
+        // Read now, reported after the walk: a finding that names a record is more useful than
+        // the missing trigger that let the edit through.
+        let containerProblems = try source.containerProblems()
+        let subjectCursor = try source.subjectRows()
+        var pendingSubject = try subjectCursor.next()
+        var indexed: [String] = []
 
         // The registry entries, read ahead: compromise revocations (so that entries signed
         // after a key's compromise time can be flagged though the revocation comes later), and
@@ -174,6 +225,43 @@ public struct LedgerVerifier {
             return mismatch
         }
 
+        /// Compares the subject index rows for `seq` (the cursor's next rows) with `expected`.
+        func checkSubjects(seq: UInt64, expected: [String]) throws -> Finding? {
+            indexed.removeAll(keepingCapacity: true)
+            while let row = pendingSubject {
+                if let bad = misfiledSubject(row, below: seq) { return bad }
+                guard row.seq == Int64(seq) else { break }
+                indexed.append(row.subject)
+                pendingSubject = try subjectCursor.next()
+            }
+            if indexed.count == expected.count && (expected.count <= 1 ? indexed == expected : Set(indexed) == Set(expected)) {
+                return nil
+            }
+            let stored = Set(indexed)
+            if let missing = expected.first(where: { !stored.contains($0) }) {
+                return Finding(.storedColumns, seq: seq, "the subject index has no row for \(missing) at this record: a product export would leave the record out",
+                               expected: expected.joined(separator: " "), found: indexed.isEmpty ? "no rows" : indexed.joined(separator: " "))
+            }
+            let want = Set(expected)
+            let extra = indexed.first { !want.contains($0) } ?? ""
+            return Finding(.storedColumns, seq: seq, "the subject index row for \(extra) is not a subject of this record",
+                           expected: expected.isEmpty ? "no rows" : expected.joined(separator: " "), found: indexed.joined(separator: " "))
+        }
+
+        /// A subject row that can belong to no record reached so far: wrongly typed, or for a
+        /// sequence number below `seq` (every row of an earlier record was consumed already).
+        func misfiledSubject(_ row: SubjectRow, below seq: UInt64) -> Finding? {
+            if !row.welltyped {
+                return Finding(.storedColumns, seq: row.seq >= 0 ? UInt64(row.seq) : nil,
+                               "the subject index row (\(row.subject.prefix(200)), seq \(row.seq)) is not stored as (text, integer): no lookup can find it")
+            }
+            if row.seq < 0 || UInt64(row.seq) < seq {
+                return Finding(.storedColumns, seq: row.seq >= 0 ? UInt64(row.seq) : nil,
+                               "the subject index row (\(row.subject.prefix(200)), seq \(row.seq)) names a record that does not exist")
+            }
+            return nil
+        }
+
         /// Every check of one record that depends on the records before it; the first failure.
         func check(_ p: Prepared) throws -> Finding? {
             let row = p.row
@@ -216,6 +304,7 @@ public struct LedgerVerifier {
                 return Finding(.storedColumns, seq: row.seq, "stored kind/signer columns do not match the signed envelope",
                                expected: "\(e.statement.kind.rawValue) by \(ref)", found: "\(row.kind) by \(row.signer)")
             }
+            if let f = try checkSubjects(seq: row.seq, expected: p.subjects) { return f }
             if let c = compromised[key.reference], row.appendedAtMillis >= c.effective, row.seq < c.revokedAt {
                 report.warnings.append(Finding(.compromise, seq: row.seq, "signed by \(key.reference) after its compromise time (revoked at seq \(c.revokedAt))"))
             }
@@ -235,8 +324,12 @@ public struct LedgerVerifier {
             let leaf = LedgerRecord(seq: row.seq, appendedAtMillis: row.appendedAtMillis, envelope: row.envelope).leafHash
             let parsed = EntryChecker.parse(row.envelope, requireCanonical: true)
             var signature: EntryChecker.SignatureCheck? = nil
-            if case .success(let e) = parsed { signature = EntryChecker.SignatureCheck(e.envelope, keys: keys) }
-            return Prepared(row: row, leaf: leaf, parsed: parsed, signature: signature)
+            var subjects: [String] = []
+            if case .success(let e) = parsed {
+                signature = EntryChecker.SignatureCheck(e.envelope, keys: keys)
+                subjects = e.statement.subjects
+            }
+            return Prepared(row: row, leaf: leaf, parsed: parsed, signature: signature, subjects: subjects)
         }
         defer {
             pipeline.cancel()
@@ -278,8 +371,9 @@ public struct LedgerVerifier {
                               expected: "\(cp.size) records", found: "\(report.entries)")
         }
         if failure == nil {
-            // Nodes stored beyond what the records produce.
-            for (level, cursor) in nodeCursors {
+            // Nodes stored beyond what the records produce: past the end of a level the tree
+            // reaches, or on a level it never reaches (above its top, level 0, a negative id).
+            for (level, cursor) in nodeCursors.sorted(by: { $0.key < $1.key }) {
                 var c = cursor
                 if let extra = c.next() {
                     failure = Finding(.merkle, seq: nil, "stored tree node (\(level), \(extra.index)) is beyond the tree of \(report.entries) records")
@@ -287,11 +381,30 @@ public struct LedgerVerifier {
                 }
             }
         }
+        if failure == nil {
+            // A tree of n ≥ 2 leaves stores levels 1 … ⌊log2 n⌋, every one of which has a cursor.
+            let top = nodeCursors.keys.max()
+            if let id = try source.firstStoredNode(outside: top.map { 1...$0 }) {
+                let place = id >= 0 ? "(\(id >> 56), \(id & ((1 << 56) - 1)))" : "with id \(id)"
+                failure = Finding(.merkle, seq: nil, "stored tree node \(place) is not a node of the tree of \(report.entries) records",
+                                  expected: top.map { "levels 1–\($0)" } ?? "no stored nodes", found: "node id \(id)")
+            }
+        }
+        if failure == nil, let row = pendingSubject {
+            // Rows left over after the last record: for records that do not exist.
+            failure = misfiledSubject(row, below: report.entries)
+                ?? Finding(.storedColumns, seq: UInt64(row.seq), "the subject index row (\(row.subject.prefix(200)), seq \(row.seq)) names a record that does not exist",
+                           expected: "sequence numbers below \(report.entries)", found: "\(row.seq)")
+        }
         if failure == nil, report.entries == 0 {
             failure = Finding(.sequence, seq: 0, "the ledger is empty: it has no genesis entry")
         }
-        if failure == nil, let declared = try source.declaredOrigin(), declared != registry.origin {
-            failure = Finding(.schema, seq: 0, "ledger metadata origin does not match the genesis entry", expected: registry.origin ?? "", found: declared)
+        if failure == nil {
+            failure = checkMetadata(try source.metadata(), origin: registry.origin ?? "")
+        }
+        if let first = containerProblems.first {
+            if failure == nil { failure = Finding(.schema, seq: nil, first) } else { report.warnings.append(Finding(.schema, seq: nil, first)) }
+            for problem in containerProblems.dropFirst() { report.warnings.append(Finding(.schema, seq: nil, problem)) }
         }
         report.failure = failure
         report.headHash = chain
@@ -301,6 +414,27 @@ public struct LedgerVerifier {
         return report
     }
 
+    /// The metadata must be exactly `expectedMetadata(origin:)`: no key missing, none extra,
+    /// every value as expected.
+    func checkMetadata(_ stored: [(key: String, value: String)], origin: String) -> Finding? {
+        let expected = Self.expectedMetadata(origin: origin)
+        for (key, value) in expected {
+            let rows = stored.filter { $0.key == key }
+            guard let row = rows.first else {
+                return Finding(.schema, seq: nil, "ledger metadata has no \(key) entry", expected: "\(key) = \(value)", found: "no \(key)")
+            }
+            if row.value != value {
+                let what = key == "origin" ? "ledger metadata origin does not match the genesis entry" : "ledger metadata \(key) is not \(value)"
+                return Finding(.schema, seq: key == "origin" ? 0 : nil, what, expected: value, found: row.value)
+            }
+        }
+        if let extra = stored.first(where: { row in !expected.contains { $0.key == row.key } }) {
+            return Finding(.schema, seq: nil, "ledger metadata holds an unexpected entry \(extra.key.prefix(100))",
+                           expected: expected.map(\.key).joined(separator: ", "), found: expected.map(\.key).joined(separator: ", ") + ", " + extra.key.prefix(100))
+        }
+        return nil
+    }
+
     func checkCheckpoint(_ cp: (size: UInt64, note: [UInt8], external: Bool), size: UInt64, root: Digest, chain: Digest, registry: Registry) -> Finding? {
         let which = cp.external ? "given checkpoint" : "stored checkpoint"
         guard let opRef = registry.operatorReference, let op = registry.keys[opRef] else {
@@ -308,7 +442,7 @@ public struct LedgerVerifier {
         }
         let signed: SignedCheckpoint
         do {
-            signed = try SignedCheckpoint(parsing: cp.note, logKey: op.verifierKey, origin: registry.origin)
+            signed = try SignedCheckpoint(parsing: cp.note, logKey: op.verifierKey, origin: registry.origin, extensions: .assayLedger)
         } catch {
             return Finding(.checkpoint, seq: size - 1, "\(which) for size \(size) does not verify: \(error.message)")
         }
@@ -320,7 +454,11 @@ public struct LedgerVerifier {
             return Finding(.checkpoint, seq: size - 1, "\(which) root for size \(size) does not match the recomputed tree: the log was rewritten or forked",
                            expected: Hex.encode(c.rootHash), found: root.hex)
         }
-        if let head = c.chainHead, head != chain {
+        // The strict parse guarantees the chain-head line is there and well formed.
+        guard let head = c.chainHead else {
+            return Finding(.checkpoint, seq: size - 1, "\(which) for size \(size) has no assay-chain-head line")
+        }
+        guard head == chain else {
             return Finding(.checkpoint, seq: size - 1, "\(which) chain head for size \(size) does not match the records",
                            expected: head.hex, found: chain.hex)
         }

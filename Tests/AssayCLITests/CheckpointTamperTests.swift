@@ -82,8 +82,8 @@ struct CheckpointTamperTests {
         let cp8 = try ws.checkpoint(as: "cp8.txt")
         let db = LedgerSQL(path: ws.ledger)
         let leaves = try db.rows().map(\.leafHash)
-        // Records 6 and 7 removed, with the tree nodes that covered them.
-        try db.tamper("DELETE FROM records WHERE seq >= 6;\n" + LedgerSQL.rebuildNodesSQL(Array(leaves.prefix(6))))
+        // Records 6 and 7 removed, with the tree nodes that covered them and their subject index rows.
+        try db.tamper("DELETE FROM records WHERE seq >= 6;\nDELETE FROM subjects WHERE seq >= 6;\n" + LedgerSQL.rebuildNodesSQL(Array(leaves.prefix(6))))
 
         let stored = try assay("verify", "--ledger", ws.ledger)
         #expect(stored.exitCode == 1, "\(stored)")

@@ -90,6 +90,17 @@ struct LedgerVerifierTests {
                 s.bind(1, env); s.bind(2, leaf.bytes); s.bind(3, prev.bytes); s.bind(4, Int64(r.seq))
                 try s.run()
             }
+            if r.seq == seq {
+                // The subject index follows the new statement too (verify checks it).
+                try db.execute("DROP TRIGGER IF EXISTS subjects_append_only_delete; DELETE FROM subjects WHERE seq = \(seq)")
+                if let st = try? Statement.decode(try Envelope(json: env).payload) {
+                    for subject in st.subjects {
+                        let s = try db.prepare("INSERT INTO subjects(subject, seq) VALUES (?1, ?2)")
+                        s.bind(1, subject); s.bind(2, Int64(seq))
+                        try s.run()
+                    }
+                }
+            }
             try range.append(leaf) { id, hash in
                 let s = try db.prepare("INSERT INTO nodes(id, hash) VALUES (?1, ?2)")
                 s.bind(1, LedgerStore.nodeKey(id)); s.bind(2, hash.bytes)

@@ -55,9 +55,10 @@ struct TamperSuiteTests {
             return out
         }
 
-        /// A careful attacker: replaces the record list and recomputes every leaf, chain hash and tree node.
+        /// A careful attacker: replaces the record list and recomputes every leaf, chain hash and
+        /// tree node, and the subject index.
         func rebuild(_ list: [(time: Int64, envelope: [UInt8])]) throws {
-            try sql("DELETE FROM records; DELETE FROM nodes;")
+            try sql("DELETE FROM records; DELETE FROM nodes; DROP TRIGGER subjects_append_only_delete; DELETE FROM subjects;")
             var chain = Digest.zero
             var range = CompactRange()
             for (i, r) in list.enumerated() {
@@ -70,6 +71,11 @@ struct TamperSuiteTests {
                 s.bind(1, Int64(i)); s.bind(2, r.time); s.bind(3, kind); s.bind(4, env.signatures[0].keyID)
                 s.bind(5, r.envelope); s.bind(6, leaf.bytes); s.bind(7, chain.bytes)
                 try s.run()
+                for subject in (try? Statement.decode(env.payload))?.subjects ?? [] {
+                    let x = try db.prepare("INSERT INTO subjects(subject, seq) VALUES (?1, ?2)")
+                    x.bind(1, subject); x.bind(2, Int64(i))
+                    try x.run()
+                }
                 try range.append(leaf) { id, h in
                     let n = try db.prepare("INSERT INTO nodes VALUES (?1, ?2)")
                     n.bind(1, LedgerStore.nodeKey(id)); n.bind(2, h.bytes)
