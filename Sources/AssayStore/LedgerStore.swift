@@ -53,7 +53,11 @@ public final class LedgerStore {
     /// Current schema version (`PRAGMA user_version`).
     public static let schemaVersion: Int64 = 1
     /// Kinds whose records the signer registry is built from (a partial index covers them).
-    public static let registryKinds = ["LedgerGenesis", "PartyRegistration", "KeyRevocation"]
+    public static let registryKinds = ["LedgerGenesis", "PartyRegistration", "KeyRevocation", "AuthorityDelegation"]
+
+    /// The partial index over the registry kinds (`registryKinds`, the one list of them).
+    static let registryIndexSQL = "CREATE INDEX IF NOT EXISTS records_registry_v2 ON records(seq) WHERE kind IN ("
+        + registryKinds.map { "'\($0)'" }.joined(separator: ", ") + ")"
     /// How long a writer waits for another process's write lock before giving up.
     public static let defaultBusyTimeoutMillis: Int32 = 30_000
 
@@ -128,6 +132,9 @@ public final class LedgerStore {
             throw StoreError(.unsupportedVersion, "\(path) has ledger schema version \(version); this assay reads version \(schemaVersion)")
         }
         try store.configure(readOnly: readOnly)
+        // Ledgers made before delegations existed carry a narrower registry index: add the
+        // current one (an index, not data: nothing signed or hashed changes).
+        if !readOnly { try db.execute(Self.registryIndexSQL) }
         return store
     }
 
@@ -178,8 +185,6 @@ public final class LedgerStore {
         leaf_hash   BLOB NOT NULL CHECK (length(leaf_hash) = 32),
         chain_hash  BLOB NOT NULL CHECK (length(chain_hash) = 32)
     );
-    CREATE INDEX records_registry ON records(seq)
-        WHERE kind IN ('LedgerGenesis', 'PartyRegistration', 'KeyRevocation');
     CREATE TABLE nodes(
         id   INTEGER PRIMARY KEY,
         hash BLOB NOT NULL CHECK (length(hash) = 32)
@@ -195,7 +200,7 @@ public final class LedgerStore {
         PRIMARY KEY (subject, seq)
     ) WITHOUT ROWID;
 
-    """ + triggerSQL.map { $0.sql + ";\n" }.joined()
+    """ + registryIndexSQL + ";\n" + triggerSQL.map { $0.sql + ";\n" }.joined()
 
     /// The one trigger that is not a plain append-only guard: records only at the next sequence number.
     static let contiguousTriggerSQL = """
@@ -361,7 +366,7 @@ public final class LedgerStore {
     public func registryRecords(after seq: Int64 = -1) throws(StoreError) -> [StoredRecord] {
         let s = try db.prepare("""
             SELECT \(Self.recordColumns) FROM records
-            WHERE kind IN ('LedgerGenesis', 'PartyRegistration', 'KeyRevocation') AND seq > ?1 ORDER BY seq
+            WHERE kind IN (\(Self.registryKinds.map { "'\($0)'" }.joined(separator: ", "))) AND seq > ?1 ORDER BY seq
             """)
         defer { s.reset() }
         s.bind(1, seq)

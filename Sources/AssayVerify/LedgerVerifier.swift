@@ -187,7 +187,11 @@ public struct LedgerVerifier {
             var key: String? = nil
             switch st {
             case .keyRevocation(let r) where r.reason == .compromise:
-                compromised[r.revokedKey] = (r.effectiveTime.epochMillis, row.seq)
+                // The earliest compromise time wins (FORMAT.md §8), as in `Registry.compromise`;
+                // a revocation the registry refuses fails the walk at its own seq anyway.
+                if compromised[r.revokedKey].map({ r.effectiveTime.epochMillis < $0.effective }) ?? true {
+                    compromised[r.revokedKey] = (r.effectiveTime.epochMillis, row.seq)
+                }
             case .ledgerGenesis(let g): key = g.operatorKey
             case .partyRegistration(let p): key = p.publicKey
             default: break

@@ -1,4 +1,4 @@
-import AssayModel
+@testable import AssayModel
 import Foundation
 import Testing
 
@@ -103,6 +103,41 @@ struct AuthorityModelTests {
                     ok.replacingOccurrences(of: "\"ProductAssembly\"", with: "\"ProductAssembly\",\"ProductAssembly\""),
                     ok.replacingOccurrences(of: "[\"gs1:4012345\"]", with: "[]")] {
             #expect(throws: ModelError.self) { _ = try Statement.decode(Array(bad.utf8)) }
+        }
+    }
+}
+
+@Suite("Canonical subjects: the fast path agrees with the full Digital Link parse")
+struct CanonicalSubjectFastPathTests {
+    @Test("on random and edge-case identifiers, the fast path accepts only strings the parse returns unchanged")
+    func agreesWithParse() throws {
+        var rng = SystemRandomNumberGenerator()
+        let gtins = ["04012345000016", "04012345000017", "4012345000016", "00000000000000", "0401234500001x", "040123450000160"]
+        let keys = ["", "/21/", "/10/", "/22/", "/21", "/10/A/21/", "/254/"]
+        let alphabet = Array("AZaz09-._~%41!'()*+,;=:/ é")
+        var checked = 0
+        for _ in 0..<8000 {
+            let length = Int.random(in: 0...23, using: &rng)
+            let plain = Array("AZaz09-._")
+            let pool = Bool.random(using: &rng) ? plain : alphabet
+            let tail = String((0..<length).map { _ in pool.randomElement(using: &rng)! })
+            let host = ["https://id.gs1.org/01/", "https://ID.gs1.org/01/", "http://id.gs1.org/01/", "https://acme.example/01/"].randomElement(using: &rng)!
+            let s = host + gtins.randomElement(using: &rng)! + keys.randomElement(using: &rng)! + tail
+            let slow: String = {
+                guard let id = try? GS1Identifier(parsing: s) else { return s }
+                return id.canonical
+            }()
+            if isCanonicalTradeItemLink(s) {
+                #expect(slow == s, "fast path accepted \(s), the parse gives \(slow)")
+                checked += 1
+            }
+            #expect(canonicalSubject(s) == slow, "\(s)")
+        }
+        #expect(checked > 20, "the fast path was exercised \(checked) times")
+        for edge in ["https://id.gs1.org/01/04012345000016/21/..", "https://id.gs1.org/01/04012345000016/21/.", "https://id.gs1.org/01/04012345000016/21/ABCDEFGHIJKLMNOPQRST",
+                     "https://id.gs1.org/01/04012345000016/21/ABCDEFGHIJKLMNOPQRSTU", "https://id.gs1.org/01/04012345000016/10/L_1"] {
+            let slow = (try? GS1Identifier(parsing: edge))?.canonical ?? edge
+            #expect(canonicalSubject(edge) == slow, "\(edge)")
         }
     }
 }

@@ -5,6 +5,8 @@
 private let gs1URNPrefixes = ["urn:epc:id:sgtin:", "urn:epc:class:lgtin:", "urn:epc:idpat:sgtin:", "urn:epc:id:sgln:",
                               "urn:epc:id:pgln:", "urn:epc:id:sscc:"]
 private let digitalLinkKeys: Set<Substring> = ["01", "414", "417", "00"]
+/// The value lengths of each Digital Link primary key: GTIN 8/12/13/14, GLN 13, SSCC 18 digits.
+private let digitalLinkKeyLengths: [Substring: Set<Int>] = ["01": [8, 12, 13, 14], "414": [13], "417": [13], "00": [18]]
 
 /// Whether `s` is written as a GS1 identifier Assay parses (and so must be valid as one).
 func isGS1Form(_ s: String) -> Bool {
@@ -20,7 +22,7 @@ func isGS1Form(_ s: String) -> Bool {
     let path = s.drop(while: { $0 != "/" }).dropFirst(2).drop(while: { $0 != "/" })
     let segments = path.prefix(while: { $0 != "?" && $0 != "#" }).split(separator: "/")
     // The key's value must have the key's length: GTIN 8/12/13/14, GLN 13, SSCC 18 ASCII digits.
-    let lengths: [Substring: Set<Int>] = ["01": [8, 12, 13, 14], "414": [13], "417": [13], "00": [18]]
+    let lengths = digitalLinkKeyLengths
     for (i, seg) in segments.enumerated() where digitalLinkKeys.contains(seg) && i + 1 < segments.count {
         let value = segments[i + 1]
         guard value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { continue }
@@ -40,8 +42,44 @@ func checkGS1IfApplicable(_ s: String, field: String) throws(ModelError) {
 /// The form identifiers are indexed and compared in: the canonical GS1 Digital Link for GS1
 /// identifiers written either way, the text itself otherwise.
 public func canonicalSubject(_ s: String) -> String {
+    if isCanonicalTradeItemLink(s) { return s }
     guard isGS1Form(s), let id = try? GS1Identifier(parsing: s) else { return s }
     return id.canonical
+}
+
+/// Whether `s` is already the canonical Digital Link of a trade item, batch or class:
+/// `https://id.gs1.org/01/{14 digits, check digit right}` optionally followed by `/21/` or
+/// `/10/` and 1 to 20 characters of `A-Z a-z 0-9 - . _` (set-82 characters that the canonical
+/// form never percent-encodes). The full parse would return `s` unchanged for exactly these; this
+/// check is the fast path for the identifiers statements name most (tested against the parse).
+func isCanonicalTradeItemLink(_ s: String) -> Bool {
+    var s = s
+    return s.withUTF8 { b -> Bool in
+        let head: StaticString = "https://id.gs1.org/01/"
+        let h = head.utf8Start
+        let hn = head.utf8CodeUnitCount
+        guard b.count >= hn + 14 else { return false }
+        for i in 0..<hn where b[i] != h[i] { return false }
+        var sum = 0, weight = 3
+        for i in 0..<13 {
+            let d = b[hn + 12 - i]
+            guard d >= 48 && d <= 57 else { return false }
+            sum += Int(d - 48) * weight
+            weight = 4 - weight
+        }
+        let check = b[hn + 13]
+        guard check >= 48 && check <= 57, Int(check - 48) == (10 - sum % 10) % 10 else { return false }
+        let rest = hn + 14
+        if rest == b.count { return true }
+        guard b.count - rest >= 5, b.count - rest <= 24, b[rest] == 0x2F, b[rest + 3] == 0x2F,
+              (b[rest + 1] == 0x32 && b[rest + 2] == 0x31) || (b[rest + 1] == 0x31 && b[rest + 2] == 0x30) else { return false }
+        for i in (rest + 4)..<b.count {
+            let c = b[i]
+            let ok = (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == 0x2D || c == 0x2E || c == 0x5F
+            if !ok { return false }
+        }
+        return true
+    }
 }
 
 func checkGTIN(_ s: String, field: String) throws(ModelError) { _ = try GTIN(s, field: field) }

@@ -195,10 +195,11 @@ public struct ProvenanceGraph: Sendable {
     /// Entries about the product that do not define it: every mention (shipping, inspection, repairs …).
     public var productMentions: [CheckedEntry] { mentions[product] ?? [] }
 
-    /// The evidence entries in the product's tree (what defines the product and its components).
+    /// The evidence entries in the product's tree (what defines the product and its components;
+    /// ends of life describe, they do not define).
     public var treeEntries: [CheckedEntry] {
         var seqs = Set<UInt64>()
-        for id in nodes { for e in producers[id] ?? [] { seqs.insert(e.seq) } }
+        for id in nodes { for e in producers[id] ?? [] where e.statement.kind != .endOfLife { seqs.insert(e.seq) } }
         return entries.filter { seqs.contains($0.seq) }
     }
 }
