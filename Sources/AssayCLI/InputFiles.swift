@@ -132,7 +132,10 @@ enum InputFiles {
     /// with `O_CREAT | O_EXCL | O_NOFOLLOW`, so nothing planted under that name (a file or a link)
     /// is ever opened or followed; then the file is fsynced, renamed over the destination (which
     /// replaces a link planted later rather than writing through it), and the directory fsynced.
-    static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
+    /// - Parameter temporaryName: the temporary file's name for each attempt (tests plant files
+    ///   under it; the default is `.<name>.tmp-<16 random hex digits>`).
+    static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644,
+                                temporaryName: (String) -> String = randomTemporaryName) throws {
         func failure(_ e: Int32) -> CLIFailure { CLIFailure.input("cannot write \(path): \(String(cString: strerror(e)))") }
         var st = stat()
         if lstat(path, &st) == 0 {
@@ -146,9 +149,7 @@ enum InputFiles {
         var tmp = ""
         var fd: Int32 = -1
         for _ in 0..<16 {
-            var rng = SystemRandomNumberGenerator()
-            let suffix = String(rng.next() as UInt64, radix: 16)
-            tmp = (dir as NSString).appendingPathComponent(".\(url.lastPathComponent).tmp-" + String(repeating: "0", count: 16 - suffix.count) + suffix)
+            tmp = (dir as NSString).appendingPathComponent(temporaryName(url.lastPathComponent))
             fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
             if fd >= 0 || errno != EEXIST { break }
         }
@@ -175,6 +176,13 @@ enum InputFiles {
             throw failure(e)
         }
         syncDirectory(dir)
+    }
+
+    /// `.<name>.tmp-<16 hex digits from the system CSPRNG>`.
+    static func randomTemporaryName(_ name: String) -> String {
+        var rng = SystemRandomNumberGenerator()
+        let suffix = String(rng.next() as UInt64, radix: 16)
+        return ".\(name).tmp-" + String(repeating: "0", count: 16 - suffix.count) + suffix
     }
 
     /// fsyncs a directory, so a rename or a new file in it survives a crash.
