@@ -38,7 +38,9 @@ run "$bin" log --ledger acme.assay
 say "The operator signs a checkpoint; a witness cosigns it"
 run "$bin" checkpoint --ledger acme.assay --key operator.key > checkpoint.txt
 cat checkpoint.txt
-run "$bin" witness cosign --checkpoint checkpoint.txt --log-key operator.key.pub --key witness.key --state witness-state > cosigned.txt
+# The witness is configured with the log it witnesses: its origin and the operator's key.
+run "$bin" witness add-log --state witness-state --origin "$(head -n 1 checkpoint.txt)" --log-key operator.key.pub
+run "$bin" witness cosign --checkpoint checkpoint.txt --key witness.key --state witness-state > cosigned.txt
 
 say "An auditor verifies, offline: the whole ledger, and one entry's inclusion proof"
 run "$bin" verify --ledger acme.assay

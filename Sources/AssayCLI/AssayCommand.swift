@@ -69,17 +69,19 @@ public struct AssayCommand: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success {
-                print(fullMessage(for: error))
+                emit(fullMessage(for: error))
                 return 0
             }
-            let msg = fullMessage(for: error)
+            let msg = Terminal.text(fullMessage(for: error))
             FileHandle.standardError.write(Data((msg.hasSuffix("\n") ? msg : msg + "\n").utf8))
             return 2
         }
     }
 
+    /// Writes `assay: <message>` as one line on standard error: newlines become spaces and
+    /// every other control character is shown escaped (`Terminal.text`).
     static func writeError(_ message: String) {
-        let line = message.replacingOccurrences(of: "\n", with: " ")
+        let line = Terminal.text(message.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " "))
         FileHandle.standardError.write(Data("assay: \(line)\n".utf8))
     }
 }
@@ -103,12 +105,55 @@ struct LedgerOptions: ParsableArguments {
     }
 }
 
-/// Writes text to standard output.
+/// Writes text to standard output, with control characters shown escaped (`Terminal.text`).
 func emit(_ text: String) {
-    FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    let t = Terminal.text(text)
+    FileHandle.standardOutput.write(Data((t.hasSuffix("\n") ? t : t + "\n").utf8))
 }
 
-/// Writes to standard error (progress, notes).
+/// Writes to standard error (progress, notes), with control characters shown escaped.
 func note(_ text: String) {
-    FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    let t = Terminal.text(text)
+    FileHandle.standardError.write(Data((t.hasSuffix("\n") ? t : t + "\n").utf8))
+}
+
+/// Rendering text for a reader's terminal, so that nothing a statement holds can act on it.
+///
+/// Unsafe scalars are C0 controls, DEL, C1 controls, the Unicode bidi embeddings, overrides
+/// and isolates (U+202A–202E, U+2066–2069) and the line and paragraph separators (U+2028,
+/// U+2029). They are shown as `\u` and four upper-case hex digits (`\u001B` for ESC) — the
+/// JSON escape of the same character, so JSON output passed through `emit` stays valid JSON
+/// meaning the same thing.
+enum Terminal {
+    /// Whether `s` would act on a terminal (or reorder its text) rather than show.
+    static func isUnsafe(_ s: Unicode.Scalar) -> Bool {
+        s.value < 0x20 || (0x7F...0x9F).contains(s.value) || (0x202A...0x202E).contains(s.value)
+            || (0x2066...0x2069).contains(s.value) || s.value == 0x2028 || s.value == 0x2029
+    }
+
+    static func escape(_ s: Unicode.Scalar) -> String {
+        let h = String(s.value, radix: 16, uppercase: true)
+        return "\\u" + String(repeating: "0", count: max(0, 4 - h.count)) + h
+    }
+
+    /// Whole output text: every unsafe scalar escaped except the structural newline and tab.
+    static func text(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { isUnsafe($0) && $0 != "\n" && $0 != "\t" }) else { return s }
+        var out = ""
+        for c in s.unicodeScalars {
+            if isUnsafe(c) && c != "\n" && c != "\t" { out += escape(c) } else { out.unicodeScalars.append(c) }
+        }
+        return out
+    }
+
+    /// One field value inside line-oriented output: every unsafe scalar escaped, newline and
+    /// tab included, so a value can never start a line or a column of its own.
+    static func field(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: isUnsafe) else { return s }
+        var out = ""
+        for c in s.unicodeScalars {
+            if isUnsafe(c) { out += escape(c) } else { out.unicodeScalars.append(c) }
+        }
+        return out
+    }
 }

@@ -19,19 +19,55 @@ enum HTMLReport {
     }
 
     /// The component tree as nested lists: product → components → origins (supplier, country).
-    static func tree(_ g: ProvenanceGraph, id: String, depth: Int, seen: Set<String>) -> String {
-        var h = depth == 0 ? "<ul class=tree>" : "<ul>"
-        h += "<li><code>\(esc(id))</code>"
-        if let o = g.origins[id] {
-            h += " — origin seq \(o.seq): \(esc(o.supplierName)) (\(esc(o.supplierParty)))\(o.country.map { ", " + esc($0) } ?? "")\(o.partNumber.map { ", part " + esc($0) } ?? "")"
+    static func tree(_ g: ProvenanceGraph) -> String {
+        var children: [String: [ProvenanceGraph.Edge]] = [:]
+        for e in g.edges { children[e.parent, default: []].append(e) }
+        return tree(root: g.product, children: { (children[$0] ?? []).map(\.child) }, describe: { id in
+            g.origins[id].map { o in
+                " — origin seq \(o.seq): \(esc(o.supplierName)) (\(esc(o.supplierParty)))\(o.country.map { ", " + esc($0) } ?? "")\(o.partNumber.map { ", part " + esc($0) } ?? "")"
+            }
+        })
+    }
+
+    /// A DAG as nested lists, each node expanded once: depth first, the first occurrence of a
+    /// node gets an anchor and its children; every later occurrence (a component consumed by
+    /// several steps, a diamond) is one line linking back to it. Output and time are linear in
+    /// nodes plus edges, however many paths lead to a node.
+    /// - Parameters:
+    ///   - children: a node's children, in order.
+    ///   - describe: the HTML (already escaped) after a node's id, or nil when it has no origin.
+    static func tree(root: String, children: (String) -> [String], describe: (String) -> String?) -> String {
+        var anchors: [String: Int] = [:]
+        var h = "<ul class=tree>"
+        // An explicit stack instead of recursion: a deep chain cannot overflow the call stack.
+        enum Step { case open(String, depth: Int), close }
+        var stack: [Step] = [.open(root, depth: 0)]
+        while let step = stack.popLast() {
+            switch step {
+            case .close:
+                h += "</ul></li>"
+            case .open(let id, let depth):
+                if let anchor = anchors[id] {
+                    h += "<li><code>\(esc(id))</code> — <a href=\"#node-\(anchor)\">shown above</a></li>"
+                    continue
+                }
+                let anchor = anchors.count
+                anchors[id] = anchor
+                h += "<li id=\"node-\(anchor)\"><code>\(esc(id))</code>"
+                let description = describe(id)
+                if let description { h += description }
+                let kids = children(id)
+                if kids.isEmpty {
+                    if description == nil && depth > 0 { h += " — <b class=fail>no origin</b>" }
+                    h += "</li>"
+                } else {
+                    h += "<ul>"
+                    stack.append(.close)
+                    for k in kids.reversed() { stack.append(.open(k, depth: depth + 1)) }
+                }
+            }
         }
-        let children = g.edges.filter { $0.parent == id }
-        if !children.isEmpty, depth < 12, !seen.contains(id) {
-            for c in children { h += tree(g, id: c.child, depth: depth + 1, seen: seen.union([id])).replacingOccurrences(of: "<ul class=tree>", with: "<ul>") }
-        } else if children.isEmpty && g.origins[id] == nil && depth > 0 {
-            h += " — <b class=fail>no origin</b>"
-        }
-        return h + "</li></ul>"
+        return h + "</ul>"
     }
 
     static func render(_ r: BundleReport) -> String {
@@ -54,7 +90,7 @@ enum HTMLReport {
             }
             h += "</ul></td></tr>\n"
         }
-        h += "</table><h2>Provenance</h2>" + tree(r.graph, id: r.graph.product, depth: 0, seen: [])
+        h += "</table><h2>Provenance</h2>" + tree(r.graph)
         h += "<h2>Components</h2><table><tr><th>Component</th><th>Made by</th><th>Supplier</th><th>Country</th></tr>"
         for id in r.graph.nodes.dropFirst() {
             let o = r.graph.origins[id]

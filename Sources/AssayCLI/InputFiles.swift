@@ -42,27 +42,49 @@ enum InputFiles {
     }
 
     /// Loads a secret key file: refuses files readable by group or others, never echoes the key.
+    ///
+    /// Core dumps are disabled first (the process stays undumpable from then on). The file is
+    /// read with `read(2)` straight into a `SecretBytes` (no Foundation `Data` or `String` copy),
+    /// its seed decoded into the locked, zeroing `SigningKey`, and every intermediate buffer wiped.
     static func secretKey(_ path: String) throws -> NamedSigningKey {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw CLIFailure.input("secret key file \(path) does not exist")
+        SecretHygiene.disableCoreDumps()
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let e = errno
+            throw CLIFailure.input(e == ENOENT ? "secret key file \(path) does not exist"
+                                               : "secret key file \(path) cannot be read: \(String(cString: strerror(e)))")
         }
-        guard !isDir.boolValue else { throw CLIFailure.input("secret key file \(path) is a directory") }
+        defer { close(fd) }
         var st = stat()
-        guard stat(path, &st) == 0 else { throw CLIFailure.input("secret key file \(path) cannot be read") }
+        guard fstat(fd, &st) == 0 else { throw CLIFailure.input("secret key file \(path) cannot be read") }
+        guard st.st_mode & S_IFMT != S_IFDIR else { throw CLIFailure.input("secret key file \(path) is a directory") }
         let mode = st.st_mode & 0o777
         guard mode & 0o077 == 0 else {
             throw CLIFailure.input("secret key file \(path) has open permissions \(String(mode, radix: 8)); it must be readable by its owner only (chmod 600 \(path))")
         }
-        var bytes = try read(path, what: "secret key file", maxBytes: 4096)
-        defer { secureZero(&bytes) }
-        var text = String(decoding: bytes, as: UTF8.self)
-        while text.last?.isWhitespace == true { text.removeLast() }
-        do {
-            if text.hasPrefix(SealedKey.prefix) {
-                return try SealedKey.open(text, passphrase: try passphrase(for: path, confirm: false))
+        let maxBytes = 4096
+        let file = SecretBytes(capacity: maxBytes + 1)
+        defer { file.wipe() }
+        var failed = false
+        file.fill { buf in
+            var n = 0
+            while n < buf.count {
+                let r = Glibc.read(fd, buf.baseAddress! + n, buf.count - n)
+                if r < 0 && errno == EINTR { continue }
+                if r < 0 { failed = true; break }
+                if r == 0 { break }
+                n += r
             }
-            return try NamedSigningKey(parsing: text)
+            return n
+        }
+        guard !failed else { throw CLIFailure.input("secret key file \(path) cannot be read") }
+        guard file.count <= maxBytes else { throw CLIFailure.input("secret key file \(path) is over the limit of \(maxBytes) bytes") }
+        let sealed = file.withUnsafeBytes { $0.starts(with: SealedKey.prefix.utf8) }
+        do {
+            if sealed {
+                return try SealedKey.open(file, passphrase: try passphrase(for: path, confirm: false))
+            }
+            return try NamedSigningKey(parsing: file)
         } catch let e as CryptoError {
             throw CLIFailure.input("secret key file \(path): \(e.message)")
         }
@@ -72,12 +94,18 @@ enum InputFiles {
     /// (never an argument, never echoed).
     static func passphrase(for path: String, confirm: Bool) throws -> String {
         if let p = ProcessInfo.processInfo.environment["ASSAY_PASSPHRASE"], !p.isEmpty { return p }
+        /// getpass returns its own static buffer: copy it, then zero it.
+        func ask(_ prompt: String) -> String? {
+            guard let p = getpass(prompt) else { return nil }
+            defer { memset(p, 0, strlen(p)) }
+            return String(cString: p)
+        }
         guard isatty(0) == 1 || FileManager.default.isReadableFile(atPath: "/dev/tty"),
-              let first = getpass("Passphrase for \(path): ").map({ String(cString: $0) }), !first.isEmpty else {
+              let first = ask("Passphrase for \(path): "), !first.isEmpty else {
             throw CLIFailure.input("\(path) is encrypted: set ASSAY_PASSPHRASE or run on a terminal to be asked")
         }
         if confirm {
-            guard let again = getpass("Repeat the passphrase: ").map({ String(cString: $0) }), again == first else {
+            guard let again = ask("Repeat the passphrase: "), again == first else {
                 throw CLIFailure.input("the passphrases do not match")
             }
         }
@@ -97,19 +125,72 @@ enum InputFiles {
         }
     }
 
-    /// Writes a file atomically (temp file + rename) with the given POSIX mode.
-    static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
-        let url = URL(fileURLWithPath: path)
-        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())").path
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode)
-        guard fd >= 0 else { throw CLIFailure.input("cannot write \(path): \(String(cString: strerror(errno)))") }
-        var ok = bytes.withUnsafeBytes { buf in write(fd, buf.baseAddress, buf.count) == buf.count }
-        ok = ok && fsync(fd) == 0
-        close(fd)
-        guard ok, rename(tmp, path) == 0 else {
-            unlink(tmp)
-            throw CLIFailure.input("cannot write \(path): \(String(cString: strerror(errno)))")
+    /// Writes a file atomically with the given POSIX mode.
+    ///
+    /// Refuses a destination that is a symbolic link. The bytes go to a new temporary file in the
+    /// same directory with an unpredictable name (`.<name>.tmp-<16 random hex digits>`), created
+    /// with `O_CREAT | O_EXCL | O_NOFOLLOW`, so nothing planted under that name (a file or a link)
+    /// is ever opened or followed; then the file is fsynced, renamed over the destination (which
+    /// replaces a link planted later rather than writing through it), and the directory fsynced.
+    /// - Parameter temporaryName: the temporary file's name for each attempt (tests plant files
+    ///   under it; the default is `.<name>.tmp-<16 random hex digits>`).
+    static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644,
+                                temporaryName: (String) -> String = randomTemporaryName) throws {
+        func failure(_ e: Int32) -> CLIFailure { CLIFailure.input("cannot write \(path): \(String(cString: strerror(e)))") }
+        var st = stat()
+        if lstat(path, &st) == 0 {
+            guard st.st_mode & S_IFMT != S_IFLNK else {
+                throw CLIFailure.input("cannot write \(path): it is a symbolic link; refusing to write through it")
+            }
+            guard st.st_mode & S_IFMT != S_IFDIR else { throw CLIFailure.input("cannot write \(path): it is a directory") }
         }
+        let url = URL(fileURLWithPath: path)
+        let dir = url.deletingLastPathComponent().path
+        var tmp = ""
+        var fd: Int32 = -1
+        for _ in 0..<16 {
+            tmp = (dir as NSString).appendingPathComponent(temporaryName(url.lastPathComponent))
+            fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+            if fd >= 0 || errno != EEXIST { break }
+        }
+        guard fd >= 0 else { throw failure(errno) }
+        var ok = bytes.withUnsafeBytes { buf -> Bool in
+            var done = 0
+            while done < buf.count {
+                let n = write(fd, buf.baseAddress! + done, buf.count - done)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return false }
+                done += n
+            }
+            return true
+        }
+        ok = ok && fsync(fd) == 0
+        var e = errno
+        close(fd)
+        if ok {
+            ok = rename(tmp, path) == 0
+            e = errno
+        }
+        guard ok else {
+            unlink(tmp)
+            throw failure(e)
+        }
+        syncDirectory(dir)
+    }
+
+    /// `.<name>.tmp-<16 hex digits from the system CSPRNG>`.
+    static func randomTemporaryName(_ name: String) -> String {
+        var rng = SystemRandomNumberGenerator()
+        let suffix = String(rng.next() as UInt64, radix: 16)
+        return ".\(name).tmp-" + String(repeating: "0", count: 16 - suffix.count) + suffix
+    }
+
+    /// fsyncs a directory, so a rename or a new file in it survives a crash.
+    static func syncDirectory(_ dir: String) {
+        let d = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard d >= 0 else { return }
+        _ = fsync(d)
+        close(d)
     }
 }
 

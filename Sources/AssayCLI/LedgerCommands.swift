@@ -220,10 +220,12 @@ struct LogCommand: ParsableCommand {
         if limit == 0 { return }
         try ledger.store.forEachRecord(from: from) { r in
             let time = Timestamp(epochMillis: r.appendedAtMillis).text
+            // Stored kind and signer are shown escaped: never a control character, never a line or column of their own.
             if json {
-                out += "{\"seq\":\(r.seq),\"time\":\"\(time)\",\"kind\":\"\(r.kind)\",\"signer\":\"\(r.signer)\",\"leafHash\":\"\(r.leafHash.hex)\"}\n"
+                out += Terminal.text(JSONWriter.object([("seq", "\(r.seq)"), ("time", JSONWriter.quote(time)), ("kind", JSONWriter.quote(r.kind)),
+                                                        ("signer", JSONWriter.quote(r.signer)), ("leafHash", JSONWriter.quote(r.leafHash.hex))])) + "\n"
             } else {
-                out += "\(r.seq)\t\(time)\t\(r.kind)\t\(r.signer)\t\(r.leafHash.hex.prefix(12))\n"
+                out += "\(r.seq)\t\(time)\t\(Terminal.field(r.kind))\t\(Terminal.field(r.signer))\t\(r.leafHash.hex.prefix(12))\n"
             }
             n += 1
             if out.utf8.count > 1 << 16 { FileHandle.standardOutput.write(Data(out.utf8)); out = "" }
@@ -247,16 +249,17 @@ struct ShowCommand: ParsableCommand {
         let payload = String(decoding: env.payload, as: UTF8.self)
         let time = Timestamp(epochMillis: r.appendedAtMillis).text
         if json {
-            emit("{\"seq\":\(r.seq),\"time\":\"\(time)\",\"kind\":\"\(r.kind)\",\"signer\":\"\(r.signer)\",\"leafHash\":\"\(r.leafHash.hex)\",\"chainHash\":\"\(r.chainHash.hex)\",\"envelope\":\(String(decoding: r.envelope, as: UTF8.self)),\"statement\":\(payload)}")
+            emit("{\"seq\":\(r.seq),\"time\":\"\(time)\",\"kind\":\(JSONWriter.quote(r.kind)),\"signer\":\(JSONWriter.quote(r.signer)),\"leafHash\":\"\(r.leafHash.hex)\",\"chainHash\":\"\(r.chainHash.hex)\",\"envelope\":\(String(decoding: r.envelope, as: UTF8.self)),\"statement\":\(payload)}")
         } else {
+            // One line per field: the values (the statement's JSON text too) are shown escaped.
             emit("""
             seq:        \(r.seq)
             time:       \(time)
-            kind:       \(r.kind)
-            signer:     \(r.signer)
+            kind:       \(Terminal.field(r.kind))
+            signer:     \(Terminal.field(r.signer))
             leaf hash:  \(r.leafHash.hex)
             chain hash: \(r.chainHash.hex)
-            statement:  \(payload)
+            statement:  \(Terminal.field(payload))
             """)
         }
     }

@@ -311,25 +311,67 @@ struct VerifyProofCommand: ParsableCommand {
 struct WitnessCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "witness",
-        abstract: "Act as a witness: cosign checkpoints that are consistent with what you cosigned before.",
-        subcommands: [Cosign.self]
+        abstract: "Act as a witness: cosign checkpoints of the logs you witness, consistent with what you cosigned before.",
+        discussion: """
+        A witness is configured with the logs it witnesses (C2SP tlog-witness): each is an origin and the \
+        log's verifier key, added with 'assay witness add-log'. 'assay witness cosign' refuses any \
+        checkpoint whose origin is not configured or whose signature is not by that origin's key.
+        """,
+        subcommands: [AddLog.self, Cosign.self]
     )
+
+    struct AddLog: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add-log",
+            abstract: "Configure a log to witness: its origin and its verifier key.",
+            discussion: """
+            Creates the state directory (mode 0700) if needed. Refuses a second, different key for an origin \
+            already configured; adding the same pair again changes nothing.
+            """
+        )
+
+        @Option(help: "The witness's state directory.") var state: String
+        @Option(help: "The log's origin (the first line of its checkpoints).") var origin: String
+        @Option(name: .customLong("log-key"), help: "The log operator's verifier key (file or string).") var logKey: String
+
+        func run() throws {
+            try WitnessState.checkOrigin(origin)
+            let key = try InputFiles.verifierKey(logKey)
+            guard key.type == .ed25519 else {
+                throw CLIFailure.input("\(logKey) is a witness key; a log signs its checkpoints with an Ed25519 note key")
+            }
+            let st = try WitnessState(directory: state, create: true)
+            try st.locked {
+                if let existing = try st.logKey(for: origin) {
+                    guard existing == key else {
+                        throw CLIFailure.input("origin \(Terminal.field(origin)) is already witnessed with the log key \(existing.reference); refusing a second key \(key.reference) for it")
+                    }
+                    emit("origin \(Terminal.field(origin)) is already witnessed with the log key \(key.reference)")
+                    return
+                }
+                try st.setLogKey(key, for: origin)
+                emit("witnessing origin \(Terminal.field(origin)) with the log key \(key.reference)")
+            }
+        }
+    }
 
     struct Cosign: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Verify a checkpoint and add a C2SP tlog-cosignature line.",
+            abstract: "Verify a checkpoint of a configured log and add a C2SP tlog-cosignature line.",
             discussion: """
-            Checks the log's signature, then — when the state directory holds a checkpoint cosigned before \
-            for the same origin — checks the new one extends it (a consistency proof via --proof is needed \
-            when the tree grew). Refuses, with both checkpoints as evidence, anything inconsistent. On \
-            success prints the checkpoint with the cosignature added and records it as the new state.
+            Looks up the checkpoint's origin among the logs configured with 'assay witness add-log' and checks \
+            the signature of that origin's key; then — when the state holds a checkpoint cosigned before for \
+            that origin — checks the new one extends it (a consistency proof via --proof is needed when the \
+            tree grew). Refuses, with both checkpoints as evidence, anything inconsistent. On success prints \
+            the checkpoint with the cosignature added and records it as the new state. The whole \
+            read-check-write runs under an exclusive lock on the state directory.
             """
         )
 
         @Option(help: "The checkpoint to cosign.") var checkpoint: String
-        @Option(name: .customLong("log-key"), help: "The log operator's verifier key (file or string).") var logKey: String
+        @Option(name: .customLong("log-key"), help: "Optional cross-check: the verifier key the log must be configured with.") var logKey: String?
         @Option(help: "The witness's secret key (made with 'assay key generate --witness').") var key: String
-        @Option(help: "The witness's state directory (one file per log origin).") var state: String
+        @Option(help: "The witness's state directory (configured with 'assay witness add-log').") var state: String
         @Option(help: "A consistency proof from the last cosigned size (text or JSON).") var proof: String?
         @Option(help: "Cosignature timestamp, seconds since the epoch (default: now).") var time: UInt64?
         @Option(help: "On a refusal, also save both checkpoints (the evidence) to this file.") var evidence: String?
@@ -339,70 +381,180 @@ struct WitnessCommand: ParsableCommand {
             guard witness.type == .cosignatureV1 else {
                 throw CLIFailure.input("\(key) is not a witness key; generate one with 'assay key generate --witness'")
             }
-            let log = try InputFiles.verifierKey(logKey)
+            let crossCheck = try logKey.map { try InputFiles.verifierKey($0) }
             let noteText = try InputFiles.text(checkpoint, what: "checkpoint", maxBytes: SignedNote.maxBytes)
-            let signed: SignedCheckpoint
-            do { signed = try SignedCheckpoint(parsing: Array(noteText.utf8), logKey: log) } catch {
+            // The origin is read before any signature is checked only to find the configured key.
+            let claimed: Checkpoint
+            do { claimed = try Checkpoint(parsing: try SignedNote(parsing: Array(noteText.utf8)).text) } catch {
                 throw CLIFailure.verification("checkpoint \(checkpoint): \(error.message)")
             }
-            let cp = signed.checkpoint
-            var isDir: ObjCBool = false
-            if !FileManager.default.fileExists(atPath: state, isDirectory: &isDir) {
-                try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            } else if !isDir.boolValue {
-                throw CLIFailure.input("state \(state) is not a directory")
-            }
-            // Readable prefix plus a hash of the exact origin, so distinct origins never share a file.
-            let safe = String(cp.origin.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" }.prefix(64))
-            let statePath = (state as NSString).appendingPathComponent(safe + "-" + SHA256.hash(Array(cp.origin.utf8)).hex.prefix(16) + ".checkpoint")
-            if FileManager.default.fileExists(atPath: statePath) {
-                let oldText = try InputFiles.text(statePath, what: "witness state", maxBytes: SignedNote.maxBytes)
-                let old = try SignedCheckpoint(parsing: Array(oldText.utf8), logKey: log).checkpoint
-                func refuse(_ why: String) -> CLIFailure {
-                    // With --evidence, both notes are also saved verbatim, to hand on.
-                    if let evidence {
-                        try? InputFiles.writeAtomically(Array("previously cosigned checkpoint:\n\(oldText)\nnew checkpoint:\n\(noteText)".utf8), to: evidence)
-                    }
-                    return CLIFailure.verification("refusing to cosign: \(why). Evidence — previously cosigned checkpoint:\n\(oldText)\nnew checkpoint:\n\(noteText)")
+            let st = try WitnessState(directory: state, create: false)
+            try st.locked {
+                guard let log = try st.logKey(for: claimed.origin) else {
+                    throw CLIFailure.verification("refusing to cosign: origin \(Terminal.field(claimed.origin)) is not a log this witness witnesses (configure it with assay witness add-log)")
                 }
-                guard old.origin == cp.origin else { throw refuse("origin differs from the cosigned state") }
-                if cp.size < old.size {
-                    throw refuse("tree size \(cp.size) is smaller than the size \(old.size) already cosigned (rollback)")
-                } else if cp.size == old.size {
-                    guard cp.rootHash == old.rootHash else {
-                        throw refuse("two different roots for tree size \(cp.size): \(Hex.encode(old.rootHash)) cosigned before, \(Hex.encode(cp.rootHash)) now (the log forked)")
+                if let crossCheck, crossCheck != log {
+                    throw CLIFailure.input("--log-key \(crossCheck.reference) is not the key configured for origin \(Terminal.field(claimed.origin)) (\(log.reference))")
+                }
+                let signed: SignedCheckpoint
+                do { signed = try SignedCheckpoint(parsing: Array(noteText.utf8), logKey: log, origin: claimed.origin) } catch let e as LogError {
+                    throw CLIFailure.verification("refusing to cosign: checkpoint \(checkpoint) is not signed by the key configured for origin \(Terminal.field(claimed.origin)) (\(log.reference)): \(e.message)")
+                }
+                let cp = signed.checkpoint
+                if let oldText = try st.cosignedCheckpoint(for: cp.origin) {
+                    let old = try SignedCheckpoint(parsing: Array(oldText.utf8), logKey: log, origin: cp.origin).checkpoint
+                    func refuse(_ why: String) -> CLIFailure {
+                        // With --evidence, both notes are also saved verbatim, to hand on.
+                        if let evidence {
+                            try? InputFiles.writeAtomically(Array("previously cosigned checkpoint:\n\(oldText)\nnew checkpoint:\n\(noteText)".utf8), to: evidence)
+                        }
+                        return CLIFailure.verification("refusing to cosign: \(why). Evidence — previously cosigned checkpoint:\n\(oldText)\nnew checkpoint:\n\(noteText)")
                     }
-                } else {
-                    guard let proof else {
-                        throw CLIFailure.input("the tree grew from \(old.size) to \(cp.size): give --proof with a consistency proof (assay prove consistency --from \(old.size) --to \(cp.size))")
-                    }
-                    let ptext = try InputFiles.text(proof, what: "proof", maxBytes: VerifyProofCommand.maxProofBytes)
-                    let p: ConsistencyProof
-                    if ptext.hasPrefix("{") {
-                        var r = try ObjectReader(try JSONValue.parse(Array(ptext.utf8), limits: .init(maxBytes: VerifyProofCommand.maxProofBytes, maxDepth: 8)))
-                        guard try r.string("type") == "consistency" else { throw CLIFailure.input("\(proof) is not a consistency proof") }
-                        p = ConsistencyProof(fromSize: try ProofJSON.uint(&r, "from"), toSize: try ProofJSON.uint(&r, "to"),
-                                             hashes: try ProofJSON.hashes(&r))
-                    } else {
-                        p = try ConsistencyProofText(parsing: ptext).proof
-                    }
-                    guard p.fromSize == old.size, p.toSize == cp.size else {
-                        throw CLIFailure.input("the proof is from \(p.fromSize) to \(p.toSize); needed from \(old.size) to \(cp.size)")
-                    }
-                    do {
-                        try p.verify(oldRoot: try old.root, newRoot: try cp.root)
-                    } catch {
-                        throw refuse("the new checkpoint is not consistent with the cosigned one: \(error.message)")
+                    switch WitnessState.decide(cosigned: old, new: cp, proof: try proof.map(Self.readProof)) {
+                    case .cosign:
+                        break
+                    case .refuse(let why):
+                        throw refuse(why)
+                    case .needProof(let from, let to):
+                        throw CLIFailure.input("the tree grew from \(from) to \(to): give --proof with a consistency proof (assay prove consistency --from \(from) --to \(to))")
+                    case .wrongProof(let from, let to):
+                        throw CLIFailure.input("the proof is from \(from) to \(to); needed from \(old.size) to \(cp.size)")
                     }
                 }
+                let now = time ?? UInt64(Date().timeIntervalSince1970)
+                let line = Cosignature.sign(checkpointText: signed.note.text, timestamp: now, key: witness)
+                let cosigned = SignedNote(text: signed.note.text, signatures: signed.note.signatures.filter {
+                    !($0.name == witness.name && $0.keyID == witness.keyID)
+                } + [line])
+                try st.setCosignedCheckpoint(signed.note.serialized, for: cp.origin)
+                FileHandle.standardOutput.write(Data(cosigned.serialized.utf8))
             }
-            let now = time ?? UInt64(Date().timeIntervalSince1970)
-            let line = Cosignature.sign(checkpointText: signed.note.text, timestamp: now, key: witness)
-            let cosigned = SignedNote(text: signed.note.text, signatures: signed.note.signatures.filter {
-                !($0.name == witness.name && $0.keyID == witness.keyID)
-            } + [line])
-            try InputFiles.writeAtomically(Array(signed.note.serialized.utf8), to: statePath, mode: 0o600)
-            FileHandle.standardOutput.write(Data(cosigned.serialized.utf8))
         }
+
+        static func readProof(_ path: String) throws -> ConsistencyProof {
+            let ptext = try InputFiles.text(path, what: "proof", maxBytes: VerifyProofCommand.maxProofBytes)
+            if ptext.hasPrefix("{") {
+                var r = try ObjectReader(try JSONValue.parse(Array(ptext.utf8), limits: .init(maxBytes: VerifyProofCommand.maxProofBytes, maxDepth: 8)))
+                guard try r.string("type") == "consistency" else { throw CLIFailure.input("\(path) is not a consistency proof") }
+                return ConsistencyProof(fromSize: try ProofJSON.uint(&r, "from"), toSize: try ProofJSON.uint(&r, "to"),
+                                        hashes: try ProofJSON.hashes(&r))
+            }
+            return try ConsistencyProofText(parsing: ptext).proof
+        }
+    }
+}
+
+/// A witness's state directory: its configuration (the logs it witnesses) and, per log, the
+/// last checkpoint it cosigned.
+///
+/// Layout (all files mode 0600, the directory 0700): `lock`, an empty file every command
+/// `flock`s exclusively around its read-check-write; and for each configured origin, with
+/// `<stem>` = the origin's letters, digits, `.` and `-` (others as `_`, at most 64) + `-` + the
+/// first 16 hex digits of SHA-256(origin): `<stem>.log` holding `<origin>\n<log verifier key>\n`,
+/// and `<stem>.checkpoint`, the last cosigned checkpoint note (log signature only). Every file
+/// is written through `InputFiles.writeAtomically` (fsync of the file and the directory).
+struct WitnessState {
+    let directory: String
+
+    /// What a witness does with a checkpoint of a configured log, given what it cosigned before.
+    enum Decision: Equatable {
+        case cosign
+        /// A fork or a rollback: refuse, with both checkpoints as evidence.
+        case refuse(String)
+        /// The tree grew and no consistency proof was given.
+        case needProof(from: UInt64, to: UInt64)
+        /// The proof given is for other sizes.
+        case wrongProof(from: UInt64, to: UInt64)
+    }
+
+    /// The witness rule: same size needs the same root; a smaller size is a rollback; a larger
+    /// one needs a consistency proof from the cosigned size that verifies.
+    static func decide(cosigned old: Checkpoint, new cp: Checkpoint, proof: ConsistencyProof?) -> Decision {
+        guard old.origin == cp.origin else { return .refuse("origin differs from the cosigned state") }
+        if cp.size < old.size {
+            return .refuse("tree size \(cp.size) is smaller than the size \(old.size) already cosigned (rollback)")
+        }
+        if cp.size == old.size {
+            return cp.rootHash == old.rootHash ? .cosign
+                : .refuse("two different roots for tree size \(cp.size): \(Hex.encode(old.rootHash)) cosigned before, \(Hex.encode(cp.rootHash)) now (the log forked)")
+        }
+        guard let proof else { return .needProof(from: old.size, to: cp.size) }
+        guard proof.fromSize == old.size, proof.toSize == cp.size else { return .wrongProof(from: proof.fromSize, to: proof.toSize) }
+        do {
+            try proof.verify(oldRoot: try old.root, newRoot: try cp.root)
+        } catch {
+            return .refuse("the new checkpoint is not consistent with the cosigned one: \(error.message)")
+        }
+        return .cosign
+    }
+
+    /// Refuses an origin that cannot be a checkpoint's first line.
+    static func checkOrigin(_ origin: String) throws {
+        guard !origin.isEmpty, origin.utf8.count <= 1024,
+              !origin.unicodeScalars.contains(where: { Terminal.isUnsafe($0) || $0 == "\n" || $0 == "\t" }) else {
+            throw CLIFailure.input("origin \(Terminal.field(origin)) is not a valid log origin (non-empty, one line, no control characters)")
+        }
+    }
+
+    /// Opens the directory; with `create`, makes it (0700) when missing.
+    init(directory: String, create: Bool) throws {
+        self.directory = directory
+        var isDir: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDir) {
+            guard create else {
+                throw CLIFailure.verification("refusing to cosign: the witness state \(directory) does not exist; configure the logs to witness with assay witness add-log")
+            }
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            InputFiles.syncDirectory((directory as NSString).deletingLastPathComponent)
+        } else if !isDir.boolValue {
+            throw CLIFailure.input("state \(directory) is not a directory")
+        }
+    }
+
+    /// Runs `body` holding an exclusive `flock` on `<directory>/lock`.
+    func locked<R>(_ body: () throws -> R) throws -> R {
+        let path = file("lock")
+        let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw CLIFailure.input("cannot open the witness lock \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) } // closing releases the lock
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw CLIFailure.input("cannot lock \(path): \(String(cString: strerror(errno)))") }
+        }
+        return try body()
+    }
+
+    func file(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+
+    /// The file-name stem of an origin: readable, and unique by the hash of the exact origin.
+    static func stem(_ origin: String) -> String {
+        let safe = String(origin.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") ? $0 : "_" }.prefix(64))
+        return safe + "-" + SHA256.hash(Array(origin.utf8)).hex.prefix(16)
+    }
+
+    /// The verifier key configured for `origin`, or nil when the origin is not witnessed.
+    func logKey(for origin: String) throws -> VerifierKey? {
+        let path = file(Self.stem(origin) + ".log")
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let text = try InputFiles.text(path, what: "witness configuration", maxBytes: 4096)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count == 3, lines[2].isEmpty, lines[0] == origin, let key = try? VerifierKey(parsing: String(lines[1])) else {
+            throw CLIFailure.input("witness configuration \(path) is damaged (expected the origin and the log key, one per line)")
+        }
+        return key
+    }
+
+    func setLogKey(_ key: VerifierKey, for origin: String) throws {
+        try InputFiles.writeAtomically(Array("\(origin)\n\(key)\n".utf8), to: file(Self.stem(origin) + ".log"), mode: 0o600)
+    }
+
+    /// The checkpoint last cosigned for `origin`, if any.
+    func cosignedCheckpoint(for origin: String) throws -> String? {
+        let path = file(Self.stem(origin) + ".checkpoint")
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        return try InputFiles.text(path, what: "witness state", maxBytes: SignedNote.maxBytes)
+    }
+
+    func setCosignedCheckpoint(_ note: String, for origin: String) throws {
+        try InputFiles.writeAtomically(Array(note.utf8), to: file(Self.stem(origin) + ".checkpoint"), mode: 0o600)
     }
 }

@@ -56,41 +56,61 @@ public enum Base64 {
 
     /// `decode(_:)` over the UTF-8 bytes of the text.
     public static func decode(utf8 s: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard s.count % 4 == 0 else { return nil }
+        let capacity = decodedCount(utf8: s)
+        struct Invalid: Error {}
+        return try? [UInt8](unsafeUninitializedCapacity: capacity) { out, count in
+            guard let n = decode(utf8: s, into: out) else { throw Invalid() }
+            count = n
+        }
+    }
+
+    /// The number of bytes `s` decodes to, if it is valid (0 for a length not a multiple of 4).
+    public static func decodedCount(utf8 s: UnsafeBufferPointer<UInt8>) -> Int {
+        let n = s.count
+        guard n % 4 == 0, n > 0 else { return 0 }
+        let pad = s[n - 1] != 0x3D ? 0 : (s[n - 2] == 0x3D ? 2 : 1)
+        return n / 4 * 3 - pad
+    }
+
+    /// Decodes strict base64 (the rules of `decode(_:)`) straight into `out`, which must hold at
+    /// least `decodedCount(utf8:)` bytes, so a secret never passes through an intermediate array.
+    /// - Returns: the number of bytes written, or nil for invalid base64 or too small a buffer
+    ///   (bytes already written are then left in `out` for the caller to wipe).
+    public static func decode(utf8 s: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int? {
         let n = s.count
         guard n % 4 == 0 else { return nil }
-        if n == 0 { return [] }
+        if n == 0 { return 0 }
+        guard out.count >= decodedCount(utf8: s) else { return nil }
         let pad = s[n - 1] != 0x3D ? 0 : (s[n - 2] == 0x3D ? 2 : 1)
-        struct Invalid: Error {}
-        return decodeTable.withUnsafeBufferPointer { table in
-            try? [UInt8](unsafeUninitializedCapacity: n / 4 * 3 - pad) { out, count in
-                var i = 0, o = 0
-                let full = pad == 0 ? n : n - 4
-                while i < full {
-                    let a = UInt32(table[Int(s[i])]), b = UInt32(table[Int(s[i + 1])])
-                    let c = UInt32(table[Int(s[i + 2])]), d = UInt32(table[Int(s[i + 3])])
-                    // Every valid character maps below 64; 0xFF marks the rest, `=` included.
-                    guard (a | b | c | d) & 0xC0 == 0 else { throw Invalid() }
-                    let x = a << 18 | b << 12 | c << 6 | d
-                    out[o] = UInt8(truncatingIfNeeded: x >> 16)
-                    out[o + 1] = UInt8(truncatingIfNeeded: x >> 8)
-                    out[o + 2] = UInt8(truncatingIfNeeded: x)
-                    i += 4
-                    o += 3
-                }
-                if pad > 0 {
-                    guard let a = value(s[i]), let b = value(s[i + 1]) else { throw Invalid() }
-                    out[o] = a << 2 | b >> 4
-                    o += 1
-                    if pad == 1 {
-                        guard let c = value(s[i + 2]), c & 0x03 == 0 else { throw Invalid() }
-                        out[o] = (b & 0x0F) << 4 | c >> 2
-                        o += 1
-                    } else if b & 0x0F != 0 {
-                        throw Invalid()
-                    }
-                }
-                count = o
+        return decodeTable.withUnsafeBufferPointer { table -> Int? in
+            var i = 0, o = 0
+            let full = pad == 0 ? n : n - 4
+            while i < full {
+                let a = UInt32(table[Int(s[i])]), b = UInt32(table[Int(s[i + 1])])
+                let c = UInt32(table[Int(s[i + 2])]), d = UInt32(table[Int(s[i + 3])])
+                // Every valid character maps below 64; 0xFF marks the rest, `=` included.
+                guard (a | b | c | d) & 0xC0 == 0 else { return nil }
+                let x = a << 18 | b << 12 | c << 6 | d
+                out[o] = UInt8(truncatingIfNeeded: x >> 16)
+                out[o + 1] = UInt8(truncatingIfNeeded: x >> 8)
+                out[o + 2] = UInt8(truncatingIfNeeded: x)
+                i += 4
+                o += 3
             }
+            if pad > 0 {
+                guard let a = value(s[i]), let b = value(s[i + 1]) else { return nil }
+                out[o] = a << 2 | b >> 4
+                o += 1
+                if pad == 1 {
+                    guard let c = value(s[i + 2]), c & 0x03 == 0 else { return nil }
+                    out[o] = (b & 0x0F) << 4 | c >> 2
+                    o += 1
+                } else if b & 0x0F != 0 {
+                    return nil
+                }
+            }
+            return o
         }
     }
 

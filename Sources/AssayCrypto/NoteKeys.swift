@@ -141,32 +141,41 @@ public struct NamedSigningKey: Sendable {
 
     /// Parses the secret-key text. The message of any error never contains key material.
     public init(parsing text: String) throws(CryptoError) {
-        let parts = text.split(separator: "+", maxSplits: 4, omittingEmptySubsequences: false)
-        guard parts.count == 5, parts[0] == "PRIVATE", parts[1] == "KEY" else {
-            throw CryptoError(.malformedKey, "malformed secret key: expected PRIVATE+KEY+name+keyid+key")
+        try self.init(parsing: SecretBytes(copying: text.utf8), trimmingTrailingWhiteSpace: false)
+    }
+
+    /// Parses secret-key text held in `secret` (trailing white space allowed) without copying
+    /// the key into Swift arrays or strings: the base64 part is decoded straight into a
+    /// `SecretBytes`, which is wiped before this returns. `secret` itself is left to the caller.
+    /// The message of any error never contains key material.
+    public init(parsing secret: SecretBytes, trimmingTrailingWhiteSpace trim: Bool = true) throws(CryptoError) {
+        let fields = try secret.withUnsafeBytes { (text: UnsafeRawBufferPointer) throws(CryptoError) -> KeyFileFields in
+            try KeyFileFields(text, tag: "PRIVATE", trim: trim)
         }
-        let name = String(parts[2])
-        guard isValidSigningKeyName(name) else {
-            throw CryptoError(.malformedKey, "malformed secret key: invalid key name")
+        let raw = SecretBytes(capacity: 33)
+        defer { raw.wipe() }
+        let decoded: Int? = secret.withUnsafeBytes { text in
+            let b64 = UnsafeBufferPointer(rebasing: text.bindMemory(to: UInt8.self)[fields.key])
+            var n: Int?
+            raw.fill { out in
+                n = Base64.decodedCount(utf8: b64) == 33 ? Base64.decode(utf8: b64, into: out.bindMemory(to: UInt8.self)) : nil
+                return n ?? out.count
+            }
+            return n
         }
-        guard parts[3].utf8.count == 8, parts[3].allSatisfy({ $0.isHexDigit && !$0.isUppercase }),
-              let idBytes = Hex.decode(String(parts[3])), let id = NoteKeyID(bytes: idBytes) else {
-            throw CryptoError(.malformedKey, "malformed secret key: key id must be 8 lower-case hex digits")
-        }
-        guard var raw = Base64.decode(String(parts[4])), raw.count == 33 else {
+        guard decoded == 33 else {
             throw CryptoError(.malformedKey, "malformed secret key: key must be base64 of 33 bytes")
         }
-        defer { secureZero(&raw) }
-        guard let type = NoteSignatureType(rawValue: raw[0]) else {
+        let (typeByte, key) = try raw.withUnsafeBytes { (r: UnsafeRawBufferPointer) throws(CryptoError) -> (UInt8, SigningKey) in
+            (r[0], try SigningKey(seedBytes: UnsafeRawBufferPointer(rebasing: r[1..<33])))
+        }
+        guard let type = NoteSignatureType(rawValue: typeByte) else {
             throw CryptoError(.wrongKeyType, "secret key has unsupported signature type")
         }
-        var seed = Array(raw[1...])
-        defer { secureZero(&seed) }
-        let key = try SigningKey(seed: seed)
-        guard NoteKeyID(name: name, type: type, publicKey: key.publicKey) == id else {
+        guard NoteKeyID(name: fields.name, type: type, publicKey: key.publicKey) == fields.id else {
             throw CryptoError(.malformedKey, "malformed secret key: key id does not match the key")
         }
-        self.name = name
+        self.name = fields.name
         self.key = key
         self.type = type
     }
@@ -178,5 +187,36 @@ public struct NamedSigningKey: Sendable {
             defer { secureZero(&raw) }
             return "PRIVATE+KEY+\(name)+\(keyID.hex)+\(Base64.encode(raw))"
         }
+    }
+}
+
+/// The fields of a key file's text `<TAG>+KEY+<name>+<key id hex>+<base64>` (trailing white space
+/// allowed), found without copying the secret part: `key` is the byte range of the base64.
+struct KeyFileFields {
+    let name: String
+    let id: NoteKeyID
+    let key: Range<Int>
+
+    init(_ text: UnsafeRawBufferPointer, tag: String, trim: Bool = true) throws(CryptoError) {
+        let what = tag == "PRIVATE" ? "secret key" : "encrypted secret key"
+        var end = text.count
+        while trim, end > 0, [0x20, 0x09, 0x0A, 0x0D].contains(text[end - 1]) { end -= 1 }
+        var plus: [Int] = []
+        for i in 0..<end where text[i] == UInt8(ascii: "+") && plus.count < 4 { plus.append(i) }
+        func field(_ r: Range<Int>) -> String? { String(validating: text[r], as: UTF8.self) }
+        guard plus.count == 4, field(0..<plus[0]) == tag, field(plus[0] + 1..<plus[1]) == "KEY" else {
+            throw CryptoError(.malformedKey, "malformed \(what): expected \(tag)+KEY+name+keyid+key")
+        }
+        guard let name = field(plus[1] + 1..<plus[2]), isValidSigningKeyName(name) else {
+            throw CryptoError(.malformedKey, "malformed \(what): invalid key name")
+        }
+        guard let idText = field(plus[2] + 1..<plus[3]), idText.utf8.count == 8,
+              idText.allSatisfy({ $0.isHexDigit && !$0.isUppercase }),
+              let idBytes = Hex.decode(idText), let id = NoteKeyID(bytes: idBytes) else {
+            throw CryptoError(.malformedKey, "malformed \(what): key id must be 8 lower-case hex digits")
+        }
+        self.name = name
+        self.id = id
+        self.key = plus[3] + 1..<end
     }
 }

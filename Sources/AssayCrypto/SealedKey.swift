@@ -34,14 +34,25 @@ public enum SealedKey {
     /// - Throws: `CryptoError.malformedKey` for a malformed file or a wrong passphrase (the
     ///   two are told apart in the message; neither message contains key material).
     public static func open(_ text: String, passphrase: String) throws(CryptoError) -> NamedSigningKey {
+        try open(SecretBytes(copying: text.utf8), passphrase: passphrase)
+    }
+
+    /// Decrypts a sealed key file's text held in `file` (trailing white space allowed). The
+    /// decrypted seed lives only in a `SecretBytes`, wiped before this returns.
+    public static func open(_ file: SecretBytes, passphrase: String) throws(CryptoError) -> NamedSigningKey {
         Sodium.ensure()
-        let parts = text.split(separator: "+", maxSplits: 4, omittingEmptySubsequences: false)
-        guard parts.count == 5, parts[0] == "ENCRYPTED", parts[1] == "KEY", isValidSigningKeyName(String(parts[2])),
-              let idBytes = Hex.decode(String(parts[3])), let id = NoteKeyID(bytes: idBytes),
-              let raw = Base64.decode(String(parts[4])), raw.count == 1 + 16 + 8 + 24 + 48,
-              let type = NoteSignatureType(rawValue: raw[0]) else {
-            throw CryptoError(.malformedKey, "malformed encrypted secret key")
+        let malformed = CryptoError(.malformedKey, "malformed encrypted secret key")
+        let parsed = try file.withUnsafeBytes { (text: UnsafeRawBufferPointer) throws(CryptoError) -> (KeyFileFields, [UInt8]) in
+            let fields: KeyFileFields
+            do { fields = try KeyFileFields(text, tag: "ENCRYPTED") } catch { throw malformed }
+            // The sealed part is ciphertext, not a secret: an ordinary array is fine.
+            guard let raw = Base64.decode(utf8: UnsafeBufferPointer(rebasing: text.bindMemory(to: UInt8.self)[fields.key])) else {
+                throw malformed
+            }
+            return (fields, raw)
         }
+        let (fields, raw) = parsed
+        guard raw.count == 1 + 16 + 8 + 24 + 48, let type = NoteSignatureType(rawValue: raw[0]) else { throw malformed }
         let salt = Array(raw[1..<17])
         let ops = raw[17..<21].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         let memKiB = raw[21..<25].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
@@ -52,13 +63,22 @@ public enum SealedKey {
         let sealed = Array(raw[49...])
         var boxKey = try derive(passphrase, salt: salt, ops: ops, memKiB: memKiB)
         defer { secureZero(&boxKey) }
-        var seed = [UInt8](repeating: 0, count: 32)
-        defer { secureZero(&seed) }
-        guard crypto_secretbox_open_easy(&seed, sealed, UInt64(sealed.count), nonce, boxKey) == 0 else {
+        let seed = SecretBytes(capacity: 32)
+        defer { seed.wipe() }
+        var opened = false
+        seed.fill { out in
+            opened = crypto_secretbox_open_easy(out.baseAddress!.assumingMemoryBound(to: UInt8.self), sealed, UInt64(sealed.count),
+                                                nonce, boxKey) == 0
+            return 32
+        }
+        guard opened else {
             throw CryptoError(.malformedKey, "wrong passphrase for the encrypted secret key (or the file is damaged)")
         }
-        let key = try NamedSigningKey(name: String(parts[2]), key: try SigningKey(seed: seed), type: type)
-        guard key.keyID == id else { throw CryptoError(.malformedKey, "encrypted secret key: key id does not match the key") }
+        let signing = try seed.withUnsafeBytes { (s: UnsafeRawBufferPointer) throws(CryptoError) -> SigningKey in
+            try SigningKey(seedBytes: s)
+        }
+        let key = try NamedSigningKey(name: fields.name, key: signing, type: type)
+        guard key.keyID == fields.id else { throw CryptoError(.malformedKey, "encrypted secret key: key id does not match the key") }
         return key
     }
 

@@ -249,6 +249,7 @@ enum SharedFixtures {
         try ws.write("inc9.txt", try ws.must("prove", "inclusion", "--ledger", ws.ledger, "--seq", "9").stdout)
         try ws.write("inc9.json", try ws.must("prove", "inclusion", "--ledger", ws.ledger, "--seq", "9", "--json").stdout)
         let state = ws.file("witness-state")
+        try ws.must("witness", "add-log", "--state", state, "--origin", testOrigin, "--log-key", ws.pub(.operator))
         try ws.write("cp8w.txt", try ws.must("witness", "cosign", "--checkpoint", ws.file("cp8.txt"), "--log-key", ws.pub(.operator),
                                               "--key", ws.key(.witness), "--state", state).stdout)
         try ws.write("cp11w.txt", try ws.must("witness", "cosign", "--checkpoint", ws.file("cp11.txt"), "--log-key", ws.pub(.operator),

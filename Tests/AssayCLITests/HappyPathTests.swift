@@ -187,6 +187,7 @@ struct HappyPathTests {
 
         // A witness cosigns the first checkpoint (no earlier state).
         let state = ws.file("witness-state")
+        expectSuccess(try assay("witness", "add-log", "--state", state, "--origin", testOrigin, "--log-key", ws.pub(.operator)))
         let w1 = try assay("witness", "cosign", "--checkpoint", cp8, "--log-key", ws.pub(.operator),
                            "--key", ws.key(.witness), "--state", state)
         expectSuccess(w1)
@@ -218,7 +219,7 @@ struct HappyPathTests {
         #expect(okConsJSON.stdout == okCons.stdout)
 
         // The witness cosigns the grown checkpoint, given the consistency proof.
-        let w2 = try assay("witness", "cosign", "--checkpoint", cp11, "--log-key", ws.pub(.operator),
+        let w2 = try assay("witness", "cosign", "--checkpoint", cp11, // the log key comes from the witness's configuration
                            "--key", ws.key(.witness), "--state", state, "--proof", consPath)
         expectSuccess(w2)
         #expect(w2.stdout.hasPrefix(cp11r.stdout))

@@ -289,6 +289,7 @@ struct MalformedInputTests {
             r = try assay(["verify", "--ledger", shared.ledger, "--checkpoint", file])
         case .witnessCheckpoint, .witnessProof:
             let state = dir.file("state")
+            try WitnessTests.configure(shared, state: state)
             if c.role == .witnessProof {
                 expectSuccess(try assay("witness", "cosign", "--checkpoint", shared.file("cp8.txt"), "--log-key", log,
                                         "--key", shared.key(.witness), "--state", state))

@@ -16,7 +16,14 @@ struct WitnessTests {
         return out
     }
 
+    /// Configures `state` to witness the test log (origin `testOrigin`, the operator's key).
+    static func configure(_ ws: Workspace, state: String, origin: String = testOrigin, key: Actor = .operator) throws {
+        try ws.must("witness", "add-log", "--state", state, "--origin", origin, "--log-key", ws.pub(key))
+    }
+
+    /// Cosigns with a state configured for the test log (configuring it first when needed).
     static func cosign(_ ws: Workspace, _ checkpoint: String, state: String, proof: String? = nil) throws -> CLIResult {
+        if !FileManager.default.fileExists(atPath: state) { try configure(ws, state: state) }
         var args = ["witness", "cosign", "--checkpoint", checkpoint, "--log-key", ws.pub(.operator), "--key", ws.key(.witness), "--state", state]
         if let proof { args += ["--proof", proof] }
         return try assay(args)
@@ -48,7 +55,7 @@ struct WitnessTests {
         let cpA = ws.file("cpA11.txt"), cpB = ws.file("cpB11.txt")
         expectSuccess(try Self.cosign(ws, cpA, state: state))
         let before = try Self.stateHashes(state)
-        #expect(before.count == 1)
+        #expect(before.count == 3, "lock, the log's configuration and its cosigned checkpoint: \(before.keys.sorted())")
         let r = try Self.cosign(ws, cpB, state: state)
         let rootA = try ProofFiles.rootAndSize(ofNote: try ws.text(cpA)).rootHex
         let rootB = try ProofFiles.rootAndSize(ofNote: try ws.text(cpB)).rootHex
@@ -108,10 +115,10 @@ struct WitnessTests {
         let r = try Self.cosign(shared, forged, state: state, proof: shared.file("cons.txt"))
         expectRefusal(r, exit: 1, mentioning: ["signature"])
         #expect(try Self.stateHashes(state) == before)
-        // Signed by another log key: the supplier's key is not the log key.
+        // --log-key is a cross-check: a key other than the configured one is an input error.
         let wrongKey = try assay("witness", "cosign", "--checkpoint", shared.file("cp8.txt"), "--log-key", shared.pub(.supplier),
                                  "--key", shared.key(.witness), "--state", state)
-        expectRefusal(wrongKey, exit: 1, mentioning: ["checkpoint"])
+        expectRefusal(wrongKey, exit: 2, mentioning: ["--log-key", "not the key configured", testOrigin])
         #expect(try Self.stateHashes(state) == before)
     }
 
@@ -146,9 +153,132 @@ struct WitnessTests {
         let c1 = try ws.write("c1.txt", try ws.must("checkpoint", "--ledger", l1, "--key", ws.key(.operator)).stdout)
         let c2 = try ws.write("c2.txt", try ws.must("checkpoint", "--ledger", l2, "--key", ws.key(.stranger)).stdout)
         let state = ws.file("state")
-        expectSuccess(try assay("witness", "cosign", "--checkpoint", c1, "--log-key", ws.pub(.operator), "--key", ws.key(.witness), "--state", state))
-        expectSuccess(try assay("witness", "cosign", "--checkpoint", c2, "--log-key", ws.pub(.stranger), "--key", ws.key(.witness), "--state", state))
+        try Self.configure(ws, state: state, origin: "x.example/l", key: .operator)
+        try Self.configure(ws, state: state, origin: "x.example_l", key: .stranger)
+        expectSuccess(try assay("witness", "cosign", "--checkpoint", c1, "--key", ws.key(.witness), "--state", state))
+        expectSuccess(try assay("witness", "cosign", "--checkpoint", c2, "--key", ws.key(.witness), "--state", state))
         // And the first log's state is still its own: cosigning its checkpoint again works.
-        expectSuccess(try assay("witness", "cosign", "--checkpoint", c1, "--log-key", ws.pub(.operator), "--key", ws.key(.witness), "--state", state))
+        expectSuccess(try assay("witness", "cosign", "--checkpoint", c1, "--key", ws.key(.witness), "--state", state))
+    }
+}
+
+/// Issue 12 §4: a witness is configured with the logs it witnesses (origin and log key, as C2SP
+/// tlog-witness has it) and cosigns nothing else.
+@Suite("witness configuration: only configured logs, only their keys")
+struct WitnessConfigurationTests {
+    @Test("the log operator starts a second ledger with the same key under a new origin: not cosigned")
+    func unconfiguredOriginRefused() throws {
+        let ws = try Workspace.base()
+        defer { ws.remove() }
+        let state = ws.file("state")
+        try WitnessTests.configure(ws, state: state)
+        let cp = try ws.checkpoint(as: "cp8.txt")
+        expectSuccess(try assay("witness", "cosign", "--checkpoint", cp, "--key", ws.key(.witness), "--state", state))
+        // The same operator key, a second ledger, a new origin.
+        let second = ws.file("second.assay")
+        try ws.must("init", "--ledger", second, "--operator-key", ws.key(.operator), "--origin", "acme.example/ledger-2")
+        let other = try ws.checkpoint(as: "other.txt", ledger: second)
+        let before = try WitnessTests.stateHashes(state)
+        for args in [[], ["--log-key", ws.pub(.operator)]] {
+            let r = try assay(["witness", "cosign", "--checkpoint", other, "--key", ws.key(.witness), "--state", state] + args)
+            expectRefusal(r, exit: 1, mentioning: ["refusing to cosign", "acme.example/ledger-2", "not a log this witness witnesses"])
+            #expect(try WitnessTests.stateHashes(state) == before)
+        }
+    }
+
+    @Test("a checkpoint for a configured origin signed by another key (same origin, another operator): not cosigned")
+    func otherKeyForOriginRefused() throws {
+        let ws = try Workspace.keysOnly()
+        defer { ws.remove() }
+        let impostor = ws.file("impostor.assay")
+        try ws.must("init", "--ledger", impostor, "--operator-key", ws.key(.stranger), "--origin", testOrigin)
+        let cp = try ws.write("cp.txt", try ws.must("checkpoint", "--ledger", impostor, "--key", ws.key(.stranger)).stdout)
+        let state = ws.file("state")
+        try WitnessTests.configure(ws, state: state)
+        let before = try WitnessTests.stateHashes(state)
+        let r = try assay("witness", "cosign", "--checkpoint", cp, "--key", ws.key(.witness), "--state", state)
+        expectRefusal(r, exit: 1, mentioning: ["refusing to cosign", "not signed by the key configured for origin \(testOrigin)", ws.ref(.operator)])
+        #expect(try WitnessTests.stateHashes(state) == before)
+    }
+
+    @Test("add-log refuses a second key for an origin; the same pair again changes nothing")
+    func addLogRefusesSecondKey() throws {
+        let ws = try Workspace.keysOnly()
+        defer { ws.remove() }
+        let state = ws.file("state")
+        try WitnessTests.configure(ws, state: state)
+        let before = try WitnessTests.stateHashes(state)
+        expectRefusal(try assay("witness", "add-log", "--state", state, "--origin", testOrigin, "--log-key", ws.pub(.stranger)),
+                      mentioning: ["already witnessed", ws.ref(.operator), "refusing a second key", ws.ref(.stranger)])
+        #expect(try WitnessTests.stateHashes(state) == before)
+        let again = try assay("witness", "add-log", "--state", state, "--origin", testOrigin, "--log-key", ws.pub(.operator))
+        expectSuccess(again)
+        #expect(again.stdout.contains("already witnessed"))
+        #expect(try WitnessTests.stateHashes(state) == before)
+        // A witness key is not a log key; an origin must be one line.
+        expectRefusal(try assay("witness", "add-log", "--state", state, "--origin", "o.example/x", "--log-key", ws.pub(.witness2)),
+                      mentioning: ["witness key"])
+        expectRefusal(try assay("witness", "add-log", "--state", state, "--origin", "o.example/x\nforged", "--log-key", ws.pub(.operator)),
+                      mentioning: ["not a valid log origin"])
+        #expect(try WitnessTests.stateHashes(state) == before)
+    }
+
+    @Test("cosign with no configured state directory refuses and creates nothing")
+    func noStateRefused() throws {
+        let shared = try SharedFixtures.provedWorkspace()
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let state = dir.file("state")
+        let r = try assay("witness", "cosign", "--checkpoint", shared.file("cp8.txt"), "--key", shared.key(.witness), "--state", state)
+        expectRefusal(r, exit: 1, mentioning: ["does not exist", "add-log"])
+        #expect(!FileManager.default.fileExists(atPath: state))
+    }
+}
+
+/// Issue 12 §7: the witness's read-check-write runs under an exclusive lock, so two forks of
+/// the same size raced against each other can never both be cosigned.
+@Suite("witness cosign holds a lock: racing forks")
+struct WitnessRaceTests {
+    final class Results: @unchecked Sendable {
+        private let lock = NSLock()
+        private var results: [CLIResult] = []
+        func add(_ r: CLIResult) { lock.lock(); results.append(r); lock.unlock() }
+        var all: [CLIResult] { lock.lock(); defer { lock.unlock() }; return results }
+    }
+
+    @Test("pairs of real assay processes cosigning two forks of size 11 at once: exactly one fork is cosigned each time")
+    func racingForks() throws {
+        let (ws, _, _) = try CheckpointTamperTests.makeFork()
+        defer { ws.remove() }
+        let forks = [ws.file("cpA11.txt"), ws.file("cpB11.txt")]
+        let roots = try forks.map { try ProofFiles.rootAndSize(ofNote: try ws.text($0)).rootHex }
+        #expect(roots[0] != roots[1], "the two ledgers must really fork")
+        let witnessKey = ws.key(.witness)
+        for round in 0..<16 {
+            let state = ws.file("state-\(round)")
+            try WitnessTests.configure(ws, state: state)
+            let results = Results()
+            // Odd rounds start B first, so neither fork is favoured by launch order.
+            let order = round % 2 == 0 ? forks : forks.reversed()
+            DispatchQueue.concurrentPerform(iterations: 2) { i in
+                if let r = try? CLIHarness.assay(["witness", "cosign", "--checkpoint", order[i], "--key", witnessKey, "--state", state]) {
+                    results.add(r)
+                }
+            }
+            let all = results.all
+            #expect(all.count == 2)
+            let cosigned = all.filter { $0.exitCode == 0 }
+            #expect(cosigned.count == 1, "round \(round): \(cosigned.count) forks cosigned\n\(all.map(\.description).joined(separator: "\n"))")
+            for r in all where r.exitCode != 0 {
+                #expect(r.exitCode == 1 && r.stderr.contains("the log forked"), "round \(round): \(r)")
+            }
+            // The state holds the fork that was cosigned.
+            if let winner = cosigned.first {
+                let stored = try FileManager.default.contentsOfDirectory(atPath: state).filter { $0.hasSuffix(".checkpoint") }
+                #expect(stored.count == 1)
+                let note = try ws.text((state as NSString).appendingPathComponent(stored[0]))
+                #expect(winner.stdout.hasPrefix(note), "round \(round): the state is not the cosigned fork")
+            }
+        }
     }
 }

@@ -2,21 +2,34 @@ import Foundation
 
 extension ProvenanceGraph {
     /// The graph in Graphviz DOT: product → components → origins → suppliers and countries.
+    ///
+    /// Nodes have generated ids (`n0`, `n1`, …) and carry their text only in a `label`
+    /// attribute, escaped by `dotLabel(_:)`: a name can neither close its string nor start a
+    /// statement, and two names that render alike stay two nodes.
     public func dot() -> String {
-        func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
-        var out = "digraph provenance {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n"
-        out += "  \(q(product)) [style=bold];\n"
-        for e in edges { out += "  \(q(e.parent)) -> \(q(e.child)) [label=\(q("seq \(e.seq)"))];\n" }
+        var ids: [String: String] = [:]
+        var declarations = ""
+        func n(_ s: String, shape: String? = nil, bold: Bool = false) -> String {
+            if let v = ids[s] { return v }
+            let v = "n\(ids.count)"
+            ids[s] = v
+            declarations += "  \(v) [label=\(Self.dotLabel(s))\(shape.map { ", shape=\($0)" } ?? "")\(bold ? ", style=bold" : "")];\n"
+            return v
+        }
+        var body = ""
+        _ = n(product, bold: true)
+        for e in edges { body += "  \(n(e.parent)) -> \(n(e.child)) [label=\(Self.dotLabel("seq \(e.seq)"))];\n" }
         for id in nodes {
             guard let o = origins[id] else { continue }
             let supplier = "\(o.supplierName) (\(o.supplierParty))"
-            out += "  \(q(supplier)) [shape=ellipse];\n  \(q(id)) -> \(q(supplier)) [label=\(q("origin seq \(o.seq)"))];\n"
-            if let c = o.country { out += "  \(q("country " + c)) [shape=diamond];\n  \(q(supplier)) -> \(q("country " + c));\n" }
+            body += "  \(n(id)) -> \(n(supplier, shape: "ellipse")) [label=\(Self.dotLabel("origin seq \(o.seq)"))];\n"
+            if let c = o.country { body += "  \(n(supplier, shape: "ellipse")) -> \(n("country " + c, shape: "diamond"));\n" }
         }
-        return out + "}\n"
+        return "digraph provenance {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n" + declarations + body + "}\n"
     }
 
-    /// The graph as a Mermaid flowchart.
+    /// The graph as a Mermaid flowchart. Node ids are generated (`n0`, `n1`, …); every label is
+    /// a quoted string escaped by `mermaidLabel(_:)`.
     public func mermaid() -> String {
         var ids: [String: String] = [:]
         func n(_ s: String) -> String {
@@ -25,7 +38,7 @@ extension ProvenanceGraph {
             ids[s] = v
             return v
         }
-        func label(_ s: String) -> String { s.replacingOccurrences(of: "\"", with: "'") }
+        let label = Self.mermaidLabel
         var out = "flowchart LR\n"
         out += "  \(n(product))[\"\(label(product))\"]\n"
         for e in edges {
@@ -35,8 +48,50 @@ extension ProvenanceGraph {
             guard let o = origins[id] else { continue }
             let s = "\(o.supplierName) (\(o.supplierParty))"
             out += "  \(n(id)) -->|origin seq \(o.seq)| \(n(s))([\"\(label(s))\"])\n"
-            if let c = o.country { out += "  \(n(s)) --> \(n("country " + c)){\"\(c)\"}\n" }
+            if let c = o.country { out += "  \(n(s)) --> \(n("country " + c)){\"\(label(c))\"}\n" }
         }
         return out
+    }
+
+    /// Whether a scalar would act on a reader rather than show: C0 and C1 controls, DEL, the
+    /// Unicode bidi embeddings, overrides and isolates (U+202A–202E, U+2066–2069) and the line
+    /// and paragraph separators (U+2028, U+2029).
+    static func isControl(_ s: Unicode.Scalar) -> Bool {
+        s.value < 0x20 || (0x7F...0x9F).contains(s.value) || (0x202A...0x202E).contains(s.value)
+            || (0x2066...0x2069).contains(s.value) || s.value == 0x2028 || s.value == 0x2029
+    }
+
+    /// A Mermaid quoted-label body: ASCII letters, digits, space and `.,-_/:()+@=~'!?%*` and
+    /// non-ASCII characters stay as they are; every other ASCII character (`"`, `#`, `;`, `&`, `<`,
+    /// `>`, `|`, brackets, backtick, backslash …) becomes Mermaid's entity code `#<decimal>;`
+    /// (`#34;` for `"`), and controls (newline included) become a space (white space) or U+FFFD,
+    /// so a label can neither close its string nor start a new statement or line.
+    public static func mermaidLabel(_ s: String) -> String {
+        var out = ""
+        for c in s.unicodeScalars {
+            if isControl(c) {
+                out += c == "\n" || c == "\r" || c == "\t" ? " " : "\u{FFFD}"
+            } else if c.value >= 0x80 || c.properties.isAlphabetic && c.isASCII || ("0"..."9").contains(c) || " .,-_/:()+@=~'!?%*".unicodeScalars.contains(c) {
+                out.unicodeScalars.append(c)
+            } else {
+                out += "#\(c.value);"
+            }
+        }
+        return out
+    }
+
+    /// A DOT quoted string: `\` and `"` escaped, controls (newline included) replaced by a
+    /// space (white space) or U+FFFD.
+    public static func dotLabel(_ s: String) -> String {
+        var out = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n", "\r", "\t": out += " "
+            default: if isControl(c) { out += "\u{FFFD}" } else { out.unicodeScalars.append(c) }
+            }
+        }
+        return out + "\""
     }
 }
