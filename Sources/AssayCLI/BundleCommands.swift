@@ -107,14 +107,14 @@ struct GraphCommand: ParsableCommand {
 /// Text and JSON renderings of a bundle report.
 enum BundleReportText {
     static func text(_ r: BundleReport) -> String {
-        var out = "Product \(r.product) — \(r.passed ? "PASS" : "FAIL")\n"
-        out += "Log \(r.origin), checkpoint size \(r.checkpointSize), \(r.witnessCosignatures) witness cosignature(s); audit date \(r.auditDate); policy \(r.policyName)\n"
+        var out = "Product \(Terminal.field(r.product)) — \(r.passed ? "PASS" : "FAIL")\n"
+        out += "Log \(Terminal.field(r.origin)), checkpoint size \(r.checkpointSize), \(r.witnessCosignatures) witness cosignature(s); audit date \(r.auditDate); policy \(r.policyName)\n"
         for p in r.principles {
             let req = r.requiredPrinciples.contains(p.principle) ? "" : " (not required)"
             out += "\n\(p.principle.title): \(p.verdict.rawValue.uppercased())\(req)\n"
             for f in p.findings {
-                out += "  \(f.severity == .problem ? "✗" : "·") \(f.message)\n"
-                for e in f.evidence.prefix(12) { out += "      \(e)\n" }
+                out += "  \(f.severity == .problem ? "✗" : "·") \(Terminal.field(f.message))\n"
+                for e in f.evidence.prefix(12) { out += "      \(Terminal.field("\(e)"))\n" }
                 if f.evidence.count > 12 { out += "      … and \(f.evidence.count - 12) more\n" }
             }
         }

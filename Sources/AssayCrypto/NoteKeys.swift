@@ -51,10 +51,11 @@ public func isValidNoteKeyName(_ name: String) -> Bool {
     return true
 }
 
-/// Whether `name` may name a key Assay signs with: a valid note key name that also has no
-/// `"` or `\`, because the key reference appears unescaped in DSSE envelopes' `keyid`.
+/// Whether `name` may name a key Assay signs with: printable ASCII (0x21–0x7E) without `+`,
+/// `"` or `\` — narrower than a C2SP note key name, because the key reference stands unescaped
+/// in DSSE envelopes' `keyid`, which FORMAT.md §2 keeps printable ASCII.
 public func isValidSigningKeyName(_ name: String) -> Bool {
-    isValidNoteKeyName(name) && !name.contains("\"") && !name.contains("\\")
+    !name.isEmpty && name.utf8.allSatisfy { $0 >= 0x21 && $0 <= 0x7E && $0 != UInt8(ascii: "+") && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
 }
 
 /// A verifier key in the C2SP signed-note text form: `<name>+<hex key id>+<base64(type || public key)>`.
@@ -125,7 +126,7 @@ public struct NamedSigningKey: Sendable {
 
     public init(name: String, key: SigningKey, type: NoteSignatureType = .ed25519) throws(CryptoError) {
         guard isValidSigningKeyName(name) else {
-            throw CryptoError(.malformedKey, "invalid key name \"\(name)\": it must be non-empty with no spaces, '+', '\"' or '\\'")
+            throw CryptoError(.malformedKey, "invalid key name \"\(name)\": it must be non-empty printable ASCII with no spaces, '+', '\"' or '\\'")
         }
         self.name = name
         self.key = key
