@@ -34,21 +34,8 @@ public struct AuthorityDelegation: Sendable, Equatable {
         try checkPartyIdentifier(delegate, field: "delegate")
         try checkNFC(delegate, field: "delegate")
         scopes = try readScopes(&r, "scopes", required: true)
-        var kinds: [StatementKind] = []
-        for (i, name) in try r.stringArray("kinds").enumerated() {
-            guard let k = StatementKind(rawValue: name), Self.delegableKinds.contains(k) else {
-                throw ModelError(.invalidValue, field: "kinds[\(i)]",
-                                 "\"\(name.prefix(60))\" cannot be delegated (allowed: \(Self.delegableKinds.map(\.rawValue).joined(separator: ", ")))")
-            }
-            guard !kinds.contains(k) else { throw ModelError(.invalidValue, field: "kinds[\(i)]", "kind \"\(name)\" is listed twice") }
-            kinds.append(k)
-        }
-        self.kinds = kinds
-        validFrom = try r.optionalTimestamp("validFrom")
-        validUntil = try r.optionalTimestamp("validUntil")
-        if let validFrom, let validUntil, validUntil <= validFrom {
-            throw ModelError(.invalidValue, field: "validUntil", "must be after validFrom")
-        }
+        kinds = try readUniqueNames(&r, "kinds", nonEmpty: false, allowed: Self.delegableKinds, what: "kind", notOne: "cannot be delegated")
+        (validFrom, validUntil) = try readValidity(&r)
         eventTime = try readEventTime(&r)
     }
 
@@ -82,6 +69,32 @@ func readScopes(_ r: inout ObjectReader, _ key: String, required: Bool) throws(M
         out.append(scope)
     }
     return out
+}
+
+/// Reads an array of names, each one of `allowed` (by raw value) and listed once.
+/// - Throws: naming the element: "\"x\" <notOne> (allowed: …)" or "<what> \"x\" is listed twice".
+func readUniqueNames<E: RawRepresentable & Equatable>(_ r: inout ObjectReader, _ key: String, nonEmpty: Bool, allowed: [E],
+                                                        what: String, notOne: String) throws(ModelError) -> [E] where E.RawValue == String {
+    var out: [E] = []
+    for (i, name) in try r.stringArray(key, nonEmpty: nonEmpty).enumerated() {
+        guard let v = allowed.first(where: { $0.rawValue == name }) else {
+            throw ModelError(.invalidValue, field: "\(key)[\(i)]",
+                             "\"\(name.prefix(60))\" \(notOne) (allowed: \(allowed.map(\.rawValue).joined(separator: ", ")))")
+        }
+        guard !out.contains(v) else { throw ModelError(.invalidValue, field: "\(key)[\(i)]", "\(what) \"\(name)\" is listed twice") }
+        out.append(v)
+    }
+    return out
+}
+
+/// Reads the optional `validFrom` / `validUntil` pair; the end must come after the start.
+func readValidity(_ r: inout ObjectReader) throws(ModelError) -> (Timestamp?, Timestamp?) {
+    let from = try r.optionalTimestamp("validFrom")
+    let until = try r.optionalTimestamp("validUntil")
+    if let from, let until, until <= from {
+        throw ModelError(.invalidValue, field: "validUntil", "must be after validFrom")
+    }
+    return (from, until)
 }
 
 /// Refuses text that is not in Unicode Normalization Form C: one identifier, one spelling.

@@ -79,19 +79,7 @@ public struct PartyRegistration: Sendable, Equatable {
         try checkNFC(partyId, field: "partyId")
         legalName = try nonEmpty(try r.string("legalName"), field: "legalName")
         try checkNFC(legalName, field: "legalName")
-        let roleNames = try r.stringArray("roles", nonEmpty: true)
-        var roles: [Role] = []
-        for (i, name) in roleNames.enumerated() {
-            guard let role = Role(rawValue: name), role != .operator else {
-                let allowed = Role.registrable.map(\.rawValue).joined(separator: ", ")
-                throw ModelError(.invalidValue, field: "roles[\(i)]", "\"\(name)\" is not a role (allowed: \(allowed))")
-            }
-            guard !roles.contains(role) else {
-                throw ModelError(.invalidValue, field: "roles[\(i)]", "role \"\(name)\" is listed twice")
-            }
-            roles.append(role)
-        }
-        self.roles = roles
+        roles = try readUniqueNames(&r, "roles", nonEmpty: true, allowed: Role.registrable, what: "role", notOne: "is not a role")
         publicKey = try r.string("publicKey")
         try checkVerifierKeyShape(publicKey, field: "publicKey")
         address = try r.optionalString("address")
@@ -99,11 +87,7 @@ public struct PartyRegistration: Sendable, Equatable {
         facilities = try r.optionalStringArray("facilities") ?? []
         for (i, f) in facilities.enumerated() { try checkLocationIdentifier(f, field: "facilities[\(i)]") }
         scopes = try readScopes(&r, "scopes", required: false)
-        validFrom = try r.optionalTimestamp("validFrom")
-        validUntil = try r.optionalTimestamp("validUntil")
-        if let validFrom, let validUntil, validUntil <= validFrom {
-            throw ModelError(.invalidValue, field: "validUntil", "must be after validFrom")
-        }
+        (validFrom, validUntil) = try readValidity(&r)
         eventTime = try readEventTime(&r)
     }
 
