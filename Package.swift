@@ -76,5 +76,6 @@ let package = Package(
         .testTarget(name: "AssayBundleTests", dependencies: ["AssayVerify", "AssayLedger", "AssayModel", "AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssayReliabilityTests", dependencies: ["AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssayCLITests", dependencies: ["AssayCLI", "AssayTestSupport"], swiftSettings: strict),
+        .testTarget(name: "AssayDocsTests", dependencies: ["AssayTestSupport"], swiftSettings: strict),
     ]
 )
