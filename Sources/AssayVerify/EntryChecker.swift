@@ -98,52 +98,32 @@ public enum EntryChecker {
         return .success(Parsed(envelope: env, statement: st, isCanonical: isCanonical))
     }
 
-    /// Parses `entries` (all cores) and authorises each signer against `registry` in order,
-    /// applying registry changes; does not check signatures. Returns the entries that resolved,
-    /// up to the first failure, and that failure.
-    public static func resolve(_ entries: [PendingEntry], registry: inout Registry, requireCanonical: Bool) -> (resolved: [CheckedEntry], failure: Finding?) {
-        let parsed = entries.concurrentMap(minimumChunk: 32) { parse($0.envelopeBytes, requireCanonical: requireCanonical) }
-        var resolved: [CheckedEntry] = []
-        resolved.reserveCapacity(entries.count)
-        for (i, e) in entries.enumerated() {
-            switch parsed[i] {
-            case .failure(let r):
-                return (resolved, Finding(r.check, seq: e.seq, r.message))
-            case .success(let p):
-                switch registry.authorize(seq: e.seq, statement: p.statement, signerReference: p.envelope.signatures[0].keyID,
-                                          appendedAtMillis: e.appendedAtMillis) {
-                case .failure(let r):
-                    return (resolved, Finding(r.check, seq: e.seq, r.message))
-                case .success(let key):
-                    registry.apply(seq: e.seq, statement: p.statement, signer: key)
-                    resolved.append(CheckedEntry(seq: e.seq, appendedAtMillis: e.appendedAtMillis, envelope: p.envelope, statement: p.statement, signer: key))
-                }
-            }
+    /// The one in-order step every entry takes at its position — in `append`, in a ledger
+    /// walk and in bundle verification alike: authorise the signer against `registry`, check
+    /// the signature (reusing `precheck` only when it was made against the very key authorisation
+    /// resolves), then apply the entry's effect on the registry. On a rejection the registry is
+    /// unchanged.
+    /// - Returns: the checked entry, or why it is refused (the check that failed and a one-line message).
+    public static func admit(_ parsed: Parsed, seq: UInt64, appendedAtMillis: Int64, registry: inout Registry,
+                             precheck: SignatureCheck? = nil) -> Result<CheckedEntry, Registry.Rejection> {
+        let key: RegisteredKey
+        switch registry.authorize(seq: seq, statement: parsed.statement, signerReference: parsed.envelope.signatures[0].keyID,
+                                  appendedAtMillis: appendedAtMillis) {
+        case .failure(let r): return .failure(r)
+        case .success(let k): key = k
         }
-        return (resolved, nil)
+        guard signatureValid(parsed.envelope, by: key, precheck: precheck) else {
+            return .failure(.init(check: .signature, message: "signature by \(key.reference) does not verify"))
+        }
+        registry.apply(seq: seq, statement: parsed.statement, signer: key)
+        return .success(CheckedEntry(seq: seq, appendedAtMillis: appendedAtMillis, envelope: parsed.envelope, statement: parsed.statement, signer: key))
     }
 
-    /// Checks the signatures of resolved entries on all cores; the finding for the first bad one.
-    public static func verifySignatures(_ resolved: [CheckedEntry]) -> Finding? {
-        let valid = resolved.concurrentMap(minimumChunk: 16) { $0.envelope.isValidSignature(at: 0, by: $0.signer.verifierKey.publicKey) }
-        guard let bad = valid.firstIndex(of: false) else { return nil }
-        let e = resolved[bad]
-        return Finding(.signature, seq: e.seq, "signature by \(e.signer.reference) does not verify")
-    }
-
-    /// Checks `entries` (consecutive, in order) against `registry`, updating it: `resolve`, then
-    /// `verifySignatures`. Returns the entries that passed, in order, up to the first failure,
-    /// and that failure.
-    public static func check(_ entries: [PendingEntry], registry: inout Registry, requireCanonical: Bool) -> (passed: [CheckedEntry], failure: Finding?) {
-        var scratch = registry
-        let (resolved, failure) = resolve(entries, registry: &scratch, requireCanonical: requireCanonical)
-        if let bad = verifySignatures(resolved), let badSeq = bad.seq {
-            // A bad signature earlier than the resolution failure wins; replay the registry to it.
-            let good = resolved.prefix { $0.seq < badSeq }
-            for r in good { registry.apply(seq: r.seq, statement: r.statement, signer: r.signer) }
-            return (Array(good), bad)
+    /// Parses and admits one stored entry (`parse`, then `admit`): for bundles, whose entries
+    /// come one by one.
+    public static func check(_ entry: PendingEntry, registry: inout Registry, requireCanonical: Bool) -> Result<CheckedEntry, Registry.Rejection> {
+        parse(entry.envelopeBytes, requireCanonical: requireCanonical).flatMap {
+            admit($0, seq: entry.seq, appendedAtMillis: entry.appendedAtMillis, registry: &registry)
         }
-        registry = scratch
-        return (resolved, failure)
     }
 }

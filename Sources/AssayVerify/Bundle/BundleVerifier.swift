@@ -214,11 +214,10 @@ public struct BundleVerifier {
         var checked: [CheckedEntry] = []
         for e in provable {
             let pending = PendingEntry(seq: e.record.seq, appendedAtMillis: e.record.appendedAtMillis, envelopeBytes: e.record.envelope)
-            let (passed, failure) = EntryChecker.check([pending], registry: &registry, requireCanonical: true)
-            if let f = failure {
-                i.fail("entry \(e.record.seq): \(f.message)", [Self.claimed(e.record)])
+            switch EntryChecker.check(pending, registry: &registry, requireCanonical: true) {
+            case .success(let c): checked.append(c)
+            case .failure(let r): i.fail("entry \(e.record.seq): \(r.message)", [Self.claimed(e.record)])
             }
-            checked += passed
         }
         return checked
     }

@@ -1,0 +1,57 @@
+/// Compares, record by record, the stored subject index with each statement's subjects,
+/// reading the index forward (ordered by seq, then subject) as the walk advances.
+struct SubjectIndexComparator {
+    private let cursor: any SubjectRowCursor
+    private var pending: SubjectRow?
+    private var indexed: [String] = []
+
+    init(_ cursor: any SubjectRowCursor) throws {
+        self.cursor = cursor
+        pending = try cursor.next()
+    }
+
+    /// Compares the index rows for `seq` (the cursor's next rows) with `expected`.
+    mutating func check(seq: UInt64, expected: [String]) throws -> Finding? {
+        indexed.removeAll(keepingCapacity: true)
+        while let row = pending {
+            if let bad = Self.misfiled(row, below: seq) { return bad }
+            guard row.seq == Int64(seq) else { break }
+            indexed.append(row.subject)
+            pending = try cursor.next()
+        }
+        if indexed.count == expected.count && (expected.count <= 1 ? indexed == expected : Set(indexed) == Set(expected)) {
+            return nil
+        }
+        let stored = Set(indexed)
+        if let missing = expected.first(where: { !stored.contains($0) }) {
+            return Finding(.storedColumns, seq: seq, "the subject index has no row for \(missing) at this record: a product export would leave the record out",
+                           expected: expected.joined(separator: " "), found: indexed.isEmpty ? "no rows" : indexed.joined(separator: " "))
+        }
+        let want = Set(expected)
+        let extra = indexed.first { !want.contains($0) } ?? ""
+        return Finding(.storedColumns, seq: seq, "the subject index row for \(extra) is not a subject of this record",
+                       expected: expected.isEmpty ? "no rows" : expected.joined(separator: " "), found: indexed.joined(separator: " "))
+    }
+
+    /// Rows left over after the last record: for records that do not exist.
+    func leftovers(entries: UInt64) -> Finding? {
+        guard let row = pending else { return nil }
+        return Self.misfiled(row, below: entries)
+            ?? Finding(.storedColumns, seq: UInt64(row.seq), "the subject index row (\(row.subject.prefix(200)), seq \(row.seq)) names a record that does not exist",
+                       expected: "sequence numbers below \(entries)", found: "\(row.seq)")
+    }
+
+    /// A row that can belong to no record reached so far: wrongly typed, or for a sequence
+    /// number below `seq` (every row of an earlier record was consumed already).
+    static func misfiled(_ row: SubjectRow, below seq: UInt64) -> Finding? {
+        if !row.welltyped {
+            return Finding(.storedColumns, seq: row.seq >= 0 ? UInt64(row.seq) : nil,
+                           "the subject index row (\(row.subject.prefix(200)), seq \(row.seq)) is not stored as (text, integer): no lookup can find it")
+        }
+        if row.seq < 0 || UInt64(row.seq) < seq {
+            return Finding(.storedColumns, seq: row.seq >= 0 ? UInt64(row.seq) : nil,
+                           "the subject index row (\(row.subject.prefix(200)), seq \(row.seq)) names a record that does not exist")
+        }
+        return nil
+    }
+}
