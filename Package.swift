@@ -36,8 +36,10 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        .target(name: "AssayCrypto", dependencies: ["CAssaySodium", "CAssayLibcrypto"], swiftSettings: strict),
-        .target(name: "AssayModel", swiftSettings: strict),
+        // The one error protocol every module's error conforms to; no dependencies.
+        .target(name: "AssayCore", swiftSettings: strict),
+        .target(name: "AssayCrypto", dependencies: ["AssayCore", "CAssaySodium", "CAssayLibcrypto"], swiftSettings: strict),
+        .target(name: "AssayModel", dependencies: ["AssayCore"], swiftSettings: strict),
         .target(name: "AssayLog", dependencies: ["AssayCrypto"], swiftSettings: strict),
         .target(name: "AssayStore", dependencies: ["CAssaySQLite", "AssayLog", "AssayCrypto"], swiftSettings: strict),
         .target(name: "AssayVerify", dependencies: ["AssayModel", "AssayLog", "AssayCrypto"], swiftSettings: strict),

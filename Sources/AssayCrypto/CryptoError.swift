@@ -1,3 +1,4 @@
+public import AssayCore
 /// The one public error of AssayCrypto: a stable code, a one-line message.
 public struct CryptoError: CodedError {
     /// What kind of failure this is; errors are equal when their codes are.

@@ -1,4 +1,4 @@
-public import AssayCrypto
+public import AssayCore
 
 /// The one public error of AssayLedger: a code, a one-line message, and where it applies.
 public struct LedgerError: CodedError {

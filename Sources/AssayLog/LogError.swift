@@ -1,4 +1,4 @@
-public import AssayCrypto
+public import AssayCore
 
 /// The one public error of AssayLog.
 public struct LogError: CodedError {

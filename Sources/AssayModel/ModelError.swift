@@ -1,6 +1,8 @@
+public import AssayCore
+
 /// The one public error of AssayModel: a code, the JSON path of the field at fault,
 /// and a one-line message naming the field and the rule it breaks.
-public struct ModelError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ModelError: CodedError {
     public enum Code: String, Sendable {
         case malformedJSON
         case tooLarge

@@ -1,4 +1,4 @@
-public import AssayCrypto
+import AssayCrypto
 import AssayLog
 public import AssayModel
 
