@@ -96,60 +96,10 @@ public struct AssayExtension: Sendable, Equatable {
         if let placeOfManufacture { try checkLocationIdentifier(placeOfManufacture, field: fields[prefixOf("placeOfManufacture")]!.1) }
         materials = try Self.materials(get("materials"))
         recoveredMaterials = try Self.materials(get("recoveredMaterials"))
-        if let (v, path) = get("certifications") {
-            guard case .array(let a) = v else { throw ModelError(.wrongType, field: path, "must be an array of strings") }
-            var out: [String] = []
-            for (i, e) in a.enumerated() {
-                guard case .string(let s) = e, !s.isEmpty else { throw ModelError(.wrongType, field: "\(path)[\(i)]", "must be a non-empty string") }
-                out.append(s)
-            }
-            certifications = out
-        } else {
-            certifications = []
-        }
-        if let (v, path) = get("firmware") {
-            var r = try ObjectReader(v, path: path)
-            let image = try r.string("imageDigest")
-            try checkDigest(image, field: r.fieldPath("imageDigest"))
-            let sbom = try r.optionalString("sbomDigest")
-            if let sbom { try checkDigest(sbom, field: r.fieldPath("sbomDigest")) }
-            let purl = try r.optionalString("purl")
-            if let purl, !purl.hasPrefix("pkg:") { throw ModelError(.invalidValue, field: r.fieldPath("purl"), "a package URL starts with pkg:") }
-            let cpe = try r.optionalString("cpe")
-            if let cpe, !cpe.hasPrefix("cpe:2.3:") && !cpe.hasPrefix("cpe:/") {
-                throw ModelError(.invalidValue, field: r.fieldPath("cpe"), "a CPE name starts with cpe:2.3: or cpe:/")
-            }
-            firmware = Firmware(imageDigest: image, version: try r.optionalString("version"), purl: purl, cpe: cpe, sbomDigest: sbom)
-            try r.finish()
-        } else {
-            firmware = nil
-        }
-        if let (v, path) = get("documents") {
-            let r = try ObjectReader(v, path: path)
-            var docs: [String: String] = [:]
-            for (k, d) in r.fields {
-                guard case .string(let s) = d else { throw ModelError(.wrongType, field: r.fieldPath(k), "must be a digest string") }
-                try checkDigest(s, field: r.fieldPath(k))
-                docs[k] = s
-            }
-            documents = docs
-        } else {
-            documents = [:]
-        }
-        if let (v, path) = get("testResults") {
-            guard case .array(let a) = v else { throw ModelError(.wrongType, field: path, "must be an array") }
-            var out: [TestResult] = []
-            for (i, e) in a.enumerated() {
-                var r = try ObjectReader(e, path: "\(path)[\(i)]")
-                let name = try r.string("name")
-                guard let passed = try r.optionalBool("passed") else { throw ModelError(.missingField, field: r.fieldPath("passed"), "is required") }
-                try r.finish()
-                out.append(TestResult(name: name, passed: passed))
-            }
-            testResults = out
-        } else {
-            testResults = []
-        }
+        certifications = try Self.certifications(get("certifications"))
+        firmware = try Self.firmware(get("firmware"))
+        documents = try Self.documents(get("documents"))
+        testResults = try Self.testResults(get("testResults"))
         endOfLifeStatus = try string("endOfLifeStatus")
         if let s = endOfLifeStatus, !Self.endOfLifeStatuses.contains(s) {
             throw ModelError(.invalidValue, field: fields[prefixOf("endOfLifeStatus")]!.1,
@@ -160,6 +110,65 @@ public struct AssayExtension: Sendable, Equatable {
         for (k, (_, path)) in fields where !seen.contains(k) {
             throw ModelError(.unknownField, field: path, "is not an Assay extension field")
         }
+    }
+
+    /// `assay:certifications`: non-empty strings.
+    static func certifications(_ entry: (JSONValue, String)?) throws(ModelError) -> [String] {
+        guard let (v, path) = entry else { return [] }
+        guard case .array(let a) = v else { throw ModelError(.wrongType, field: path, "must be an array of strings") }
+        var out: [String] = []
+        for (i, e) in a.enumerated() {
+            guard case .string(let s) = e, !s.isEmpty else { throw ModelError(.wrongType, field: "\(path)[\(i)]", "must be a non-empty string") }
+            out.append(s)
+        }
+        return out
+    }
+
+    /// `assay:firmware`: image digest, optional version, package URL, CPE and SBOM digest.
+    static func firmware(_ entry: (JSONValue, String)?) throws(ModelError) -> Firmware? {
+        guard let (v, path) = entry else { return nil }
+        var r = try ObjectReader(v, path: path)
+        let image = try r.string("imageDigest")
+        try checkDigest(image, field: r.fieldPath("imageDigest"))
+        let sbom = try r.optionalString("sbomDigest")
+        if let sbom { try checkDigest(sbom, field: r.fieldPath("sbomDigest")) }
+        let purl = try r.optionalString("purl")
+        if let purl, !purl.hasPrefix("pkg:") { throw ModelError(.invalidValue, field: r.fieldPath("purl"), "a package URL starts with pkg:") }
+        let cpe = try r.optionalString("cpe")
+        if let cpe, !cpe.hasPrefix("cpe:2.3:") && !cpe.hasPrefix("cpe:/") {
+            throw ModelError(.invalidValue, field: r.fieldPath("cpe"), "a CPE name starts with cpe:2.3: or cpe:/")
+        }
+        let f = Firmware(imageDigest: image, version: try r.optionalString("version"), purl: purl, cpe: cpe, sbomDigest: sbom)
+        try r.finish()
+        return f
+    }
+
+    /// `assay:documents`: name → digest.
+    static func documents(_ entry: (JSONValue, String)?) throws(ModelError) -> [String: String] {
+        guard let (v, path) = entry else { return [:] }
+        let r = try ObjectReader(v, path: path)
+        var docs: [String: String] = [:]
+        for (k, d) in r.fields {
+            guard case .string(let s) = d else { throw ModelError(.wrongType, field: r.fieldPath(k), "must be a digest string") }
+            try checkDigest(s, field: r.fieldPath(k))
+            docs[k] = s
+        }
+        return docs
+    }
+
+    /// `assay:testResults`: name and passed, each.
+    static func testResults(_ entry: (JSONValue, String)?) throws(ModelError) -> [TestResult] {
+        guard let (v, path) = entry else { return [] }
+        guard case .array(let a) = v else { throw ModelError(.wrongType, field: path, "must be an array") }
+        var out: [TestResult] = []
+        for (i, e) in a.enumerated() {
+            var r = try ObjectReader(e, path: "\(path)[\(i)]")
+            let name = try r.string("name")
+            guard let passed = try r.optionalBool("passed") else { throw ModelError(.missingField, field: r.fieldPath("passed"), "is required") }
+            try r.finish()
+            out.append(TestResult(name: name, passed: passed))
+        }
+        return out
     }
 
     static func materials(_ entry: (JSONValue, String)?) throws(ModelError) -> [Material] {

@@ -101,14 +101,7 @@ public struct EPCISEvent: Sendable, Equatable {
         }
         bizStep = try r.optionalString("bizStep").map { s throws(ModelError) in try CBV.bizStep(s, field: r.fieldPath("bizStep")) }
         disposition = try r.optionalString("disposition").map { s throws(ModelError) in try CBV.disposition(s, field: r.fieldPath("disposition")) }
-        if var pd = try r.optionalObject("persistentDisposition") {
-            for key in ["set", "unset"] {
-                for (i, d) in (try pd.optionalStringArray(key) ?? []).enumerated() {
-                    _ = try CBV.disposition(d, field: "\(pd.fieldPath(key))[\(i)]")
-                }
-            }
-            try pd.finish(allowExtensions: true)
-        }
+        try Self.checkPersistentDisposition(&r)
         readPoint = try Self.place(&r, "readPoint")
         bizLocation = try Self.place(&r, "bizLocation")
         epcList = try Self.identifiers(&r, "epcList")
@@ -124,38 +117,9 @@ public struct EPCISEvent: Sendable, Equatable {
         transformationID = try r.optionalString("transformationID")
         sourceList = try Self.endpoints(&r, "sourceList", member: "source")
         destinationList = try Self.endpoints(&r, "destinationList", member: "destination")
-        if let bt = try r.optionalArray("bizTransactionList") {
-            for (i, v) in bt.enumerated() {
-                var b = try ObjectReader(v, path: "\(r.fieldPath("bizTransactionList"))[\(i)]")
-                let id = try b.string("bizTransaction")
-                guard isAbsoluteURI(id) else { throw ModelError(.invalidValue, field: b.fieldPath("bizTransaction"), "must be a URI") }
-                _ = try b.optionalString("type")
-                try b.finish(allowExtensions: true)
-            }
-        }
-        if let cert = r.optional("certificationInfo") {
-            switch cert {
-            case .string(let s): certificationInfo = [s]
-            case .array:
-                certificationInfo = try r.stringArray("certificationInfo")
-            default:
-                throw ModelError(.wrongType, field: r.fieldPath("certificationInfo"), "must be a string or an array of strings")
-            }
-        } else {
-            certificationInfo = []
-        }
-        if var e = try r.optionalObject("errorDeclaration") {
-            let t = try e.timestamp("declarationTime")
-            let reason = try e.optionalString("reason").map { s throws(ModelError) in try CBV.errorReason(s, field: e.fieldPath("reason")) }
-            let ids = try e.optionalStringArray("correctiveEventIDs") ?? []
-            for (i, id) in ids.enumerated() where !isAbsoluteURI(id) {
-                throw ModelError(.invalidValue, field: "\(e.fieldPath("correctiveEventIDs"))[\(i)]", "must be an event ID URI")
-            }
-            try e.finish(allowExtensions: true)
-            errorDeclaration = ErrorDeclaration(declarationTime: t, reason: reason, correctiveEventIDs: ids)
-        } else {
-            errorDeclaration = nil
-        }
+        try Self.checkBizTransactions(&r)
+        certificationInfo = try Self.certificationInfo(&r)
+        errorDeclaration = try Self.errorDeclaration(&r)
         if let s = r.optional("sensorElementList") {
             guard case .array = s else { throw ModelError(.wrongType, field: r.fieldPath("sensorElementList"), "must be an array") }
         }
@@ -167,10 +131,63 @@ public struct EPCISEvent: Sendable, Equatable {
             ilmdFields = i.fields
         }
         ilmd = ilmdFields
-        // Assay fields may sit in ilmd (Object/Transformation) or on the event (all types).
+        (assay, extensions) = try Self.extensionFields(&r, ilmd: ilmdFields)
+        try r.finish(allowExtensions: true)
+        try checkShape(path: path)
+    }
+
+    /// `persistentDisposition`: its `set` and `unset` lists hold CBV (or extension) dispositions.
+    private static func checkPersistentDisposition(_ r: inout ObjectReader) throws(ModelError) {
+        guard var pd = try r.optionalObject("persistentDisposition") else { return }
+        for key in ["set", "unset"] {
+            for (i, d) in (try pd.optionalStringArray(key) ?? []).enumerated() {
+                _ = try CBV.disposition(d, field: "\(pd.fieldPath(key))[\(i)]")
+            }
+        }
+        try pd.finish(allowExtensions: true)
+    }
+
+    /// `bizTransactionList`: each a URI with an optional type.
+    private static func checkBizTransactions(_ r: inout ObjectReader) throws(ModelError) {
+        guard let bt = try r.optionalArray("bizTransactionList") else { return }
+        for (i, v) in bt.enumerated() {
+            var b = try ObjectReader(v, path: "\(r.fieldPath("bizTransactionList"))[\(i)]")
+            let id = try b.string("bizTransaction")
+            guard isAbsoluteURI(id) else { throw ModelError(.invalidValue, field: b.fieldPath("bizTransaction"), "must be a URI") }
+            _ = try b.optionalString("type")
+            try b.finish(allowExtensions: true)
+        }
+    }
+
+    /// `certificationInfo`: a string or an array of strings.
+    private static func certificationInfo(_ r: inout ObjectReader) throws(ModelError) -> [String] {
+        guard let cert = r.optional("certificationInfo") else { return [] }
+        switch cert {
+        case .string(let s): return [s]
+        case .array: return try r.stringArray("certificationInfo")
+        default: throw ModelError(.wrongType, field: r.fieldPath("certificationInfo"), "must be a string or an array of strings")
+        }
+    }
+
+    /// `errorDeclaration`: when, why (CBV error reason), and the corrective events' IDs.
+    private static func errorDeclaration(_ r: inout ObjectReader) throws(ModelError) -> ErrorDeclaration? {
+        guard var e = try r.optionalObject("errorDeclaration") else { return nil }
+        let t = try e.timestamp("declarationTime")
+        let reason = try e.optionalString("reason").map { s throws(ModelError) in try CBV.errorReason(s, field: e.fieldPath("reason")) }
+        let ids = try e.optionalStringArray("correctiveEventIDs") ?? []
+        for (i, id) in ids.enumerated() where !isAbsoluteURI(id) {
+            throw ModelError(.invalidValue, field: "\(e.fieldPath("correctiveEventIDs"))[\(i)]", "must be an event ID URI")
+        }
+        try e.finish(allowExtensions: true)
+        return ErrorDeclaration(declarationTime: t, reason: reason, correctiveEventIDs: ids)
+    }
+
+    /// Assay's fields (in `ilmd` for Object/TransformationEvents, or on the event for all
+    /// types, never both) and the other namespaced extension members.
+    private static func extensionFields(_ r: inout ObjectReader, ilmd: [String: JSONValue]) throws(ModelError) -> (AssayExtension, [String: JSONValue]) {
         var ext: [String: JSONValue] = [:]
         var assayFields: [String: (JSONValue, String)] = [:]
-        for (k, v) in ilmdFields where k.hasPrefix(AssayExtension.prefix) { assayFields[k] = (v, "ilmd.\(k)") }
+        for (k, v) in ilmd where k.hasPrefix(AssayExtension.prefix) { assayFields[k] = (v, "ilmd.\(k)") }
         for (k, v) in r.fields where k.contains(":") && !k.hasPrefix("@") {
             if k.hasPrefix(AssayExtension.prefix) {
                 if assayFields[k] != nil {
@@ -181,10 +198,7 @@ public struct EPCISEvent: Sendable, Equatable {
                 ext[k] = v
             }
         }
-        assay = try AssayExtension(fields: assayFields, cbvmda: ilmdFields)
-        extensions = ext
-        try r.finish(allowExtensions: true)
-        try checkShape(path: path)
+        return (try AssayExtension(fields: assayFields, cbvmda: ilmd), ext)
     }
 
     private func checkShape(path: String) throws(ModelError) {
