@@ -4,6 +4,7 @@ import AssayLedger
 import AssayLog
 import AssayModel
 import AssayStore
+import AssayStoreSQLite
 import AssayVerify
 import Dispatch
 import Foundation
