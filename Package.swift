@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "AssayModelTests", dependencies: ["AssayModel", "AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssaySchemaTests", dependencies: ["AssayModel", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssayLogTests", dependencies: ["AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
-        .testTarget(name: "AssayStoreTests", dependencies: ["AssayStore", "AssayStoreSQLite", "AssayStorageConformance", "AssayLedger", "AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
+        .testTarget(name: "AssayStoreTests", dependencies: ["AssayStore", "AssayStoreSQLite", "AssayStorageConformance", "AssayLedger", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssayVerifyTests", dependencies: ["AssayVerify", "AssayLedger", "AssayStore", "AssayStorageConformance", "AssayLog", "AssayCrypto", "AssayModel", "AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssayBundleTests", dependencies: ["AssayVerify", "AssayLedger", "AssayModel", "AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssayReliabilityTests", dependencies: ["AssayTestSupport"], swiftSettings: strict),
