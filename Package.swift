@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "AssayStoreTests", dependencies: ["AssayStore", "AssayStoreSQLite", "AssayStorageConformance", "AssayLedger", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssayVerifyTests", dependencies: ["AssayVerify", "AssayLedger", "AssayStore", "AssayStorageConformance", "AssayLog", "AssayCrypto", "AssayModel", "AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssayBundleTests", dependencies: ["AssayVerify", "AssayLedger", "AssayModel", "AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
-        .testTarget(name: "AssayReliabilityTests", dependencies: ["AssayTestSupport"], swiftSettings: strict),
+        .testTarget(name: "AssayReliabilityTests", dependencies: ["AssayTestSupport", "AssayCrypto"], swiftSettings: strict),
         .testTarget(name: "AssayCLITests", dependencies: ["AssayCLI", "AssayTestSupport"], swiftSettings: strict),
     ]
 )
