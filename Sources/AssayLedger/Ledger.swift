@@ -122,6 +122,9 @@ public final class Ledger: Sendable {
     }
 
     /// `append`, saying for each item whether it was appended now or was already present.
+    /// - Parameter progress: called with the number of items done so far, on this thread, while
+    ///   the ledger's writer lock is held: it must not call back into this ledger's writes,
+    ///   `clock`, `currentRegistry` or `inclusionProof` (reads through `store` are fine).
     /// - Returns: one outcome per item, in order.
     /// - Throws: `LedgerError.rejected` naming the item and the reason; the ledger is unchanged.
     @discardableResult

@@ -349,13 +349,15 @@ public final class SQLiteLedgerStorage: LedgerStorage, @unchecked Sendable {
         }
     }
 
+    static let registryEnvelopeSQL = """
+        SELECT \(recordColumns) FROM records
+        WHERE kind IN (\(SQLiteSchema.registryKindList)) AND envelope = ?1 ORDER BY seq LIMIT 1
+        """
+
     /// The registry record whose envelope is exactly `envelope` (through the registry index).
     public func registryRecord(withEnvelope envelope: [UInt8]) throws(StoreError) -> StoredRecord? {
         try locked { () throws(StoreError) -> StoredRecord? in
-            let s = try db.prepare("""
-                SELECT \(Self.recordColumns) FROM records
-                WHERE kind IN (\(SQLiteSchema.registryKindList)) AND envelope = ?1 ORDER BY seq LIMIT 1
-                """)
+            let s = try db.prepare(Self.registryEnvelopeSQL)
             defer { s.reset() }
             s.bind(1, envelope)
             return try s.step() ? try Self.readRecord(s) : nil
@@ -364,18 +366,24 @@ public final class SQLiteLedgerStorage: LedgerStorage, @unchecked Sendable {
 
     // MARK: - Subjects
 
-    /// The first record indexed under `subject` whose envelope is exactly `envelope`.
+    static let subjectEnvelopeSQL = """
+        SELECT r.seq, r.appended_at, r.kind, r.signer, r.envelope, r.leaf_hash, r.chain_hash
+        FROM subjects s JOIN records r ON r.seq = s.seq
+        WHERE s.subject = ?1 AND r.envelope = ?2 ORDER BY s.seq LIMIT 1
+        """
+
+    /// The first record indexed under `subject` whose envelope is exactly `envelope` (through
+    /// the subjects primary key, then the record by seq; the envelope is bound without a copy).
     public func record(withEnvelope envelope: [UInt8], subject: String) throws(StoreError) -> StoredRecord? {
         try locked { () throws(StoreError) -> StoredRecord? in
-            let s = try db.prepare("""
-                SELECT \(Self.recordColumns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
-                FROM subjects s JOIN records r ON r.seq = s.seq
-                WHERE s.subject = ?1 AND r.envelope = ?2 ORDER BY s.seq LIMIT 1
-                """)
+            let s = try db.prepare(Self.subjectEnvelopeSQL)
             defer { s.reset() }
             s.bind(1, subject)
-            s.bind(2, envelope)
-            return try s.step() ? try Self.readRecord(s) : nil
+            let found: Result<StoredRecord?, StoreError> = envelope.withUnsafeBytes { bytes in
+                s.bindNoCopy(2, bytes)
+                do throws(StoreError) { return .success(try s.step() ? try Self.readRecord(s) : nil) } catch { return .failure(error) }
+            }
+            return try found.get()
         }
     }
 

@@ -31,6 +31,12 @@ final class SQLiteStatement {
         }
     }
 
+    /// Binds `bytes` as a blob without copying them (`SQLITE_STATIC`): the caller keeps them
+    /// alive and unchanged until the statement is reset.
+    func bindNoCopy(_ index: Int32, _ bytes: UnsafeRawBufferPointer) {
+        _ = sqlite3_bind_blob(handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count), nil)
+    }
+
     /// Steps once: true when a row is available, false when done.
     func step() throws(StoreError) -> Bool {
         let rc = sqlite3_step(handle)

@@ -1,8 +1,12 @@
 /// A value bound to a tamper statement's parameter or read from a row.
 public enum TamperValue: Sendable, Equatable {
+    /// An integer.
     case int(Int64)
+    /// Text.
     case text(String)
+    /// Bytes.
     case blob([UInt8])
+    /// No value.
     case null
 }
 

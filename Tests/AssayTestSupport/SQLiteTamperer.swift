@@ -39,6 +39,7 @@ public final class SQLiteTamperer: StorageTamperer {
         }
     }
 
+    /// Runs `sql` on the connection (several statements when no values are bound).
     public func execute(_ sql: String, _ values: [TamperValue]) throws {
         if values.isEmpty { return try db.execute(sql) }
         let s = try db.prepareUncached(sql)
@@ -46,6 +47,7 @@ public final class SQLiteTamperer: StorageTamperer {
         _ = try s.step()
     }
 
+    /// Runs one query; its rows, each column as its SQLite storage class.
     public func query(_ sql: String, _ values: [TamperValue]) throws -> [[TamperValue]] {
         let s = try db.prepareUncached(sql)
         bind(s, values)
@@ -73,10 +75,12 @@ public final class SQLiteTamperer: StorageTamperer {
         }
     }
 
+    /// Drops the guards' triggers.
     public func remove(_ guards: [StorageGuard]) throws {
         try db.execute(guards.map { "DROP TRIGGER IF EXISTS \(Self.triggerName($0));" }.joined())
     }
 
+    /// Re-creates the guard's trigger under its name with a body that refuses nothing.
     public func weaken(_ g: StorageGuard) throws {
         let name = Self.triggerName(g)
         let (op, table): (String, String) = switch g {
@@ -87,6 +91,7 @@ public final class SQLiteTamperer: StorageTamperer {
         try db.execute("DROP TRIGGER IF EXISTS \(name); CREATE TRIGGER \(name) BEFORE \(op) ON \(table) BEGIN SELECT 1; END;")
     }
 
+    /// Drops the guards' triggers, runs `body`, and re-creates them from their saved text.
     public func behind<T>(_ guards: [StorageGuard], _ body: () throws -> T) throws -> T {
         let triggers = try saved(guards)
         try remove(guards)
