@@ -1,4 +1,4 @@
-public import AssayCrypto
+import AssayCrypto
 public import AssayLog
 import AssayStore
 import AssayVerify

@@ -1,6 +1,6 @@
 public import AssayCrypto
 public import AssayLog
-public import AssayStore
+import AssayStore
 
 extension Ledger {
     /// Number of records.

@@ -1,6 +1,6 @@
-public import AssayCrypto
-public import AssayLog
-public import AssayStore
+import AssayCrypto
+import AssayLog
+import AssayStore
 
 /// Row inserts inside an open `BEGIN IMMEDIATE` transaction of a `SQLiteLedgerStorage`.
 /// Only `SQLiteLedgerStorage.write` makes one, holding the storage's lock throughout.

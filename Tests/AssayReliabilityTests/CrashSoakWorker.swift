@@ -124,7 +124,7 @@ final class CrashSoakWorker {
         let path = scratch + "/calibration.assay"
         try fixture.createLedger(at: path)
         var singles: [Double] = [], batches: [Double] = []
-        for i in 0..<3 {
+        for _ in 0..<3 {
             let out = try fixture.run(["append", "--ledger", path, "--json", try fixture.freshEnvelopeFile()])
             guard out.succeeded else { throw Finding("calibration append failed:\n\(out)") }
             singles.append(out.seconds)

@@ -1,5 +1,5 @@
-public import AssayCrypto
-public import AssayLog
+import AssayCrypto
+import AssayLog
 public import AssayStore
 
 /// A check that failed: what was expected and what the backend did.

@@ -55,8 +55,8 @@ public final class TamperStatement {
 }
 
 extension StorageTamperer {
-    /// A statement to bind and run.
-    public func prepare(_ sql: String) -> TamperStatement { TamperStatement(self, sql) }
+    /// A statement to bind and run (throwing, as a backend that prepares on the server may).
+    public func prepare(_ sql: String) throws -> TamperStatement { TamperStatement(self, sql) }
 
 }
 
