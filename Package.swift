@@ -20,7 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
-        // C behind two doors: libsodium (AssayCrypto) and SQLite (AssayStore).
+        // C behind two doors: libsodium and libcrypto (AssayCrypto), SQLite (AssayStoreSQLite).
         .systemLibrary(
             name: "CAssaySodium",
             pkgConfig: "libsodium",
@@ -41,11 +41,13 @@ let package = Package(
         .target(name: "AssayCrypto", dependencies: ["AssayCore", "CAssaySodium", "CAssayLibcrypto"], swiftSettings: strict),
         .target(name: "AssayModel", dependencies: ["AssayCore"], swiftSettings: strict),
         .target(name: "AssayLog", dependencies: ["AssayCrypto"], swiftSettings: strict),
-        .target(name: "AssayStore", dependencies: ["CAssaySQLite", "AssayLog", "AssayCrypto"], swiftSettings: strict),
+        // The storage protocol; one target per backend keeps everything engine-specific.
+        .target(name: "AssayStore", dependencies: ["AssayLog", "AssayCrypto"], swiftSettings: strict),
+        .target(name: "AssayStoreSQLite", dependencies: ["CAssaySQLite", "AssayStore", "AssayLog", "AssayCrypto"], swiftSettings: strict),
         .target(name: "AssayVerify", dependencies: ["AssayModel", "AssayLog", "AssayCrypto"], swiftSettings: strict),
         .target(
             name: "AssayLedger",
-            dependencies: ["AssayStore", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto",
+            dependencies: ["AssayStore", "AssayStoreSQLite", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
@@ -59,13 +61,19 @@ let package = Package(
         .executableTarget(name: "assay", dependencies: ["AssayCLI"], swiftSettings: strict),
         .executableTarget(
             name: "assay-bench",
-            dependencies: ["AssayLedger", "AssayStore", "AssayVerify", "AssayLog", "AssayCrypto",
+            dependencies: ["AssayLedger", "AssayStore", "AssayStoreSQLite", "AssayVerify", "AssayLog", "AssayCrypto",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
         .target(
+            name: "AssayStorageConformance",
+            dependencies: ["AssayStore", "AssayLog", "AssayCrypto"],
+            path: "Tests/AssayStorageConformance",
+            swiftSettings: strict
+        ),
+        .target(
             name: "AssayTestSupport",
-            dependencies: ["AssayLedger", "AssayStore", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto"],
+            dependencies: ["AssayLedger", "AssayStore", "AssayStoreSQLite", "AssayStorageConformance", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto"],
             path: "Tests/AssayTestSupport",
             swiftSettings: strict
         ),
@@ -73,10 +81,10 @@ let package = Package(
         .testTarget(name: "AssayModelTests", dependencies: ["AssayModel", "AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssaySchemaTests", dependencies: ["AssayModel", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssayLogTests", dependencies: ["AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
-        .testTarget(name: "AssayStoreTests", dependencies: ["AssayStore", "AssayLedger", "AssayTestSupport"], swiftSettings: strict),
-        .testTarget(name: "AssayVerifyTests", dependencies: ["AssayVerify", "AssayLedger", "AssayStore", "AssayLog", "AssayCrypto", "AssayModel", "AssayTestSupport"], swiftSettings: strict),
+        .testTarget(name: "AssayStoreTests", dependencies: ["AssayStore", "AssayStoreSQLite", "AssayStorageConformance", "AssayLedger", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
+        .testTarget(name: "AssayVerifyTests", dependencies: ["AssayVerify", "AssayLedger", "AssayStore", "AssayStorageConformance", "AssayLog", "AssayCrypto", "AssayModel", "AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssayBundleTests", dependencies: ["AssayVerify", "AssayLedger", "AssayModel", "AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
-        .testTarget(name: "AssayReliabilityTests", dependencies: ["AssayTestSupport"], swiftSettings: strict),
+        .testTarget(name: "AssayReliabilityTests", dependencies: ["AssayTestSupport", "AssayCrypto"], swiftSettings: strict),
         .testTarget(name: "AssayCLITests", dependencies: ["AssayCLI", "AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssayDocsTests", dependencies: ["AssayTestSupport"], swiftSettings: strict),
     ]

@@ -1,10 +1,11 @@
 import AssayCrypto
+import AssayLog
 import AssayModel
 import AssayStore
 import AssayVerify
 
 /// One item of a batch as the background threads leave it for the in-order writer.
-private struct PreparedItem: Sendable {
+struct PreparedItem: Sendable {
     let parsed: Result<EntryChecker.Parsed, Registry.Rejection>
     /// The bytes to store: the input itself when it was already canonical.
     let canonical: [UInt8]
@@ -28,9 +29,16 @@ extension Ledger {
     /// the SQLite writes overlap the signature checks and every core stays busy. A signature
     /// checked against a key other than the one authorisation resolves (a key registered in
     /// this batch, or a registration or revocation committed meanwhile) is checked again here.
-    func pipelinedAppend(_ items: [AppendItem], now: Int64?, progress: ((UInt64) -> Void)? = nil) throws -> [StoredRecord] {
-        try mapStoreErrors { try refreshRegistry() }
-        let keys = registry.publicKeys
+    ///
+    /// Before its checks, each entry is looked up: an envelope whose canonical bytes the ledger
+    /// already holds (committed, or earlier in this batch) is not appended again. Candidates come
+    /// from the subject index (an identical statement has identical subjects) or, for a
+    /// statement with no subjects (genesis, revocations), from the registry records; the
+    /// storage compares the envelope bytes.
+    /// Runs under the ledger's lock (`state` is the locked state).
+    func pipelinedAppend(_ items: [AppendItem], now: Int64?, state st: inout State, progress: ((UInt64) -> Void)? = nil) throws -> [AppendOutcome] {
+        try refreshRegistry(&st)
+        let keys = st.registry.publicKeys
         let pipeline = OrderedPipeline<[UInt8], PreparedItem> { bytes in
             switch EntryChecker.parse(bytes, requireCanonical: false) {
             case .failure(let r):
@@ -57,14 +65,14 @@ extension Ledger {
             pipeline.cancel()
             pipeline.finish()
         }
-        let time0 = now ?? clock()
+        let time0 = now ?? st.clock()
 
         let (records, reg, lastSeq) = try mapStoreErrors {
-            try store.write { tx -> ([StoredRecord], Registry, Int64) in
-                try refreshRegistry()
+            try store.write { tx -> ([AppendOutcome], Registry, Int64) in
+                try refreshRegistry(&st)
                 let time = max(time0, tx.lastAppendedAtMillis)
-                var reg = registry
-                var out: [StoredRecord] = []
+                var reg = st.registry
+                var out: [AppendOutcome] = []
                 out.reserveCapacity(items.count)
                 var i = 0
                 while let chunk = pipeline.next() {
@@ -76,6 +84,10 @@ extension Ledger {
                         switch p.parsed {
                         case .failure(let r): throw LedgerError(.rejected, "\(label): \(r.message) (would be seq \(seq))")
                         case .success(let parsed): e = parsed
+                        }
+                        if let present = try existingRecord(p, in: tx.reader) {
+                            out.append(.alreadyPresent(present))
+                            continue
                         }
                         let ref = e.envelope.signatures[0].keyID
                         let key: RegisteredKey
@@ -92,8 +104,8 @@ extension Ledger {
                             throw LedgerError(.rejected, "\(label): signature by \(key.reference) does not verify (would be seq \(seq))")
                         }
                         reg.apply(seq: seq, statement: e.statement, signer: key)
-                        out.append(try tx.append(envelope: p.canonical, kind: e.statement.kind.rawValue,
-                                                 signer: ref, subjects: p.subjects, now: time))
+                        out.append(.appended(try tx.append(envelope: p.canonical, kind: e.statement.kind.rawValue,
+                                                           signer: ref, subjects: p.subjects, now: time)))
                     }
                     progress?(UInt64(i))
                 }
@@ -101,8 +113,17 @@ extension Ledger {
             }
         }
         // Only a committed batch updates the cached registry.
-        registry = reg
-        registrySeq = lastSeq
+        st.registry = reg
+        st.registrySeq = lastSeq
         return records
+    }
+
+    /// The stored record with exactly this item's canonical envelope, if the ledger (as seen
+    /// inside the write transaction) holds one.
+    func existingRecord(_ p: PreparedItem, in reader: any LedgerStorage) throws -> StoredRecord? {
+        if let subject = p.subjects.first {
+            return try reader.record(withEnvelope: p.canonical, subject: subject)
+        }
+        return try reader.registryRecord(withEnvelope: p.canonical)
     }
 }

@@ -9,7 +9,14 @@ extension Ledger {
     /// - Throws: `LedgerError.inconsistent` when the stored tree no longer matches the
     ///   latest checkpoint (nothing is signed); `.rejected` for a key that is not the operator's.
     public func signCheckpoint(with key: NamedSigningKey, now: Int64? = nil) throws -> SignedNote {
-        let registry = try currentRegistry()
+        try state.withLock { st in try signCheckpoint(with: key, now: now, state: &st) }
+    }
+
+    /// `signCheckpoint` under the ledger's lock.
+    private func signCheckpoint(with key: NamedSigningKey, now: Int64?, state st: inout State) throws -> SignedNote {
+        try refreshRegistry(&st)
+        let registry = st.registry
+        let clock = st.clock
         guard let op = registry.operatorKey else { throw LedgerError(.corrupt, "the ledger has no genesis entry") }
         guard key.verifierKey == op.verifierKey else {
             throw LedgerError(.rejected, "key \(key.name)+\(key.keyID.hex) is not the ledger operator's key \(op.reference)")

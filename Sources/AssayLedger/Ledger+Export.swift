@@ -9,11 +9,13 @@ extension Ledger {
     /// for each component it consumed (transitively), the entries that produced it (origins,
     /// manufacturing steps) and, for serialised components, every entry that consumed it; the
     /// lifecycle commitments of its model; the genesis, registrations and revocations of every
-    /// signer involved; an inclusion proof for each entry in the latest checkpoint's tree.
+    /// signer involved; an inclusion proof for each entry in the tree of the best-witnessed
+    /// stored checkpoint (the one with the most stored cosignatures; ties: the largest), whose
+    /// note carries its stored cosignature lines.
     /// Reads only indexed rows: no scan of the ledger.
     /// - Parameter since: an older checkpoint the auditor trusts; a consistency proof from it is included.
     public func exportBundle(product: String, since: SignedNote? = nil) throws -> ProductBundle {
-        guard let note = try latestCheckpoint() else {
+        guard let note = try bestWitnessedCheckpoint() else {
             throw LedgerError(.unavailable, "the ledger has no checkpoint yet; sign one with assay checkpoint")
         }
         let cp = try Checkpoint(parsing: note.text)

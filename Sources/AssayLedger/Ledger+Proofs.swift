@@ -1,6 +1,6 @@
 public import AssayCrypto
 public import AssayLog
-public import AssayStore
+import AssayStore
 
 extension Ledger {
     /// Number of records.
@@ -22,8 +22,9 @@ extension Ledger {
     /// An inclusion proof for `seq` in the tree of `size` records.
     public func inclusionProof(seq: UInt64, size: UInt64) throws -> InclusionProof {
         // The ledger only grows: a size seen once stays valid, so most calls skip the query.
-        let n = size <= knownSize ? knownSize : try self.size()
-        knownSize = max(knownSize, n)
+        let known = state.withLock { $0.knownSize }
+        let n = size <= known ? known : try self.size()
+        state.withLock { $0.knownSize = max($0.knownSize, n) }
         guard size <= n else { throw LedgerError(.unavailable, "tree size \(size) is larger than the ledger (\(n) entries)") }
         guard seq < size else { throw LedgerError(.unavailable, "entry \(seq) is not in a tree of size \(size)") }
         return try mapStoreErrors { try InclusionProof.generate(index: seq, treeSize: size, source: store) }

@@ -2,15 +2,12 @@ public import AssayVerify
 import AssayStore
 import AssayLog
 
-/// Presents a `LedgerStore` to the verifier, which never imports the store.
+/// Presents any `LedgerStorage` to the verifier, which never imports the store.
 struct StoreLedgerSource: LedgerSource {
-    let store: LedgerStore
+    let store: any LedgerStorage
 
     func forEachRow(_ body: (RecordRow) throws -> Bool) throws {
-        try store.forEachRecord { r in
-            try body(RecordRow(seq: r.seq, appendedAtMillis: r.appendedAtMillis, kind: r.kind, signer: r.signer,
-                               envelope: r.envelope, leafHash: r.leafHash, chainHash: r.chainHash))
-        }
+        try store.forEachRecord(body)
     }
 
     func storedNodes(level: UInt8) throws -> any IteratorProtocol<(index: UInt64, hash: [UInt8])> {
@@ -31,30 +28,23 @@ struct StoreLedgerSource: LedgerSource {
     }
 
     func forEachRegistryRow(_ body: (RecordRow) throws -> Void) throws {
-        for r in try store.registryRecords() {
-            try body(RecordRow(seq: r.seq, appendedAtMillis: r.appendedAtMillis, kind: r.kind, signer: r.signer,
-                               envelope: r.envelope, leafHash: r.leafHash, chainHash: r.chainHash))
-        }
+        for r in try store.registryRecords() { try body(r) }
     }
 
     func metadata() throws -> [(key: String, value: String)] { try store.allMetadata() }
 
+    /// The storage's own problems (guards, rows outside the sequence), then every stored
+    /// cosignature that does not belong to its checkpoint (see `CosignatureCheck`).
     func containerProblems() throws -> [String] {
-        var problems = try store.triggerProblems().map { p in
-            p.definition == nil ? "append-only trigger \(p.name) is missing: the file was edited outside assay"
-                                : "append-only trigger \(p.name) is not the one assay creates: the file was edited outside assay"
-        }
-        if let seq = try store.firstRecordOutsideSequence() {
-            problems.append("a record row is stored under sequence number \(seq), which is negative")
-        }
-        return problems
+        try store.containerProblems() + CosignatureCheck.problems(cosignatures: try store.cosignatureRows(),
+                                                                  checkpoints: try store.checkpointRows())
     }
 }
 
 /// The store's subject cursor as the verifier's.
 final class StoreSubjectRows: SubjectRowCursor {
-    let cursor: SubjectCursor
-    init(cursor: SubjectCursor) { self.cursor = cursor }
+    let cursor: any SubjectCursor
+    init(cursor: any SubjectCursor) { self.cursor = cursor }
 
     func next() throws -> SubjectRow? {
         try cursor.next().map { SubjectRow(seq: $0.seq, subject: $0.subject, welltyped: $0.welltyped) }
@@ -68,7 +58,8 @@ extension Ledger {
     public func verify(externalCheckpoints: [[UInt8]] = [], batchSize: Int = 256, progress: ((UInt64) -> Void)? = nil) throws -> LedgerReport {
         // One snapshot for every read, so a writer committing meanwhile cannot make the
         // records, tree nodes and checkpoints disagree.
-        try mapStoreErrors {
+        let policy = self.policy
+        return try mapStoreErrors {
             try store.read {
                 try LedgerVerifier(policy: policy, batchSize: batchSize, progress: progress)
                     .verify(StoreLedgerSource(store: store), externalCheckpoints: externalCheckpoints)

@@ -3,8 +3,10 @@ public import AssayLog
 
 /// The state of a ledger's tail inside one write transaction, and the one way to add
 /// records: each append inserts the record, its completed tree nodes and its subjects.
+/// The same for every backend: the backend supplies only row inserts (`LedgerStorageTransaction`).
 public final class WriteTransaction {
-    unowned let store: LedgerStore
+    let backend: any LedgerStorageTransaction
+    let maintainsTree: Bool
     /// Records in the ledger, including those appended in this transaction.
     public private(set) var size: UInt64
     /// The chain hash of the last record (`Digest.zero` when empty).
@@ -14,26 +16,31 @@ public final class WriteTransaction {
     /// The right edge of the Merkle tree.
     public private(set) var range: CompactRange
 
-    init(store: LedgerStore) throws {
-        self.store = store
-        let db = store.db
-        let s = try db.prepare("SELECT seq, appended_at, chain_hash FROM records ORDER BY seq DESC LIMIT 1")
-        defer { s.reset() }
-        if try s.step() {
-            size = try LedgerStore.storedCount(s.int64(0), "the last record's sequence number")
-            lastAppendedAtMillis = s.int64(1)
-            guard let head = s.digest(2) else {
-                throw StoreError(.corrupt, "record \(s.int64(0)) has a chain hash that is not 32 bytes; run assay verify")
+    /// Reads the tail of the ledger through `backend` (called by a backend's `write`).
+    /// - Parameter maintainsTree: false only for the SQLite benchmark of tree maintenance; a
+    ///   ledger written without it does not verify.
+    public init(_ backend: any LedgerStorageTransaction, maintainsTree: Bool = true) throws(StoreError) {
+        self.backend = backend
+        self.maintainsTree = maintainsTree
+        if let last = try backend.lastRecord() {
+            guard last.seq < UInt64(Int64.max) else {
+                throw StoreError(.corrupt, "the last record's sequence number is \(last.seq), out of range; run assay verify")
             }
-            chainHead = head
+            size = last.seq + 1
+            lastAppendedAtMillis = last.appendedAtMillis
+            chainHead = last.chainHash
         } else {
             size = 0
             lastAppendedAtMillis = 0
             chainHead = .zero
         }
-        if store.maintainsTree {
+        if maintainsTree {
             let ids = CompactRange.nodes(forSize: size)
-            range = try CompactRange(size: size, hashes: try ids.map { try store.nodeHash($0) })
+            var hashes: [Digest] = []
+            for id in ids { hashes.append(try backend.storage.nodeHash(id)) }
+            do { range = try CompactRange(size: size, hashes: hashes) } catch {
+                throw StoreError(.corrupt, "the stored tree edge does not fit size \(size): \(error)")
+            }
         } else {
             range = CompactRange()
         }
@@ -41,10 +48,7 @@ public final class WriteTransaction {
 
     /// Writes a metadata value (write-once).
     public func setMeta(_ key: String, _ value: String) throws(StoreError) {
-        let s = try store.db.prepare("INSERT INTO meta(key, value) VALUES (?1, ?2)")
-        s.bind(1, key)
-        s.bind(2, value)
-        try s.run()
+        try backend.insertMeta(key: key, value: value)
     }
 
     /// Appends one record at the next sequence number.
@@ -60,33 +64,12 @@ public final class WriteTransaction {
         let record = LedgerRecord(seq: size, appendedAtMillis: t, envelope: envelope)
         let leaf = record.leafHash
         let chain = LedgerRecord.chainHash(previous: chainHead, leaf: leaf)
-        let db = store.db
-        let ins = try db.prepare("INSERT INTO records(seq, appended_at, kind, signer, envelope, leaf_hash, chain_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-        ins.bind(1, Int64(bitPattern: size))
-        ins.bind(2, t)
-        ins.bind(3, kind)
-        ins.bind(4, signer)
-        ins.bind(5, envelope)
-        ins.bind(6, leaf)
-        ins.bind(7, chain)
-        try ins.run()
-        if store.maintainsTree {
-            let node = try db.prepare("INSERT INTO nodes(id, hash) VALUES (?1, ?2)")
-            try range.append(leaf) { id, hash in
-                node.bind(1, LedgerStore.nodeKey(id))
-                node.bind(2, hash)
-                try node.run()
-            }
-        }
-        if !subjects.isEmpty {
-            let sub = try db.prepare("INSERT OR IGNORE INTO subjects(subject, seq) VALUES (?1, ?2)")
-            for subject in subjects {
-                sub.bind(1, subject)
-                sub.bind(2, Int64(bitPattern: size))
-                try sub.run()
-            }
-        }
         let stored = StoredRecord(seq: size, appendedAtMillis: t, kind: kind, signer: signer, envelope: envelope, leafHash: leaf, chainHash: chain)
+        try backend.insert(stored, subjects: subjects)
+        if maintainsTree {
+            let backend = self.backend
+            try range.append(leaf) { id, hash in try backend.insertNode(id, hash: hash) }
+        }
         size += 1
         chainHead = chain
         lastAppendedAtMillis = t
@@ -95,13 +78,14 @@ public final class WriteTransaction {
 
     /// Stores a signed checkpoint note for `size`.
     public func addCheckpoint(size: UInt64, note: [UInt8], now: Int64) throws(StoreError) {
-        let s = try store.db.prepare("INSERT INTO checkpoints(size, created_at, note) VALUES (?1, ?2, ?3)")
-        s.bind(1, Int64(bitPattern: size))
-        s.bind(2, now)
-        s.bind(3, note)
-        try s.run()
+        try backend.insert(StoredCheckpoint(size: size, createdAtMillis: now, note: note))
     }
 
-    /// Reads through the store inside this transaction.
-    public var reader: LedgerStore { store }
+    /// Stores one witness cosignature line beside the checkpoint of its size.
+    public func addCosignature(_ cosignature: StoredCosignature) throws(StoreError) {
+        try backend.insert(cosignature)
+    }
+
+    /// Reads through the storage inside this transaction (they see its writes).
+    public var reader: any LedgerStorage { backend.storage }
 }

@@ -4,6 +4,7 @@ import AssayLedger
 import AssayLog
 import AssayModel
 import AssayStore
+import AssayStoreSQLite
 import AssayVerify
 import Dispatch
 import Foundation
@@ -105,6 +106,33 @@ struct AssayBench: ParsableCommand {
         table.add("store append with Merkle tree (no sig checks)", withTree, "entry/s", limit: rawInsert, limitName: "sqlite insert")
         table.add("store append without Merkle tree", withoutTree, "entry/s", limit: rawInsert, limitName: "sqlite insert")
         table.add("tree maintenance overhead", (withoutTree / withTree - 1) * 100, "%")
+
+        // What finding an envelope already present costs the writer per entry (issue 14: the
+        // ledger looks each appended envelope up through its first subject): new envelopes (the
+        // common case: an index probe that finds nothing) and ones already stored (a record read
+        // and a byte comparison), at the largest size, and re-appending a stored batch.
+        do {
+            let n = min(window, 5000)
+            let fresh = fixture.envelopes(start: 10_000_000, count: n).map { (e: $0.bytes, s: "https://id.gs1.org/01/04012345000016/21/SN\($0.label.dropFirst())") }
+            let size = Int(try fixture.ledger.size())
+            let stored = try (0..<n).map { i -> (e: [UInt8], s: String) in
+                let r = try fixture.ledger.record(at: UInt64(size - n + i))
+                return (r.envelope, "https://id.gs1.org/01/04012345000016/21/SN\(size - n + i)")
+            }
+            for (name, list) in [("new envelope", fresh), ("envelope already present", stored)] {
+                let t0 = now()
+                var found = 0
+                for x in list where try fixture.ledger.store.record(withEnvelope: x.e, subject: x.s) != nil { found += 1 }
+                precondition(found == (name == "new envelope" ? 0 : n), "duplicate lookup found \(found) of \(n) (\(name))")
+                table.add("duplicate lookup per entry, \(name), at \(size)", (now() - t0) / Double(n) * 1e6, "µs")
+            }
+            let again = stored.prefix(1000).enumerated().map { Ledger.AppendItem(label: "again \($0.offset)", bytes: $0.element.e) }
+            let t0 = now()
+            let outcomes = try fixture.ledger.appendDetailed(again)
+            let sizeAfter = try fixture.ledger.size()
+            precondition(outcomes.allSatisfy(\.wasPresent) && sizeAfter == UInt64(size), "re-appended envelopes must be found")
+            table.add("re-append of \(again.count) stored envelopes (all already present)", Double(again.count) / (now() - t0), "entry/s")
+        }
 
         // 3. Single-entry durable append latency.
         let lat = try fixture.singleAppendLatencies(count: quick ? 50 : 300)

@@ -3,6 +3,7 @@ import AssayLedger
 import AssayLog
 import AssayModel
 import AssayStore
+import AssayStoreSQLite
 import AssayVerify
 import Foundation
 #if canImport(Glibc)
@@ -68,7 +69,7 @@ final class Fixture {
         let path = (dir as NSString).appendingPathComponent("assay-bench-store-\(tree)-\(getpid()).assay")
         for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) }
         defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
-        let store = try LedgerStore.create(at: path)
+        let store = try SQLiteLedgerStorage.create(at: path)
         store.maintainsTree = tree
         let t0 = now()
         var i = 0

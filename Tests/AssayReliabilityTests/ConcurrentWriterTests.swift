@@ -12,7 +12,7 @@ extension Reliability {
         /// Readers pause this long between runs, leaving the two cores mostly to the writers.
         static let readerPauseMicroseconds: UInt32 = 30_000
 
-        /// What `LedgerStore.open` said when its first read (`PRAGMA application_id`) ran before the
+        /// What `SQLiteLedgerStorage.open` said when its first read (`PRAGMA application_id`) ran before the
         /// busy timeout was set and got SQLITE_BUSY. Found by this test, fixed in 229795b; watched
         /// for regressions.
         static let openRaceMessage = "is not an Assay ledger (not an SQLite database)"
@@ -38,12 +38,12 @@ extension Reliability {
         @Test("4 writers × 500 single-entry appends with log, prove and verify running: no fork, no gap, nothing lost")
         func writersAndReaders() throws {
             let seed = SplitMix64.seed(from: "ASSAY_CONCURRENCY_SEED", default: Self.defaultSeed)
-            let fixture = try LedgerFixture(tag: "concurrency", envelopeCount: 32)
+            let fixture = try LedgerFixture(tag: "concurrency")
             defer { fixture.remove() }
             let ledger = fixture.directory + "/shared.assay"
             try fixture.createLedger(at: ledger)
             let preload = fixture.directory + "/preload.jsonl"
-            try fixture.writeBatch(count: 62, offset: 0, to: preload)
+            try fixture.writeBatch(count: 62, to: preload)
             try LedgerFixture.require(fixture.run(["append", "--ledger", ledger, "--batch", preload]))
             let checkpointSize = 64
             try LedgerFixture.require(fixture.run(["checkpoint", "--ledger", ledger, "--key", fixture.operatorKey]))
@@ -108,7 +108,7 @@ extension Reliability {
             let openRaces = t.writerOpenRaces + t.readerOpenRaces
             #expect(openRaces == 0, """
                 opening the ledger failed with "\(Self.openRaceMessage)" \(t.writerOpenRaces) times in writers and \
-                \(t.readerOpenRaces) times in readers: SQLITE_BUSY on LedgerStore.open's first read (busy timeout not set yet?)
+                \(t.readerOpenRaces) times in readers: SQLITE_BUSY on SQLiteLedgerStorage.open's first read (busy timeout not set yet?)
                 """)
             let snapshotFailures = t.verifySnapshotFailures.count
             #expect(snapshotFailures == 0, """
@@ -120,9 +120,9 @@ extension Reliability {
         /// Appends `entriesPerWriter` envelopes, one process (one transaction) each.
         static func write(writer w: Int, fixture: LedgerFixture, ledger: String, tally: Locked<Tally>) {
             for i in 0..<entriesPerWriter {
-                let file = fixture.envelopeFiles[(w * 8 + i) % fixture.envelopeFiles.count]
                 let out: ProcessOutcome
                 do {
+                    let file = try fixture.freshEnvelopeFile()
                     out = try fixture.run(["append", "--ledger", ledger, "--json", file], timeout: 100)
                 } catch {
                     tally.withLock { $0.writerFailures.append("writer \(w) entry \(i): \(error)") }

@@ -124,14 +124,14 @@ final class CrashSoakWorker {
         let path = scratch + "/calibration.assay"
         try fixture.createLedger(at: path)
         var singles: [Double] = [], batches: [Double] = []
-        for i in 0..<3 {
-            let out = try fixture.run(["append", "--ledger", path, "--json", fixture.envelopeFiles[i]])
+        for _ in 0..<3 {
+            let out = try fixture.run(["append", "--ledger", path, "--json", try fixture.freshEnvelopeFile()])
             guard out.succeeded else { throw Finding("calibration append failed:\n\(out)") }
             singles.append(out.seconds)
         }
         let batch = scratch + "/calibration.jsonl"
-        try fixture.writeBatch(count: 2000, offset: 0, to: batch)
         for _ in 0..<2 {
+            try fixture.writeBatch(count: 2000, to: batch)
             let out = try fixture.run(["append", "--ledger", path, "--json", "--batch", batch])
             guard out.succeeded else { throw Finding("calibration batch append failed:\n\(out)") }
             batches.append(out.seconds)
@@ -154,7 +154,7 @@ final class CrashSoakWorker {
     private func remeasureBatch() throws {
         let n = 500
         let batch = scratch + "/timing.jsonl"
-        try fixture.writeBatch(count: n, offset: iteration, to: batch)
+        try fixture.writeBatch(count: n, to: batch)
         let out = try fixture.run(["append", "--ledger", ledger, "--json", "--batch", batch])
         guard out.succeeded else { throw Finding("an unkilled timing append of \(n) entries failed:\n\(out)") }
         let acks = try Acknowledgement.parse(out.completeStdoutLines)
@@ -188,12 +188,11 @@ final class CrashSoakWorker {
         let single = rng.next() % 100 < 35
         let n = single ? 1 : 200 + Int(rng.next() % 1801)
         var arguments = ["append", "--ledger", ledger, "--json"]
-        let offset = Int(rng.next() % UInt64(fixture.envelopes.count))
         if single {
-            arguments.append(fixture.envelopeFiles[offset])
+            arguments.append(try fixture.freshEnvelopeFile())
         } else {
             let batch = scratch + "/batch.jsonl"
-            try fixture.writeBatch(count: n, offset: offset, to: batch)
+            try fixture.writeBatch(count: n, to: batch)
             arguments += ["--batch", batch]
         }
         let delay = rng.fraction() * typicalSeconds(entries: n)
@@ -246,7 +245,7 @@ final class CrashSoakWorker {
         }
 
         // A following append still works, at the next sequence number.
-        let next = try fixture.run(["append", "--ledger", ledger, "--json", fixture.envelopeFiles[(offset + 1) % fixture.envelopeFiles.count]])
+        let next = try fixture.run(["append", "--ledger", ledger, "--json", try fixture.freshEnvelopeFile()])
         guard next.succeeded else { throw Finding("\(what): the next append failed:\n\(next)") }
         let nextAcks = try Acknowledgement.parse(next.completeStdoutLines)
         guard nextAcks.count == 1, nextAcks[0].seq == UInt64(after) else {

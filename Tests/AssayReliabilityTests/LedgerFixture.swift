@@ -1,65 +1,49 @@
+import AssayCrypto
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-/// Everything a reliability test needs, made with the `assay` CLI as a user would: an operator
-/// and a supplier key, a pool of envelopes the supplier signed once (offline), and fresh
-/// ledgers with the supplier registered.
+/// Everything a reliability test needs, made as a user would: an operator key (by the `assay`
+/// CLI), a supplier key, fresh ledgers with the supplier registered, and envelopes the supplier
+/// signed offline.
 ///
-/// One exact envelope may be appended many times (each time at a new sequence number, with a
-/// different leaf hash), so a small pool is reused for thousands of entries.
+/// Every envelope handed out is new (a subject numbered from a shared counter): a ledger
+/// returns the existing entry for an envelope it already holds instead of appending it again
+/// (issue 14), so counting acknowledged appends as new entries needs envelopes never used before.
 struct LedgerFixture: Sendable {
     /// The `assay` executable.
     let assay: String
     /// The scratch directory: keys, envelope files, ledgers.
     let directory: String
     let operatorKey: String
+    /// The supplier's secret key file (its verifier key beside it, `.pub`).
     let supplierKey: String
-    /// The signed envelopes, one JSON line each (no newline).
-    let envelopes: [String]
-    /// The same envelopes, one file each.
-    let envelopeFiles: [String]
+    let envelopes: EnvelopeSource
 
-    /// Makes keys and signs `envelopeCount` distinct statements (subjects `urn:example:item:<tag>-<i>`).
-    init(tag: String, envelopeCount: Int = 32) throws {
+    /// Makes the keys; envelopes are signed on demand (subjects `urn:example:item:<tag>-<n>`).
+    init(tag: String) throws {
         assay = try AssayBinary.path()
         directory = NSTemporaryDirectory() + "assay-reliability-\(tag)-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         operatorKey = directory + "/operator.key"
         supplierKey = directory + "/supplier.key"
-        let dir = directory, bin = assay
-        for (name, path) in [("reliability.example/operator", operatorKey), ("supplier.example/signing", supplierKey)] {
-            try Self.require(ChildProcess.run(bin, ["key", "generate", "--name", name, "--out", path], scratch: dir))
-        }
-        // Signing is offline and independent: two threads halve the wait on two cores.
-        let signed = Locked([String?](repeating: nil, count: envelopeCount))
-        let problems = Locked([String]())
-        let supplier = supplierKey
-        ThreadGroup.run((0..<2).map { lane in
-            { @Sendable in
-                for i in stride(from: lane, to: envelopeCount, by: 2) {
-                    let statement = dir + "/statement-\(i).json"
-                    let json = "{\"type\":\"GenericEvent\",\"subject\":\"urn:example:item:\(tag)-\(i)\",\"action\":\"inspected\","
-                        + "\"eventTime\":\"2026-11-20T10:00:00+01:00\",\"eventTimeZoneOffset\":\"+01:00\"}"
-                    do {
-                        try Data(json.utf8).write(to: URL(fileURLWithPath: statement))
-                        let out = try Self.require(ChildProcess.run(bin, ["sign", "--key", supplier, statement], scratch: dir))
-                        let line = out.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-                        guard !line.isEmpty, !line.contains("\n") else { throw HarnessFailure("assay sign printed no single-line envelope:\n\(out)") }
-                        signed.withLock { $0[i] = line }
-                    } catch {
-                        problems.withLock { $0.append("\(error)") }
-                    }
-                }
-            }
-        })
-        if let first = problems.current.first { throw HarnessFailure(first) }
-        envelopes = signed.current.map { $0! }
-        var files: [String] = []
-        for (i, e) in envelopes.enumerated() {
-            let path = directory + "/envelope-\(i).json"
-            try Data(e.utf8).write(to: URL(fileURLWithPath: path))
-            files.append(path)
-        }
-        envelopeFiles = files
+        try Self.require(ChildProcess.run(assay, ["key", "generate", "--name", "reliability.example/operator", "--out", operatorKey], scratch: directory))
+        let supplier = try NamedSigningKey(name: "supplier.example/signing", key: SigningKey())
+        try Data(supplier.secretKeyText().utf8).write(to: URL(fileURLWithPath: supplierKey))
+        chmod(supplierKey, 0o600)
+        try Data((supplier.verifierKey.description + "\n").utf8).write(to: URL(fileURLWithPath: supplierKey + ".pub"))
+        envelopes = EnvelopeSource(tag: tag, key: supplier)
+    }
+
+    /// A file holding one envelope never handed out before.
+    func freshEnvelopeFile() throws -> String {
+        let line = envelopes.next(1)[0]
+        let path = directory + "/envelope-\(UUID().uuidString).json"
+        try Data(line.utf8).write(to: URL(fileURLWithPath: path))
+        return path
     }
 
     /// Removes the scratch directory (unless `ASSAY_KEEP_TEST_DIRS` is set).
@@ -78,11 +62,11 @@ struct LedgerFixture: Sendable {
                               "--legal-name", "Sup", "--role", "supplier", "--public-key", supplierKey + ".pub"]))
     }
 
-    /// Writes a JSON-lines batch of `count` envelopes from the pool, starting at pool index `offset`.
-    func writeBatch(count: Int, offset: Int, to path: String) throws {
+    /// Writes a JSON-lines batch of `count` envelopes never handed out before.
+    func writeBatch(count: Int, to path: String) throws {
         var text = ""
         text.reserveCapacity(count * 420)
-        for i in 0..<count { text += envelopes[(offset + i) % envelopes.count] + "\n" }
+        for line in envelopes.next(count) { text += line + "\n" }
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
     }
 

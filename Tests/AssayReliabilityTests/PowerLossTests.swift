@@ -171,7 +171,7 @@ extension Reliability {
             while !state.current.stop {
                 let n = 20 + Int(rng.next() % 181)
                 do {
-                    try fixture.writeBatch(count: n, offset: Int(rng.next() % 1000), to: batch)
+                    try fixture.writeBatch(count: n, to: batch)
                     let child = try ChildProcess(fixture.assay, ["append", "--ledger", ledger, "--json", "--batch", batch], scratch: scratch)
                     // Started under the lock, so a frozen copy never races a process being launched.
                     try state.withLock { s in

@@ -1,7 +1,9 @@
 import AssayCrypto
 import AssayLedger
 import AssayLog
-@testable import AssayStore
+import AssayStore
+import AssayStorageConformance
+@testable import AssayStoreSQLite
 import AssayTestSupport
 import Foundation
 import Testing
@@ -14,18 +16,18 @@ func onBothStores(events: Int = 0, _ body: (Ledger, String) throws -> Void) thro
     try body(try Fixtures.ledger(at: ":memory:", events: events), "memory")
 }
 
-@Suite("LedgerStore")
+@Suite("SQLite ledger storage")
 struct LedgerStoreTests {
     @Test("refuses UPDATE and DELETE of records, nodes, checkpoints, subjects and metadata")
     func appendOnlyTriggers() throws {
         try onBothStores(events: 3) { ledger, where_ in
-            let db = ledger.store.db
+            let db = ledger.tamperer
             for sql in ["UPDATE records SET kind = 'x' WHERE seq = 2", "DELETE FROM records WHERE seq = 4",
                         "UPDATE nodes SET hash = zeroblob(32)", "DELETE FROM nodes",
                         "DELETE FROM subjects", "UPDATE meta SET value = 'x'", "DELETE FROM meta"] {
                 #expect(throws: StoreError.self, "\(where_): \(sql)") { try db.execute(sql) }
             }
-            let size = try ledger.size(), missing = try ledger.store.missingTriggers()
+            let size = try ledger.size(), missing = try (ledger.store as! SQLiteLedgerStorage).missingTriggers()
             #expect(size == 6)
             #expect(missing.isEmpty)
         }
@@ -34,7 +36,7 @@ struct LedgerStoreTests {
     @Test("refuses a record inserted at a gap or twice")
     func contiguousInsert() throws {
         try onBothStores(events: 1) { ledger, _ in
-            let db = ledger.store.db
+            let db = ledger.tamperer
             #expect(throws: StoreError.self) {
                 try db.execute("INSERT INTO records VALUES (10, 0, 'GenericEvent', 's', x'00', zeroblob(32), zeroblob(32))")
             }
@@ -86,14 +88,14 @@ struct LedgerStoreTests {
     func notALedger() throws {
         let dir = Fixtures.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        #expect(throws: StoreError(.notFound, "")) { try LedgerStore.open(at: dir + "/missing.assay") }
-        #expect(throws: StoreError(.notALedger, "")) { try LedgerStore.open(at: dir) }
+        #expect(throws: StoreError(.notFound, "")) { try SQLiteLedgerStorage.open(at: dir + "/missing.assay") }
+        #expect(throws: StoreError(.notALedger, "")) { try SQLiteLedgerStorage.open(at: dir) }
         try "hello".write(toFile: dir + "/text.assay", atomically: true, encoding: .utf8)
-        #expect(throws: StoreError(.notALedger, "")) { try LedgerStore.open(at: dir + "/text.assay") }
+        #expect(throws: StoreError(.notALedger, "")) { try SQLiteLedgerStorage.open(at: dir + "/text.assay") }
         let plain = try SQLiteConnection(path: dir + "/plain.db", flags: SQLiteFlags.create)
         try plain.execute("CREATE TABLE t(x)")
-        #expect(throws: StoreError(.notALedger, "")) { try LedgerStore.open(at: dir + "/plain.db") }
-        #expect(throws: StoreError(.alreadyExists, "")) { try LedgerStore.create(at: dir + "/text.assay") }
+        #expect(throws: StoreError(.notALedger, "")) { try SQLiteLedgerStorage.open(at: dir + "/plain.db") }
+        #expect(throws: StoreError(.alreadyExists, "")) { try SQLiteLedgerStorage.create(at: dir + "/text.assay") }
     }
 
     @Test("subjects are indexed for lookup")

@@ -1,6 +1,7 @@
 import AssayCrypto
 import AssayLedger
-@testable import AssayStore
+import AssayStore
+@testable import AssayStoreSQLite
 import AssayTestSupport
 import Foundation
 import Testing
@@ -166,7 +167,7 @@ struct StoreFileSafetyTests {
         let path = dir + "/l.assay"
         let ledger = try F.ledger(at: path, events: 1)
         ledger.clock = { F.time(2000) }
-        if !mounted { try ledger.store.db.execute("PRAGMA max_page_count = \(try ledger.store.db.scalarInt("PRAGMA page_count")! + 8)") }
+        if !mounted, let db = (ledger.store as? SQLiteLedgerStorage)?.db { try db.execute("PRAGMA max_page_count = \(try db.scalarInt("PRAGMA page_count")! + 8)") }
         var n = 0
         var failure: (any Error)? = nil
         while failure == nil && n < 400 {

@@ -91,7 +91,9 @@ struct AppendRulesTests {
     }
 
     @Test("rejects registering a key twice") func duplicateRegistration() throws {
-        try expectRejected(F.registration(of: F.supplierKey, roles: [.supplier]), "already registered")
+        // Not the identical envelope (that one is already present: appending it returns the
+        // existing entry); a second registration of the same key.
+        try expectRejected(F.registration(of: F.supplierKey, roles: [.supplier, .manufacturer]), "already registered")
     }
 
     @Test("rejects revoking another party's key, and the operator key") func revocationRules() throws {

@@ -2,7 +2,8 @@ import AssayCrypto
 import AssayLedger
 import AssayLog
 import AssayModel
-@testable import AssayStore
+import AssayStore
+import AssayStorageConformance
 import AssayTestSupport
 import AssayVerify
 import Foundation
@@ -33,34 +34,20 @@ struct LedgerSoundnessTests {
 
         deinit { try? FileManager.default.removeItem(atPath: dir) }
 
-        /// Runs `sql` on the file through its own connection with `triggers` dropped, then
-        /// re-creates those triggers from their stored definitions, byte for byte.
-        func edit(_ sql: String, behind triggers: [String] = []) throws {
-            let db = try SQLiteConnection(path: path, flags: SQLiteFlags.readWrite)
-            var saved: [String] = []
-            for t in triggers {
-                let s = try db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1")
-                s.bind(1, t)
-                guard try s.step() else { throw StoreError(.notFound, "no trigger \(t)") }
-                saved.append(s.text(0))
-                s.reset()
-            }
-            try db.execute(triggers.map { "DROP TRIGGER \($0); " }.joined() + sql + "; " + saved.map { $0 + "; " }.joined())
+        /// Runs `sql` on the file through a connection of its own with `guards` lifted, then
+        /// puts those guards back exactly as they were (the backend's `StorageTamperer`).
+        func edit(_ sql: String, behind guards: [StorageGuard] = []) throws {
+            let t = try fileTamperer(path)
+            try t.behind(guards) { try t.execute(sql) }
         }
 
-        /// Inserts a checkpoint note for `size` (replacing any stored one), behind the triggers.
+        /// Inserts a checkpoint note for `size` (replacing any stored one), behind the guards.
         func storeCheckpoint(_ note: String, size: Int64) throws {
-            let db = try SQLiteConnection(path: path, flags: SQLiteFlags.readWrite)
-            let s = try db.prepare("SELECT sql FROM sqlite_master WHERE name = 'checkpoints_append_only_delete'")
-            _ = try s.step()
-            let trigger = s.text(0)
-            s.reset()
-            try db.execute("DROP TRIGGER checkpoints_append_only_delete; DELETE FROM checkpoints WHERE size = \(size)")
-            let ins = try db.prepare("INSERT INTO checkpoints(size, created_at, note) VALUES (?1, 0, ?2)")
-            ins.bind(1, size)
-            ins.bind(2, Array(note.utf8))
-            try ins.run()
-            try db.execute(trigger)
+            let t = try fileTamperer(path)
+            try t.behind([.noDelete("checkpoints")]) {
+                try t.execute("DELETE FROM checkpoints WHERE size = ?1", [.int(size)])
+                try t.execute("INSERT INTO checkpoints(size, created_at, note) VALUES (?1, 0, ?2)", [.int(size), .blob(Array(note.utf8))])
+            }
         }
 
         /// A fresh read-only open of the file, verified.
@@ -91,7 +78,7 @@ struct LedgerSoundnessTests {
         let before = try lab.ledger().exportBundle(product: Self.product).entries.map(\.record.seq)
         #expect(before.contains(13), "the end-of-life entry is exported")
 
-        try lab.edit("DELETE FROM subjects WHERE seq = 13", behind: ["subjects_append_only_delete"])
+        try lab.edit("DELETE FROM subjects WHERE seq = 13", behind: [.noDelete("subjects")])
         let after = try lab.ledger().exportBundle(product: Self.product).entries.map(\.record.seq)
         #expect(!after.contains(13), "the attack works: an honest export now leaves the end-of-life entry out")
         try expectFailure(try lab.verify(), .storedColumns, seq: 13, mentioning: ["subject index", Self.product])
@@ -119,7 +106,7 @@ struct LedgerSoundnessTests {
     func subjectStoredAsBlob() throws {
         let lab = try Lab()
         try lab.edit("DELETE FROM subjects WHERE seq = 8; INSERT INTO subjects(subject, seq) VALUES (CAST('https://id.gs1.org/01/04012345000016/21/SN5' AS BLOB), 8)",
-                     behind: ["subjects_append_only_delete"])
+                     behind: [.noDelete("subjects")])
         try expectFailure(try lab.verify(), .storedColumns, seq: 8, mentioning: ["not stored as (text, integer)"])
     }
 
@@ -245,7 +232,7 @@ struct LedgerSoundnessTests {
     ])
     func metadata(_ name: String, _ sql: String, _ words: [String]) throws {
         let lab = try Lab()
-        try lab.edit(sql, behind: ["meta_append_only_update", "meta_append_only_delete"])
+        try lab.edit(sql, behind: [.noUpdate("meta"), .noDelete("meta")])
         let report = try lab.verify()
         let f = try #require(report.failure, "\(name) not detected")
         #expect(f.check == .schema, "\(name): \(f)")
@@ -253,19 +240,20 @@ struct LedgerSoundnessTests {
     }
 
     // Before: a missing trigger was a warning with an OK verdict; an altered one went unnoticed.
-    @Test("a missing or altered append-only trigger fails verify", arguments: [
-        ("missing", "DROP TRIGGER subjects_append_only_delete", "subjects_append_only_delete"),
-        ("no-op body under the same name", "DROP TRIGGER records_append_only_update; CREATE TRIGGER records_append_only_update BEFORE UPDATE ON records BEGIN SELECT 1; END",
-         "records_append_only_update"),
-        ("contiguity rule loosened", "DROP TRIGGER records_contiguous; CREATE TRIGGER records_contiguous BEFORE INSERT ON records WHEN NEW.seq < 0 BEGIN SELECT RAISE(ABORT, 'no'); END",
-         "records_contiguous"),
+    @Test("a missing or altered append-only guard fails verify", arguments: [
+        ("missing", StorageGuard.noDelete("subjects"), false),
+        ("no-op body under the same name", StorageGuard.noUpdate("records"), true),
+        ("contiguity rule loosened", StorageGuard.contiguousRecords, true),
+        ("cosignature guard missing", StorageGuard.noDelete("cosignatures"), false),
     ])
-    func triggers(_ name: String, _ sql: String, _ trigger: String) throws {
+    func triggers(_ name: String, _ guard: StorageGuard, _ weaken: Bool) throws {
         let lab = try Lab()
-        try lab.edit(sql)
-        try expectFailure(try lab.verify(), .schema, seq: nil, mentioning: [trigger])
+        let t = try fileTamperer(lab.path)
+        if weaken { try t.weaken(`guard`) } else { try t.remove([`guard`]) }
+        try expectFailure(try lab.verify(), .schema, seq: nil, mentioning: [SQLiteTamperer.triggerName(`guard`)])
     }
 
+    // SQLite-specific: trigger definitions are compared as text, white space collapsed.
     @Test("a ledger created with the earlier trigger layout (line breaks before BEGIN) still verifies")
     func earlierTriggerLayout() throws {
         let lab = try Lab()
@@ -295,7 +283,7 @@ struct LedgerSoundnessTests {
     func negativeRecordSeq() throws {
         let lab = try Lab()
         try lab.edit("PRAGMA ignore_check_constraints = ON; INSERT INTO records SELECT -1, appended_at, kind, signer, envelope, leaf_hash, chain_hash FROM records WHERE seq = 3",
-                     behind: ["records_contiguous"])
+                     behind: [.contiguousRecords])
         try expectFailure(try lab.verify(), .schema, seq: nil, mentioning: ["-1", "negative"])
         let ledger = try lab.ledger()
         #expect(try ledger.size() == 14)

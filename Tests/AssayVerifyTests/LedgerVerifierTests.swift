@@ -2,7 +2,7 @@ import AssayCrypto
 import AssayLedger
 import AssayLog
 import AssayModel
-@testable import AssayStore
+import AssayStorageConformance
 import AssayTestSupport
 import AssayVerify
 import Foundation
@@ -21,7 +21,8 @@ struct Tamper: CustomTestStringConvertible, Sendable {
 struct LedgerVerifierTests {
     typealias F = Fixtures
     // Ledger: 0 genesis, 1–2 registrations, 3–12 events; checkpoint at size 13 when asked.
-    static let dropTriggers = "DROP TRIGGER records_append_only_update; DROP TRIGGER records_append_only_delete; DROP TRIGGER records_contiguous; DROP TRIGGER nodes_append_only_update; DROP TRIGGER nodes_append_only_delete;"
+    /// The guards these tampers lift (and leave lifted: verify reports them too).
+    static let lifted: [StorageGuard] = [.noUpdate("records"), .noDelete("records"), .contiguousRecords, .noUpdate("nodes"), .noDelete("nodes")]
 
     static let tampers: [Tamper] = [
         Tamper(name: "payload byte", sql: "UPDATE records SET envelope = CAST(replace(CAST(envelope AS TEXT), 'eyJ0eXBl', 'eyJ0eXBm') AS BLOB) WHERE seq = 5", check: .leafHash, seq: 5),
@@ -40,7 +41,8 @@ struct LedgerVerifierTests {
     func tamper(_ t: Tamper) throws {
         let ledger = try F.ledger(at: ":memory:", events: 10)
         #expect(try ledger.verify().ok)
-        try ledger.store.db.execute(Self.dropTriggers + t.sql)
+        try ledger.tamperer.remove(Self.lifted)
+        try ledger.tamperer.execute(t.sql)
         let report = try ledger.verify()
         let f = try #require(report.failure, "\(t.name) was not detected")
         #expect(f.check == t.check, "\(t.name): \(f)")
@@ -73,8 +75,8 @@ struct LedgerVerifierTests {
     /// Replaces record `seq`'s envelope and recomputes leaf and chain hashes from there on (and the tree),
     /// as a careful attacker with write access would.
     func rewrite(_ ledger: Ledger, seq: UInt64, envelope: [UInt8]) throws {
-        let db = ledger.store.db
-        try db.execute(Self.dropTriggers)
+        let db = ledger.tamperer
+        try db.remove(Self.lifted)
         var records: [StoredRecord] = []
         try ledger.store.forEachRecord { records.append($0); return true }
         var prev = seq == 0 ? Digest.zero : records[Int(seq) - 1].chainHash
@@ -92,7 +94,8 @@ struct LedgerVerifierTests {
             }
             if r.seq == seq {
                 // The subject index follows the new statement too (verify checks it).
-                try db.execute("DROP TRIGGER IF EXISTS subjects_append_only_delete; DELETE FROM subjects WHERE seq = \(seq)")
+                try db.remove([.noDelete("subjects")])
+                try db.execute("DELETE FROM subjects WHERE seq = \(seq)")
                 if let st = try? Statement.decode(try Envelope(json: env).payload) {
                     for subject in st.subjects {
                         let s = try db.prepare("INSERT INTO subjects(subject, seq) VALUES (?1, ?2)")
@@ -103,7 +106,7 @@ struct LedgerVerifierTests {
             }
             try range.append(leaf) { id, hash in
                 let s = try db.prepare("INSERT INTO nodes(id, hash) VALUES (?1, ?2)")
-                s.bind(1, LedgerStore.nodeKey(id)); s.bind(2, hash.bytes)
+                s.bind(1, storedNodeID(id)); s.bind(2, hash.bytes)
                 try s.run()
             }
         }
@@ -125,7 +128,8 @@ struct LedgerVerifierTests {
     func truncationBelowCheckpoint() throws {
         let ledger = try F.ledger(at: ":memory:", events: 4)
         _ = try ledger.signCheckpoint(with: F.operatorKey)
-        try ledger.store.db.execute(Self.dropTriggers + "DELETE FROM records WHERE seq >= 5;")
+        try ledger.tamperer.remove(Self.lifted)
+        try ledger.tamperer.execute("DELETE FROM records WHERE seq >= 5;")
         let f = try #require(try ledger.verify().failure)
         #expect(f.check == .checkpoint, "\(f)")
         #expect(f.message.contains("covers 7 records"), "\(f)")

@@ -2,7 +2,7 @@ import AssayCrypto
 import AssayLedger
 import AssayLog
 import AssayModel
-@testable import AssayStore
+import AssayStorageConformance
 import AssayTestSupport
 import AssayVerify
 import Foundation
@@ -36,7 +36,7 @@ struct TamperSuiteTests {
     /// A ledger of 13 records (genesis, 2 registrations, 10 events) with a checkpoint at 13.
     final class Lab: @unchecked Sendable {
         let ledger: Ledger
-        var db: SQLiteConnection { ledger.store.db }
+        var db: any StorageTamperer { ledger.tamperer }
 
         init(checkpoint: Bool = true) throws {
             ledger = try F.ledger(at: ":memory:", events: 10)
@@ -45,9 +45,14 @@ struct TamperSuiteTests {
 
         func verify(external: [[UInt8]] = []) throws -> Outcome { Outcome(finding: try ledger.verify(externalCheckpoints: external).failure) }
 
-        static let dropAll = "DROP TRIGGER records_append_only_update; DROP TRIGGER records_append_only_delete; DROP TRIGGER records_contiguous; DROP TRIGGER nodes_append_only_update; DROP TRIGGER nodes_append_only_delete; DROP TRIGGER meta_append_only_update; DROP TRIGGER checkpoints_append_only_update; DROP TRIGGER checkpoints_append_only_delete;"
+        /// The guards every attack here lifts (and leaves lifted: verify reports them too).
+        static let lifted: [StorageGuard] = [.noUpdate("records"), .noDelete("records"), .contiguousRecords, .noUpdate("nodes"), .noDelete("nodes"),
+                                             .noUpdate("meta"), .noUpdate("checkpoints"), .noDelete("checkpoints")]
 
-        func sql(_ s: String) throws { try db.execute(Self.dropAll + s) }
+        func sql(_ s: String) throws {
+            try db.remove(Self.lifted)
+            try db.execute(s)
+        }
 
         func records() throws -> [(seq: UInt64, time: Int64, envelope: [UInt8])] {
             var out: [(UInt64, Int64, [UInt8])] = []
@@ -58,7 +63,8 @@ struct TamperSuiteTests {
         /// A careful attacker: replaces the record list and recomputes every leaf, chain hash and
         /// tree node, and the subject index.
         func rebuild(_ list: [(time: Int64, envelope: [UInt8])]) throws {
-            try sql("DELETE FROM records; DELETE FROM nodes; DROP TRIGGER subjects_append_only_delete; DELETE FROM subjects;")
+            try db.remove([.noDelete("subjects")])
+            try sql("DELETE FROM records; DELETE FROM nodes; DELETE FROM subjects;")
             var chain = Digest.zero
             var range = CompactRange()
             for (i, r) in list.enumerated() {
@@ -78,7 +84,7 @@ struct TamperSuiteTests {
                 }
                 try range.append(leaf) { id, h in
                     let n = try db.prepare("INSERT INTO nodes VALUES (?1, ?2)")
-                    n.bind(1, LedgerStore.nodeKey(id)); n.bind(2, h.bytes)
+                    n.bind(1, storedNodeID(id)); n.bind(2, h.bytes)
                     try n.run()
                 }
             }
@@ -227,7 +233,7 @@ struct TamperSuiteTests {
             return try lab.verify()
         },
         Attack(name: "triggers dropped and recreated around an edit", expect: .ledger(.leafHash, seq: 9)) { lab in
-            try lab.db.execute("DROP TRIGGER records_append_only_update; UPDATE records SET appended_at = appended_at + 1 WHERE seq = 9; CREATE TRIGGER records_append_only_update BEFORE UPDATE ON records BEGIN SELECT RAISE(ABORT, 'assay: records are append-only'); END;")
+            try lab.db.edit("UPDATE records SET appended_at = appended_at + 1 WHERE seq = 9", behind: [.noUpdate("records")])
             return try lab.verify()
         },
         Attack(name: "stored kind column changed", expect: .ledger(.storedColumns, seq: 11)) { lab in

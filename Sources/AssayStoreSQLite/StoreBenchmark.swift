@@ -1,4 +1,5 @@
 internal import CAssaySQLite
+import AssayStore
 import Foundation
 
 /// Raw SQLite figures for the benchmark: the ceiling Assay's own store is held against.

@@ -1,0 +1,36 @@
+public import AssayCrypto
+public import AssayModel
+import AssayStore
+import AssayStoreSQLite
+public import Logging
+
+extension Ledger {
+    /// Creates a ledger file (SQLite; `:memory:` for one in memory) with its genesis entry,
+    /// signed by `operatorKey`. Refuses to overwrite an existing file; on failure removes what
+    /// it created (the file and SQLite's `-wal` and `-shm` beside it).
+    public static func create(at path: String, origin: String, operatorKey: NamedSigningKey, operatorName: String? = nil,
+                              policy: WritePolicy = .default, logger: Logger = Logger(label: "assay.ledger"),
+                              now: Int64? = nil) throws -> Ledger {
+        // Checked before anything is created.
+        _ = try genesisEnvelope(origin: origin, operatorKey: operatorKey, operatorName: operatorName, now: now)
+        let storage: SQLiteLedgerStorage
+        do { storage = try SQLiteLedgerStorage.create(at: path) } catch { throw Self.storage(error) }
+        do {
+            return try create(storage: storage, origin: origin, operatorKey: operatorKey, operatorName: operatorName,
+                              policy: policy, logger: logger, now: now)
+        } catch {
+            SQLiteLedgerStorage.removeFiles(at: path)
+            throw error
+        }
+    }
+
+    /// Opens an existing ledger file (SQLite).
+    public static func open(at path: String, readOnly: Bool = false, policy: WritePolicy = .default,
+                            logger: Logger = Logger(label: "assay.ledger")) throws -> Ledger {
+        do {
+            return Ledger(storage: try SQLiteLedgerStorage.open(at: path, readOnly: readOnly), policy: policy, logger: logger)
+        } catch {
+            throw storage(error)
+        }
+    }
+}
