@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "assay-bench", targets: ["assay-bench"]),
         .library(name: "AssayLedger", targets: ["AssayLedger"]),
         .library(name: "AssayVerify", targets: ["AssayVerify"]),
+        .library(name: "AssayReport", targets: ["AssayReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,7 +39,7 @@ let package = Package(
         ),
         .target(name: "AssayCrypto", dependencies: ["CAssaySodium", "CAssayLibcrypto"], swiftSettings: strict),
         .target(name: "AssayModel", swiftSettings: strict),
-        .target(name: "AssayLog", dependencies: ["AssayCrypto"], swiftSettings: strict),
+        .target(name: "AssayLog", dependencies: ["AssayModel", "AssayCrypto"], swiftSettings: strict),
         .target(name: "AssayStore", dependencies: ["CAssaySQLite", "AssayLog", "AssayCrypto"], swiftSettings: strict),
         .target(name: "AssayVerify", dependencies: ["AssayModel", "AssayLog", "AssayCrypto"], swiftSettings: strict),
         .target(
@@ -47,9 +48,11 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        // Every renderer (text, JSON, HTML, Mermaid, DOT): strings out, no printing.
+        .target(name: "AssayReport", dependencies: ["AssayVerify", "AssayModel", "AssayLog", "AssayCrypto"], swiftSettings: strict),
         .target(
             name: "AssayCLI",
-            dependencies: ["AssayLedger", "AssayStore", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto",
+            dependencies: ["AssayLedger", "AssayReport", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
@@ -73,8 +76,8 @@ let package = Package(
         .testTarget(name: "AssayLogTests", dependencies: ["AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssayStoreTests", dependencies: ["AssayStore", "AssayLedger", "AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssayVerifyTests", dependencies: ["AssayVerify", "AssayLedger", "AssayStore", "AssayLog", "AssayCrypto", "AssayModel", "AssayTestSupport"], swiftSettings: strict),
-        .testTarget(name: "AssayBundleTests", dependencies: ["AssayVerify", "AssayLedger", "AssayModel", "AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
+        .testTarget(name: "AssayBundleTests", dependencies: ["AssayVerify", "AssayReport", "AssayLedger", "AssayModel", "AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssayReliabilityTests", dependencies: ["AssayTestSupport"], swiftSettings: strict),
-        .testTarget(name: "AssayCLITests", dependencies: ["AssayCLI", "AssayTestSupport"], swiftSettings: strict),
+        .testTarget(name: "AssayCLITests", dependencies: ["AssayCLI", "AssayReport", "AssayVerify", "AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
     ]
 )

@@ -1,5 +1,6 @@
 @testable import AssayCLI
 import AssayTestSupport
+import AssayReport
 import AssayVerify
 import Foundation
 import Testing

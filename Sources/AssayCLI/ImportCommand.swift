@@ -2,58 +2,6 @@ import ArgumentParser
 import AssayCrypto
 import AssayLedger
 import AssayModel
-import AssayVerify
-import Foundation
-
-struct StatementCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "statement",
-        abstract: "Write and check statements (EPCIS 2.0 events and Assay's own kinds).",
-        subcommands: [New.self, Check.self]
-    )
-
-    struct New: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Print a filled-in example statement of a kind, to edit.",
-            discussion: "Kinds: \(StatementKind.allCases.map(\.rawValue).joined(separator: ", "))."
-        )
-        @Argument(help: "The statement kind.") var kind: String
-
-        func run() throws {
-            guard let t = StatementTemplates.byKind[kind] ?? StatementTemplates.byKind.first(where: { $0.key.lowercased() == kind.lowercased() })?.value else {
-                throw CLIFailure.input("unknown kind \"\(kind)\" (kinds: \(StatementKind.allCases.map(\.rawValue).joined(separator: ", ")))")
-            }
-            emit(t)
-        }
-    }
-
-    struct Check: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Validate statements without signing them.",
-            discussion: "Prints one line per file: its kind, or the field and the rule it breaks. Exit 2 if any is invalid."
-        )
-        @Argument(help: "Statement files (JSON), or DSSE envelopes (their payload is checked).") var files: [String]
-
-        func run() throws {
-            var bad = 0
-            for f in files {
-                do {
-                    var bytes = try InputFiles.read(f, what: "statement", maxBytes: EntryChecker.maxEnvelopeBytes)
-                    if let env = try? Envelope(json: bytes) { bytes = env.payload }
-                    let st = try Statement.decode(bytes)
-                    emit("\(f): OK \(st.kind.rawValue)")
-                } catch let e as ModelError {
-                    bad += 1
-                    emit("\(f): INVALID \(Terminal.field(e.description))")
-                } catch let e as CLIFailure {
-                    bad += 1
-                    emit("\(f): INVALID \(Terminal.field(e.message))")
-                }
-            }
-            if bad > 0 { throw CLIFailure.input("\(bad) of \(files.count) statements are invalid") }
-        }
-    }
-}
 
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -71,12 +19,13 @@ struct ImportCommand: ParsableCommand {
             Import signs EPCIS events only (ObjectEvent, AggregationEvent, AssociationEvent, TransformationEvent, \
             TransactionEvent): a document whose eventList holds any other object (an Assay registration, \
             revocation, commitment, genesis or generic event) is refused whole, and the ledger operator's key \
-            may not be used to import.
+            may not be used to import. Only the JSON(-LD) form of EPCIS 2.0 is read, not the XML form.
             """
         )
         @OptionGroup var options: LedgerOptions
-        @Option(help: "The secret key that signs every event (a party's key, never the operator's).") var key: String
-        @Flag(help: "Print the appended entries as JSON lines.") var json = false
+        @Option(help: ArgumentHelp("The secret key that signs every event (a party's key, never the operator's); default: $\(EnvironmentDefaults.keyVariable).", valueName: "file"))
+        var key: String?
+        @Flag(help: "Print the appended entries as JSON lines (and nothing else).") var json = false
         @Argument(help: "The EPCIS 2.0 JSON(-LD) document.") var document: String
 
         /// The `type` values import signs: the five EPCIS 2.0 event types.
@@ -99,6 +48,7 @@ struct ImportCommand: ParsableCommand {
 
         func run() throws {
             let bytes = try InputFiles.read(document, what: "EPCIS document", maxBytes: EPCISDocument.maxBytes)
+            try InputFiles.refuseXML(bytes, path: document)
             let doc: EPCISDocument
             do { doc = try EPCISDocument(bytes: bytes) } catch { throw CLIFailure.input("\(document): \(error.description)") }
             guard !doc.events.isEmpty else { throw CLIFailure.input("\(document) holds no events") }
@@ -117,13 +67,14 @@ struct ImportCommand: ParsableCommand {
                 payloads.append(payload)
             }
             let ledger = try options.open()
-            let signer = try InputFiles.secretKey(key)
+            let keyPath = try EnvironmentDefaults.key(key)
+            let signer = try InputFiles.secretKey(keyPath)
             // The operator key signs genesis, registrations, revocations and checkpoints, never imported data.
             let registry = try ledger.currentRegistry()
             let reference = "\(signer.name)+\(signer.keyID.hex)"
             let operatorKey = registry.operatorReference.flatMap { registry.keys[$0]?.verifierKey }
             if reference == registry.operatorReference || operatorKey?.publicKey.rawRepresentation == signer.key.publicKey.rawRepresentation {
-                throw CLIFailure.input("\(key) is the ledger operator's key, which signs only genesis, registrations, revocations and checkpoints; import with the key of the party whose events these are")
+                throw CLIFailure.input("\(keyPath) is the ledger operator's key, which signs only genesis, registrations, revocations and checkpoints; import with the key of the party whose events these are")
             }
             let items: [Ledger.AppendItem] = payloads.enumerated().map { i, payload in
                 .init(label: "\(document) event \(i + 1)", bytes: Envelope.sign(payload: payload, with: signer).canonicalJSON)
@@ -131,10 +82,11 @@ struct ImportCommand: ParsableCommand {
             let progress = Progress(label: "import", enabled: !json && items.count >= 1000, total: UInt64(items.count))
             let records = try ledger.append(items, progress: { progress.update($0) })
             progress.finish()
-            for r in records where json {
-                emit("{\"seq\":\(r.seq),\"kind\":\"\(r.kind)\",\"signer\":\"\(r.signer)\"}")
+            if json {
+                emitRaw(records.map { EntryLine.json(seq: $0.seq, kind: $0.kind, signer: $0.signer, leafHash: $0.leafHash.hex) + "\n" }.joined())
+            } else {
+                emit("imported \(records.count) events from \(document) as seq \(records.first!.seq)–\(records.last!.seq)")
             }
-            emit("imported \(records.count) events from \(document) as seq \(records.first!.seq)–\(records.last!.seq)")
         }
     }
 }

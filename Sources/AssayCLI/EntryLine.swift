@@ -1,0 +1,20 @@
+import AssayModel
+import AssayReport
+import Foundation
+
+/// One ledger entry as a JSON line (`append`, `import`, `log`): seq, optional time, kind,
+/// signer and leaf hash, through `JSONWriter`.
+enum EntryLine {
+    static func json(seq: UInt64, time: String? = nil, kind: String, signer: String, leafHash: String) -> String {
+        var fields: [(String, JSONField)] = [("seq", .uint(seq))]
+        if let time { fields.append(("time", .string(time))) }
+        fields += [("kind", .string(kind)), ("signer", .string(signer)), ("leafHash", .string(leafHash))]
+        return JSONField.object(fields)
+    }
+}
+
+/// Writes already-built output to standard output in one write, control characters escaped.
+func emitRaw(_ text: String) {
+    guard !text.isEmpty else { return }
+    FileHandle.standardOutput.write(Data(Terminal.text(text).utf8))
+}
