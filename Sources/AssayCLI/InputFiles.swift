@@ -131,8 +131,10 @@ enum InputFiles {
 
     /// Loads a verifier key from a file, or takes the argument itself when it is a vkey string.
     static func verifierKey(_ pathOrKey: String) throws -> VerifierKey {
-        if !FileManager.default.fileExists(atPath: pathOrKey), let vk = try? VerifierKey(parsing: pathOrKey) {
-            return vk
+        if !FileManager.default.fileExists(atPath: pathOrKey) {
+            do { return try VerifierKey(parsing: pathOrKey) } catch {
+                throw CLIFailure.input("\(pathOrKey) is neither a public key file nor a verifier key (name+keyid+base64): \(error.message)")
+            }
         }
         let text = try self.text(pathOrKey, what: "public key file", maxBytes: 4096).trimmingCharacters(in: .whitespacesAndNewlines)
         do {
