@@ -28,43 +28,13 @@ struct ImportCommand: ParsableCommand {
         @Flag(help: "Print the appended entries as JSON lines (and nothing else).") var json = false
         @Argument(help: "The EPCIS 2.0 JSON(-LD) document.") var document: String
 
-        /// The `type` values import signs: the five EPCIS 2.0 event types.
-        static let importableTypes = Set(EPCISEvent.EventType.allCases.map(\.rawValue))
-
-        /// Refuses any `eventList` member that is not an EPCIS 2.0 event, naming its index.
-        static func checkOnlyEPCISEvents(_ events: [JSONValue]) throws {
-            for (i, e) in events.enumerated() {
-                guard case .object(let o) = e else {
-                    throw CLIFailure.input("eventList[\(i)]: not a JSON object; import signs EPCIS events only")
-                }
-                guard case .string(let type)? = o["type"] else {
-                    throw CLIFailure.input("eventList[\(i)]: no string \"type\" member; import signs EPCIS events only")
-                }
-                guard importableTypes.contains(type) else {
-                    throw CLIFailure.input("eventList[\(i)]: type \(JSONWriter.quote(String(type.prefix(60)))) is not an EPCIS event; import signs EPCIS events only")
-                }
-            }
-        }
-
         func run() throws {
             let bytes = try InputFiles.read(document, what: "EPCIS document", maxBytes: EPCISDocument.maxBytes)
             try InputFiles.refuseXML(bytes, path: document)
-            let doc: EPCISDocument
-            do { doc = try EPCISDocument(bytes: bytes) } catch { throw CLIFailure.input("\(document): \(error.description)") }
-            guard !doc.events.isEmpty else { throw CLIFailure.input("\(document) holds no events") }
             // What is signed is decided before any key is loaded: EPCIS events only.
-            try Self.checkOnlyEPCISEvents(doc.events)
-            var payloads: [[UInt8]] = []
-            for (i, e) in doc.events.enumerated() {
-                let payload = Array(e.serialized.utf8)
-                let statement: Statement
-                do { statement = try Statement.decode(payload) } catch {
-                    throw CLIFailure.input("\(document): event \(i + 1) (eventList[\(i)]): \(error.description)")
-                }
-                guard case .supplyChain = statement else {
-                    throw CLIFailure.input("eventList[\(i)]: kind \(statement.kind.rawValue) is not an EPCIS event; import signs EPCIS events only")
-                }
-                payloads.append(payload)
+            let payloads: [[UInt8]]
+            do { payloads = try EPCISDocument(bytes: bytes).importablePayloads() } catch {
+                throw CLIFailure.input("\(document): \(error.description)")
             }
             let ledger = try options.open()
             let keyPath = try EnvironmentDefaults.key(key)
