@@ -71,6 +71,13 @@ struct VerifyCommand: ParsableCommand {
         let progress = Progress(label: "verify", enabled: !json, total: total)
         let report = try ledger.verify(externalCheckpoints: external, progress: { progress.update($0) })
         progress.finish()
+        // With --log-key, a sound ledger must also be the one that key operates (checked before any output).
+        if report.failure == nil, let operatorKey {
+            let actual = try ledger.currentRegistry().operatorReference
+            guard actual == operatorKey.reference else {
+                throw CLIFailure.verification("the ledger is operated by \(actual ?? "no key"), not by the --log-key \(operatorKey.reference)")
+            }
+        }
         if json {
             emit(ReportJSON.ledger(report))
         } else {
@@ -79,12 +86,6 @@ struct VerifyCommand: ParsableCommand {
         }
         if let f = report.failure {
             throw CLIFailure.verification("verification failed at \(f.seq.map { "seq \($0)" } ?? "ledger level"): \(f.message)")
-        }
-        if let operatorKey {
-            let actual = try ledger.currentRegistry().operatorReference
-            guard actual == operatorKey.reference else {
-                throw CLIFailure.verification("the ledger is operated by \(actual ?? "no key"), not by the --log-key \(operatorKey.reference)")
-            }
         }
     }
 }

@@ -29,6 +29,14 @@ public enum ProofJSON {
         public let leafHash: Digest?
         /// The checkpoint note the proof leads to, verbatim.
         public let checkpoint: String
+
+        /// Creates the parsed form.
+        public init(proof: InclusionProof, record: [UInt8]?, leafHash: Digest?, checkpoint: String) {
+            self.proof = proof
+            self.record = record
+            self.leafHash = leafHash
+            self.checkpoint = checkpoint
+        }
     }
 
     /// A parsed consistency proof and the checkpoints it carries.
@@ -39,11 +47,20 @@ public enum ProofJSON {
         public let oldCheckpoint: String?
         /// The newer checkpoint note, when carried.
         public let newCheckpoint: String?
+
+        /// Creates the parsed form.
+        public init(proof: ConsistencyProof, oldCheckpoint: String?, newCheckpoint: String?) {
+            self.proof = proof
+            self.oldCheckpoint = oldCheckpoint
+            self.newCheckpoint = newCheckpoint
+        }
     }
 
     /// Either form.
     public enum Parsed: Sendable, Equatable {
+        /// An inclusion proof (`"type":"inclusion"`).
         case inclusion(Inclusion)
+        /// A consistency proof (`"type":"consistency"`).
         case consistency(Consistency)
     }
 

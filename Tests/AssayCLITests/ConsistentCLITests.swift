@@ -172,7 +172,7 @@ struct ConsistentCLITests {
         // verify --ledger checks the operator against --log-key rather than ignoring it.
         expectSuccess(try assay("verify", "--ledger", ws.ledger, "--log-key", ws.pub(.operator)))
         let wrong = try assay("verify", "--ledger", ws.ledger, "--log-key", ws.pub(.supplier))
-        #expect(wrong.exitCode == 1 && wrong.stderr.contains("not by the --log-key \(ws.ref(.supplier))"), "\(wrong)")
+        expectRefusal(wrong, exit: 1, mentioning: ["not by the --log-key \(ws.ref(.supplier))"])
     }
 
     @Test("EPCIS XML is named as such by import epcis and statement check")

@@ -116,7 +116,9 @@ extension AuditPolicy {
             case malformed
         }
 
+        /// What went wrong.
         public let code: Code
+        /// One line for a person, naming what was refused and why.
         public let message: String
 
         /// Creates an error.

@@ -37,7 +37,9 @@ public struct WitnessError: CodedError {
         case invalidTransition
     }
 
+    /// What went wrong.
     public let code: Code
+    /// One line for a person, naming what was refused and why.
     public let message: String
     /// For a refusal that is evidence of log misbehaviour (rollback, fork, inconsistency): the
     /// checkpoint cosigned before and the new one, verbatim.
