@@ -1,7 +1,3 @@
-import AssayModel
-import AssayReport
-import Foundation
-
 /// One ledger entry as a JSON line (`append`, `import`, `log`): seq, optional time, kind,
 /// signer and leaf hash, through `JSONWriter`.
 enum EntryLine {
@@ -11,10 +7,4 @@ enum EntryLine {
         fields += [("kind", .string(kind)), ("signer", .string(signer)), ("leafHash", .string(leafHash))]
         return JSONField.object(fields)
     }
-}
-
-/// Writes already-built output to standard output in one write, control characters escaped.
-func emitRaw(_ text: String) {
-    guard !text.isEmpty else { return }
-    FileHandle.standardOutput.write(Data(Terminal.text(text).utf8))
 }

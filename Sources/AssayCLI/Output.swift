@@ -9,6 +9,12 @@ func emit(_ text: String) {
     FileHandle.standardOutput.write(Data((t.hasSuffix("\n") ? t : t + "\n").utf8))
 }
 
+/// Writes already-built output to standard output in one write, control characters escaped.
+func emitRaw(_ text: String) {
+    guard !text.isEmpty else { return }
+    FileHandle.standardOutput.write(Data(Terminal.text(text).utf8))
+}
+
 /// Writes to standard error (progress, notes), with control characters shown escaped.
 func note(_ text: String) {
     let t = Terminal.text(text)
