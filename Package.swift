@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "assay-bench", targets: ["assay-bench"]),
         .library(name: "AssayLedger", targets: ["AssayLedger"]),
         .library(name: "AssayVerify", targets: ["AssayVerify"]),
+        .library(name: "AssayReport", targets: ["AssayReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,7 +41,7 @@ let package = Package(
         .target(name: "AssayCore", swiftSettings: strict),
         .target(name: "AssayCrypto", dependencies: ["AssayCore", "CAssaySodium", "CAssayLibcrypto"], swiftSettings: strict),
         .target(name: "AssayModel", dependencies: ["AssayCore"], swiftSettings: strict),
-        .target(name: "AssayLog", dependencies: ["AssayCrypto"], swiftSettings: strict),
+        .target(name: "AssayLog", dependencies: ["AssayModel", "AssayCrypto"], swiftSettings: strict),
         // The storage protocol; one target per backend keeps everything engine-specific.
         .target(name: "AssayStore", dependencies: ["AssayLog", "AssayCrypto"], swiftSettings: strict),
         .target(name: "AssayStoreSQLite", dependencies: ["CAssaySQLite", "AssayStore", "AssayLog", "AssayCrypto"], swiftSettings: strict),
@@ -51,9 +52,11 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        // Every renderer (text, JSON, HTML, Mermaid, DOT): strings out, no printing.
+        .target(name: "AssayReport", dependencies: ["AssayVerify", "AssayModel", "AssayLog", "AssayCrypto"], swiftSettings: strict),
         .target(
             name: "AssayCLI",
-            dependencies: ["AssayLedger", "AssayStore", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto",
+            dependencies: ["AssayLedger", "AssayReport", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
@@ -83,9 +86,9 @@ let package = Package(
         .testTarget(name: "AssayLogTests", dependencies: ["AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssayStoreTests", dependencies: ["AssayStore", "AssayStoreSQLite", "AssayStorageConformance", "AssayLedger", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssayVerifyTests", dependencies: ["AssayVerify", "AssayLedger", "AssayStore", "AssayStorageConformance", "AssayLog", "AssayCrypto", "AssayModel", "AssayTestSupport"], swiftSettings: strict),
-        .testTarget(name: "AssayBundleTests", dependencies: ["AssayVerify", "AssayLedger", "AssayModel", "AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
+        .testTarget(name: "AssayBundleTests", dependencies: ["AssayVerify", "AssayReport", "AssayLedger", "AssayModel", "AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssayReliabilityTests", dependencies: ["AssayTestSupport", "AssayCrypto"], swiftSettings: strict),
-        .testTarget(name: "AssayCLITests", dependencies: ["AssayCLI", "AssayTestSupport"], swiftSettings: strict),
+        .testTarget(name: "AssayCLITests", dependencies: ["AssayCLI", "AssayReport", "AssayVerify", "AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssayDocsTests", dependencies: ["AssayTestSupport"], swiftSettings: strict),
     ]
 )

@@ -12,14 +12,14 @@ run() { printf '$ %s\n' "$*" >&2; "$@"; }
 
 say "The ledger operator (the manufacturer) creates keys and a ledger"
 run "$bin" key generate --name acme.example/operator --out operator.key
-run "$bin" init --ledger acme.assay --operator-key operator.key --origin acme.example/ledger --operator-name "ACME Devices GmbH"
+run "$bin" init --ledger acme.assay --key operator.key --origin acme.example/ledger --operator-name "ACME Devices GmbH"
 
 say "A supplier and a witness (a certification body) make their own keys"
 run "$bin" key generate --name chips.example/signing --out supplier.key
 run "$bin" key generate --name certbody.example/witness --out witness.key --witness
 
 say "The operator registers the supplier's public key with its role"
-run "$bin" register --ledger acme.assay --operator-key operator.key \
+run "$bin" register --ledger acme.assay --key operator.key \
     --party-id https://id.gs1.org/417/4012345000009 --legal-name "Chips Ltd" --role supplier \
     --public-key supplier.key.pub --contact compliance@chips.example
 

@@ -5,13 +5,13 @@
 set -e
 A="${ASSAY_BIN:-$(cd "$(dirname "$0")/.." && pwd)/.build/release/assay}"
 $A key generate --name acme.example/operator --out op.key >/dev/null
-$A init --ledger t.assay --operator-key op.key --origin acme.example/ledger >/dev/null
+$A init --ledger t.assay --key op.key --origin acme.example/ledger >/dev/null
 for s in mcu radio battery pcb maker recycler; do $A key generate --name $s.example --out $s.key >/dev/null; done
-$A register --ledger t.assay --operator-key op.key --party-id https://id.gs1.org/417/4012345000009 --legal-name "MCU GmbH" --role supplier --public-key mcu.key.pub --scope https://id.gs1.org/01/04012345000023
-$A register --ledger t.assay --operator-key op.key --party-id urn:example:party:radio --legal-name "Radio SA" --role supplier --public-key radio.key.pub --scope "urn:epc:idpat:sgtin:4012345.000003.*"
-$A register --ledger t.assay --operator-key op.key --party-id urn:example:party:battery --legal-name "Cells Co" --role supplier --public-key battery.key.pub --scope https://id.gs1.org/01/04012345000047
-$A register --ledger t.assay --operator-key op.key --party-id urn:example:party:pcb --legal-name "Boards Ltd" --role supplier --public-key pcb.key.pub --scope https://id.gs1.org/01/04012345000054
-$A register --ledger t.assay --operator-key op.key --party-id urn:example:party:acme --legal-name "ACME Devices" --role manufacturer --public-key maker.key.pub \
+$A register --ledger t.assay --key op.key --party-id https://id.gs1.org/417/4012345000009 --legal-name "MCU GmbH" --role supplier --public-key mcu.key.pub --scope https://id.gs1.org/01/04012345000023
+$A register --ledger t.assay --key op.key --party-id urn:example:party:radio --legal-name "Radio SA" --role supplier --public-key radio.key.pub --scope "urn:epc:idpat:sgtin:4012345.000003.*"
+$A register --ledger t.assay --key op.key --party-id urn:example:party:battery --legal-name "Cells Co" --role supplier --public-key battery.key.pub --scope https://id.gs1.org/01/04012345000047
+$A register --ledger t.assay --key op.key --party-id urn:example:party:pcb --legal-name "Boards Ltd" --role supplier --public-key pcb.key.pub --scope https://id.gs1.org/01/04012345000054
+$A register --ledger t.assay --key op.key --party-id urn:example:party:acme --legal-name "ACME Devices" --role manufacturer --public-key maker.key.pub \
   --scope https://id.gs1.org/01/04012345000016 --scope https://id.gs1.org/01/04012345000030
 origin() { # key class-or-epc country part qty
   if [ "$5" = "" ]; then OBJ="\"epcList\":[\"$2\"]"; else OBJ="\"quantityList\":[{\"epcClass\":\"$2\",\"quantity\":$5,\"uom\":\"C62\"}]"; fi

@@ -3,7 +3,8 @@ import AssayCrypto
 import AssayLedger
 import AssayLog
 import AssayModel
-import AssayStore
+import AssayReport
+import AssayVerify
 import Foundation
 import Logging
 
@@ -17,8 +18,14 @@ public struct AssayCommand: ParsableCommand {
         (assay append) to an append-only, hash-chained, Merkle-tree ledger; auditors verify it \
         (assay verify) or one proof (assay verify-proof) with nothing but the log's public key.
 
+        Options: --key is always your secret key file; --public-key the key a registration or \
+        revocation is about; --log-key the log operator's verifier key; --witness-key a witness's. \
+        --ledger defaults to $\(EnvironmentDefaults.ledgerVariable) and --key to $\(EnvironmentDefaults.keyVariable) \
+        (a flag given wins). Every command that reports a result takes --json.
+
         Exit codes: 0 success, 1 verification failed, 2 usage or input error.
         """,
+        version: AssayVersion.current,
         subcommands: [
             KeyCommand.self, SignCommand.self, InitCommand.self, RegisterCommand.self, RevokeCommand.self,
             AppendCommand.self, LogCommand.self, ShowCommand.self, VerifyCommand.self,
@@ -43,7 +50,8 @@ public struct AssayCommand: ParsableCommand {
         Foundation.exit(code)
     }
 
-    /// Runs one invocation and returns its exit code (testable in-process).
+    /// Runs one invocation and returns its exit code (testable in-process). Every failure is
+    /// one `assay: …` line on standard error: exit 1 when verification failed, 2 otherwise.
     public static func run(_ arguments: [String]?) -> Int32 {
         do {
             var command = try parseAsRoot(arguments)
@@ -55,26 +63,27 @@ public struct AssayCommand: ParsableCommand {
         } catch let e as LedgerError {
             writeError(e.message)
             return e.code == .inconsistent ? 1 : 2
-        } catch let e as CryptoError {
+        } catch let e as WitnessError {
             writeError(e.message)
-            return 2
+            return e.isRefusal ? 1 : 2
         } catch let e as ModelError {
             writeError(e.description)
             return 2
-        } catch let e as LogError {
-            writeError(e.message)
-            return 2
-        } catch let e as StoreError {
+        } catch let e as any CodedError {
+            // CryptoError, LogError, the storage error, …: input or environment errors.
             writeError(e.message)
             return 2
         } catch {
             let code = exitCode(for: error)
             if code == .success {
-                emit(fullMessage(for: error))
+                // --help, --version, --generate-completion-script: their text on standard output.
+                let text = fullMessage(for: error)
+                FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
                 return 0
             }
-            let msg = Terminal.text(fullMessage(for: error))
-            FileHandle.standardError.write(Data((msg.hasSuffix("\n") ? msg : msg + "\n").utf8))
+            // An argument-parser usage error: its short message, in the one error style.
+            let message = Self.message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
+            writeError((message.isEmpty ? "invalid usage" : message) + " (see assay help)")
             return 2
         }
     }
@@ -82,79 +91,7 @@ public struct AssayCommand: ParsableCommand {
     /// Writes `assay: <message>` as one line on standard error: newlines become spaces and
     /// every other control character is shown escaped (`Terminal.text`).
     static func writeError(_ message: String) {
-        let line = Terminal.text(message.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " "))
-        FileHandle.standardError.write(Data("assay: \(line)\n".utf8))
-    }
-}
-
-/// A failure with its exit code: 1 when verification failed, 2 for usage or input errors.
-struct CLIFailure: Error {
-    let message: String
-    let exitCode: Int32
-
-    static func input(_ message: String) -> CLIFailure { CLIFailure(message: message, exitCode: 2) }
-    static func verification(_ message: String) -> CLIFailure { CLIFailure(message: message, exitCode: 1) }
-}
-
-/// The `--ledger` option shared by ledger commands.
-struct LedgerOptions: ParsableArguments {
-    @Option(name: .long, help: "The ledger file (SQLite).")
-    var ledger: String
-
-    func open(readOnly: Bool = false) throws -> Ledger {
-        try Ledger.open(at: ledger, readOnly: readOnly)
-    }
-}
-
-/// Writes text to standard output, with control characters shown escaped (`Terminal.text`).
-func emit(_ text: String) {
-    let t = Terminal.text(text)
-    FileHandle.standardOutput.write(Data((t.hasSuffix("\n") ? t : t + "\n").utf8))
-}
-
-/// Writes to standard error (progress, notes), with control characters shown escaped.
-func note(_ text: String) {
-    let t = Terminal.text(text)
-    FileHandle.standardError.write(Data((t.hasSuffix("\n") ? t : t + "\n").utf8))
-}
-
-/// Rendering text for a reader's terminal, so that nothing a statement holds can act on it.
-///
-/// Unsafe scalars are C0 controls, DEL, C1 controls, the Unicode bidi embeddings, overrides
-/// and isolates (U+202A–202E, U+2066–2069) and the line and paragraph separators (U+2028,
-/// U+2029). They are shown as `\u` and four upper-case hex digits (`\u001B` for ESC) — the
-/// JSON escape of the same character, so JSON output passed through `emit` stays valid JSON
-/// meaning the same thing.
-enum Terminal {
-    /// Whether `s` would act on a terminal (or reorder its text) rather than show.
-    static func isUnsafe(_ s: Unicode.Scalar) -> Bool {
-        s.value < 0x20 || (0x7F...0x9F).contains(s.value) || (0x202A...0x202E).contains(s.value)
-            || (0x2066...0x2069).contains(s.value) || s.value == 0x2028 || s.value == 0x2029
-    }
-
-    static func escape(_ s: Unicode.Scalar) -> String {
-        let h = String(s.value, radix: 16, uppercase: true)
-        return "\\u" + String(repeating: "0", count: max(0, 4 - h.count)) + h
-    }
-
-    /// Whole output text: every unsafe scalar escaped except the structural newline and tab.
-    static func text(_ s: String) -> String {
-        guard s.unicodeScalars.contains(where: { isUnsafe($0) && $0 != "\n" && $0 != "\t" }) else { return s }
-        var out = ""
-        for c in s.unicodeScalars {
-            if isUnsafe(c) && c != "\n" && c != "\t" { out += escape(c) } else { out.unicodeScalars.append(c) }
-        }
-        return out
-    }
-
-    /// One field value inside line-oriented output: every unsafe scalar escaped, newline and
-    /// tab included, so a value can never start a line or a column of its own.
-    static func field(_ s: String) -> String {
-        guard s.unicodeScalars.contains(where: isUnsafe) else { return s }
-        var out = ""
-        for c in s.unicodeScalars {
-            if isUnsafe(c) { out += escape(c) } else { out.unicodeScalars.append(c) }
-        }
-        return out
+        let flat = message.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
+        FileHandle.standardError.write(Data("assay: \(Terminal.text(flat))\n".utf8))
     }
 }

@@ -58,10 +58,6 @@ enum InputFiles {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw CLIFailure.input("secret key file \(path) cannot be read") }
         guard st.st_mode & S_IFMT != S_IFDIR else { throw CLIFailure.input("secret key file \(path) is a directory") }
-        let mode = st.st_mode & 0o777
-        guard mode & 0o077 == 0 else {
-            throw CLIFailure.input("secret key file \(path) has open permissions \(String(mode, radix: 8)); it must be readable by its owner only (chmod 600 \(path))")
-        }
         let maxBytes = 4096
         let file = SecretBytes(capacity: maxBytes + 1)
         defer { file.wipe() }
@@ -80,6 +76,18 @@ enum InputFiles {
         guard !failed else { throw CLIFailure.input("secret key file \(path) cannot be read") }
         guard file.count <= maxBytes else { throw CLIFailure.input("secret key file \(path) is over the limit of \(maxBytes) bytes") }
         let sealed = file.withUnsafeBytes { $0.starts(with: SealedKey.prefix.utf8) }
+        let plain = file.withUnsafeBytes { $0.starts(with: "PRIVATE+KEY+".utf8) }
+        // A public key where a secret key belongs: say so (it is public, so it may be read as text).
+        if !sealed && !plain {
+            let text = file.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }.trimmingCharacters(in: .whitespacesAndNewlines)
+            if let vk = try? VerifierKey(parsing: text) {
+                throw CLIFailure.input("\(path) is a public key (\(vk.reference)), not a secret key: give the secret key file (the one without .pub that assay key generate --out wrote)")
+            }
+        }
+        let mode = st.st_mode & 0o777
+        guard mode & 0o077 == 0 else {
+            throw CLIFailure.input("secret key file \(path) has open permissions \(String(mode, radix: 8)); it must be readable by its owner only (chmod 600 \(path))")
+        }
         do {
             if sealed {
                 return try SealedKey.open(file, passphrase: try passphrase(for: path, confirm: false))
@@ -112,10 +120,21 @@ enum InputFiles {
         return first
     }
 
+    /// Refuses an EPCIS XML document (only the JSON-LD form is read), before any JSON parse
+    /// would call it malformed at byte 0.
+    static func refuseXML(_ bytes: [UInt8], path: String) throws {
+        var rest = bytes[...]
+        if rest.starts(with: [0xEF, 0xBB, 0xBF]) { rest = rest.dropFirst(3) }
+        guard let first = rest.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }), first == UInt8(ascii: "<") else { return }
+        throw CLIFailure.input("\(path): EPCIS XML is not supported yet; give the JSON-LD form")
+    }
+
     /// Loads a verifier key from a file, or takes the argument itself when it is a vkey string.
     static func verifierKey(_ pathOrKey: String) throws -> VerifierKey {
-        if !FileManager.default.fileExists(atPath: pathOrKey), let vk = try? VerifierKey(parsing: pathOrKey) {
-            return vk
+        if !FileManager.default.fileExists(atPath: pathOrKey) {
+            do { return try VerifierKey(parsing: pathOrKey) } catch {
+                throw CLIFailure.input("\(pathOrKey) is neither a public key file nor a verifier key (name+keyid+base64): \(error.message)")
+            }
         }
         let text = try self.text(pathOrKey, what: "public key file", maxBytes: 4096).trimmingCharacters(in: .whitespacesAndNewlines)
         do {

@@ -31,6 +31,9 @@ struct KeyCommand: ParsableCommand {
         @Flag(help: "Make a witness cosigning key (C2SP tlog-cosignature, signature type 0x04).")
         var witness = false
 
+        @Flag(help: "Print the result as JSON: name, key id, type, verifier key and the two files.")
+        var json = false
+
         @Flag(help: "Encrypt the secret key with a passphrase (Argon2id + XSalsa20-Poly1305), taken from ASSAY_PASSPHRASE or asked on the terminal.")
         var encrypt = false
 
@@ -55,7 +58,13 @@ struct KeyCommand: ParsableCommand {
             guard written == secret.count else { throw CLIFailure.input("cannot write \(out)") }
             let vkey = key.verifierKey.description
             try InputFiles.writeAtomically(Array((vkey + "\n").utf8), to: pubPath)
-            emit(vkey)
+            if json {
+                emit(JSONField.object([("name", .string(name)), ("keyId", .string(key.keyID.hex)),
+                                       ("type", .string(witness ? "witness" : "ed25519")), ("verifierKey", .string(vkey)),
+                                       ("secretKeyFile", .string(out)), ("publicKeyFile", .string(pubPath))]))
+            } else {
+                emit(vkey)
+            }
         }
     }
 

@@ -9,12 +9,12 @@ struct SignCommand: ParsableCommand {
         abstract: "Sign a statement as a DSSE envelope, offline.",
         discussion: """
         Validates the statement, then signs PAE(payloadType, payload) with the key and prints the \
-        envelope JSON. Needs no ledger: this is how a supplier hands a signed statement to a manufacturer.
+        envelope JSON (it is JSON already: sign needs no --json). Needs no ledger: this is how a supplier hands a signed statement to a manufacturer.
         """
     )
 
-    @Option(help: "The signer's secret key file (mode 0600).")
-    var key: String
+    @Option(help: ArgumentHelp("The signer's secret key file (mode 0600); default: $ASSAY_KEY.", valueName: "file"))
+    var key: String?
 
     @Option(help: "Write the envelope here instead of standard output.")
     var out: String?
@@ -23,7 +23,7 @@ struct SignCommand: ParsableCommand {
     var statement: String
 
     func run() throws {
-        let signer = try InputFiles.secretKey(key)
+        let signer = try InputFiles.secretKey(try EnvironmentDefaults.key(key))
         let bytes = try InputFiles.read(statement, what: "statement", maxBytes: Statement.maxBytes)
         do {
             _ = try Statement.decode(bytes)

@@ -2,6 +2,7 @@ import AssayCrypto
 import AssayLedger
 import AssayLog
 import AssayModel
+import AssayReport
 import AssayTestSupport
 import AssayVerify
 import Foundation
@@ -212,9 +213,12 @@ struct BundleCLITests {
             let (bundle, _) = try w.export()
             let out = w.dir.file("report.html")
             let r = try CLIHarness.assay(["report", "--bundle", bundle, "--log-key", w.logKey, "--origin", TF.ledgerOrigin, "--product", TF.product, "--at", "2030-01-15", "--html", out])
-            #expect(r.exitCode == 0, "\(r)")
+            // report exits like verify: 0 on PASS, 1 on FAIL (after writing the page).
+            #expect(r.exitCode == (defect == .none ? 0 : 1), "\(r)")
+            #expect(r.stdout.hasPrefix("wrote \(out): \(defect == .none ? "PASS" : "FAIL")"), "\(r)")
             let html = try String(contentsOfFile: out, encoding: .utf8)
             #expect(html.hasPrefix("<!doctype html>"))
+            #expect(html.contains("assay \(AssayVersion.current)"), "the page names the verifier's version")
             #expect(html.contains(defect == .none ? ">PASS<" : ">FAIL<"))
             let report = TF.verify(w.built.bundle)
             for p in report.principles {
@@ -238,6 +242,45 @@ struct BundleCLITests {
             for (pattern, bad) in external {
                 #expect(bad.range(of: pattern, options: .regularExpression) != nil, "pattern \(pattern) does not work")
                 #expect(html.range(of: pattern, options: .regularExpression) == nil, "\(defect): external resource matching \(pattern)")
+            }
+        }
+    }
+
+    @Test("export --json reports the bundle file, product, entry count and checkpoint size")
+    func exportJSON() throws {
+        let w = try CLIWorkspace()
+        defer { w.remove() }
+        let (out, r) = try w.export(extra: ["--json"])
+        #expect(r.exitCode == 0 && r.stderr.isEmpty, "\(r)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdoutBytes)) as? [String: Any], "\(r)")
+        #expect(object["bundle"] as? String == out)
+        #expect(object["product"] as? String == TF.product)
+        #expect((object["entries"] as? Int ?? 0) > 0 && (object["checkpointSize"] as? Int ?? 0) > 0, "\(object)")
+        #expect(FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test("report exits like verify --bundle (0 PASS, 1 FAIL) in text, JSON and HTML; --html - writes the page to standard output")
+    func reportExitCodesAndStdout() throws {
+        for defect in [TF.Defect.none, .supportEndShortened] {
+            let w = try CLIWorkspace(defect: defect)
+            defer { w.remove() }
+            let (bundle, _) = try w.export()
+            let base = ["report", "--bundle", bundle, "--log-key", w.logKey, "--origin", TF.ledgerOrigin, "--product", TF.product, "--at", "2030-01-15"]
+            let expected: Int32 = defect == .none ? 0 : 1
+            let text = try CLIHarness.assay(base)
+            #expect(text.exitCode == expected && text.stdout.hasPrefix("Product "), "\(text)")
+            #expect(text.stdout.contains("assay \(AssayVersion.current)"), "\(text)")
+            let json = try CLIHarness.assay(base + ["--json"])
+            #expect(json.exitCode == expected, "\(json)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdoutBytes)) as? [String: Any], "\(json)")
+            #expect(object["passed"] as? Bool == (defect == .none))
+            #expect(object["assayVersion"] as? String == AssayVersion.current)
+            let page = try CLIHarness.assay(base + ["--html", "-"], in: w.dir.path)
+            #expect(page.exitCode == expected, "\(page)")
+            #expect(page.stdout.hasPrefix("<!doctype html>") && page.stdout.hasSuffix("</html>\n"), "\(page)")
+            #expect(!FileManager.default.fileExists(atPath: w.dir.file("-")), "no file named '-' is written")
+            if defect != .none {
+                #expect(page.stderrLines.count == 1 && page.stderr.hasPrefix("assay: "), "\(page)")
             }
         }
     }

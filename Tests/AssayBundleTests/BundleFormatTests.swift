@@ -2,6 +2,7 @@ import AssayCrypto
 import AssayLedger
 import AssayLog
 import AssayModel
+import AssayReport
 import AssayTestSupport
 import AssayVerify
 import Foundation

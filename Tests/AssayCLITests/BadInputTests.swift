@@ -38,7 +38,7 @@ struct BadInputTests {
                 let p = try ws.sign(Statements.event(51), by: .stranger, as: name)
                 return (p, [name, ws.ref(.stranger), "not a registered key"])
             case .revokedSigner:
-                try ws.must("revoke", "--ledger", ws.ledger, "--key", ws.key(.operator), "--revoked-key", ws.pub(.supplier),
+                try ws.must("revoke", "--ledger", ws.ledger, "--key", ws.key(.operator), "--public-key", ws.pub(.supplier),
                             "--reason", "superseded")
                 return (try ws.write(name, bytes: good), [name, ws.ref(.supplier), "revoked"])
             case .supplierWritesRegistration:
@@ -190,7 +190,7 @@ struct BadInputTests {
         case "log": ["log", "--ledger", ledger]
         case "show": ["show", "--ledger", ledger, "0"]
         case "checkpoint": ["checkpoint", "--ledger", ledger, "--key", ws.key(.operator)]
-        case "register": ["register", "--ledger", ledger, "--operator-key", ws.key(.operator), "--party-id", "https://id.gs1.org/417/4000000000037",
+        case "register": ["register", "--ledger", ledger, "--key", ws.key(.operator), "--party-id", "https://id.gs1.org/417/4000000000037",
                           "--legal-name", "Eve", "--role", "auditor", "--public-key", ws.pub(.stranger)]
         default: ["prove", "inclusion", "--ledger", ledger, "--seq", "0"]
         }
@@ -240,7 +240,7 @@ struct BadInputTests {
         let ws = try Workspace.base()
         defer { ws.remove() }
         let before = try LedgerSnapshot.take(ws.ledger)
-        let r = try assay("init", "--ledger", ws.ledger, "--operator-key", ws.key(.stranger), "--origin", "evil.example/ledger")
+        let r = try assay("init", "--ledger", ws.ledger, "--key", ws.key(.stranger), "--origin", "evil.example/ledger")
         expectRefusal(r, mentioning: [ws.ledger, "already exists"])
         #expect(try LedgerSnapshot.take(ws.ledger) == before)
     }
@@ -256,7 +256,7 @@ struct BadInputTests {
             (.operator, String(repeating: "o", count: 256), "origin"),
         ]
         for a in attempts {
-            let r = try assay("init", "--ledger", ws.ledger, "--operator-key", ws.key(a.key), "--origin", a.origin)
+            let r = try assay("init", "--ledger", ws.ledger, "--key", ws.key(a.key), "--origin", a.origin)
             expectRefusal(r, mentioning: [a.mention])
             #expect(try FileManager.default.contentsOfDirectory(atPath: ws.path).filter { $0.hasPrefix("ledger.assay") }.isEmpty,
                     "no ledger file (nor -wal/-shm) may be left behind\n\(r)")
@@ -292,9 +292,9 @@ struct BadInputTests {
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: ws.key(.operator))
         let before = try LedgerSnapshot.take(ws.ledger)
         let attempts: [[String]] = [
-            ["register", "--ledger", ws.ledger, "--operator-key", ws.key(.operator), "--party-id", "https://id.gs1.org/417/4000000000044",
+            ["register", "--ledger", ws.ledger, "--key", ws.key(.operator), "--party-id", "https://id.gs1.org/417/4000000000044",
              "--legal-name", "Eve", "--role", "supplier", "--public-key", ws.pub(.stranger)],
-            ["revoke", "--ledger", ws.ledger, "--key", ws.key(.operator), "--revoked-key", ws.pub(.supplier), "--reason", "superseded"],
+            ["revoke", "--ledger", ws.ledger, "--key", ws.key(.operator), "--public-key", ws.pub(.supplier), "--reason", "superseded"],
             ["checkpoint", "--ledger", ws.ledger, "--key", ws.key(.operator)],
         ]
         for args in attempts {
@@ -302,7 +302,7 @@ struct BadInputTests {
         }
         #expect(try LedgerSnapshot.take(ws.ledger) == before, "the ledger changed")
         let fresh = ws.file("fresh.assay")
-        expectRefusal(try assay("init", "--ledger", fresh, "--operator-key", ws.key(.operator), "--origin", testOrigin),
+        expectRefusal(try assay("init", "--ledger", fresh, "--key", ws.key(.operator), "--origin", testOrigin),
                       mentioning: ["permissions"])
         #expect(!FileManager.default.fileExists(atPath: fresh), "init must not create a ledger")
     }
@@ -313,7 +313,7 @@ struct BadInputTests {
         defer { ws.remove() }
         let before = try LedgerSnapshot.take(ws.ledger)
         func register(_ extra: [String], key: String? = nil, pub: String? = nil) throws -> CLIResult {
-            try assay(["register", "--ledger", ws.ledger, "--operator-key", key ?? ws.key(.operator),
+            try assay(["register", "--ledger", ws.ledger, "--key", key ?? ws.key(.operator),
                        "--party-id", "https://id.gs1.org/417/4000000000051", "--legal-name", "Eve",
                        "--public-key", pub ?? ws.pub(.stranger)] + extra)
         }
@@ -324,11 +324,11 @@ struct BadInputTests {
         expectRefusal(try register(["--role", "supplier"], pub: ws.pub(.supplier)), mentioning: ["already registered"])
         expectRefusal(try register(["--role", "supplier"], key: ws.key(.supplier)), mentioning: ["may not write PartyRegistration"])
         expectRefusal(try register(["--role", "supplier"], pub: try ws.write("junk.pub", "not a key\n")), mentioning: ["junk.pub"])
-        expectRefusal(try assay("revoke", "--ledger", ws.ledger, "--key", ws.key(.operator), "--revoked-key", ws.pub(.stranger),
+        expectRefusal(try assay("revoke", "--ledger", ws.ledger, "--key", ws.key(.operator), "--public-key", ws.pub(.stranger),
                                 "--reason", "superseded"), mentioning: ["not a registered key"])
-        expectRefusal(try assay("revoke", "--ledger", ws.ledger, "--key", ws.key(.operator), "--revoked-key", ws.pub(.operator),
+        expectRefusal(try assay("revoke", "--ledger", ws.ledger, "--key", ws.key(.operator), "--public-key", ws.pub(.operator),
                                 "--reason", "superseded"), mentioning: ["operator key cannot be revoked"])
-        expectRefusal(try assay("revoke", "--ledger", ws.ledger, "--key", ws.key(.operator), "--revoked-key", ws.pub(.supplier),
+        expectRefusal(try assay("revoke", "--ledger", ws.ledger, "--key", ws.key(.operator), "--public-key", ws.pub(.supplier),
                                 "--reason", "boredom"), mentioning: ["boredom"])
         expectRefusal(try assay("checkpoint", "--ledger", ws.ledger, "--key", ws.key(.supplier)), mentioning: ["not the ledger operator"])
         #expect(try LedgerSnapshot.take(ws.ledger) == before, "the ledger changed")

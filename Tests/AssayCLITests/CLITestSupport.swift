@@ -216,12 +216,12 @@ enum SharedFixtures {
             vkeys[a] = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         let ws = Workspace(path: path, vkeys: vkeys)
-        try ws.must("init", "--ledger", ws.ledger, "--operator-key", ws.key(.operator), "--origin", testOrigin,
+        try ws.must("init", "--ledger", ws.ledger, "--key", ws.key(.operator), "--origin", testOrigin,
                     "--operator-name", "ACME Ledger Services")
-        try ws.must("register", "--ledger", ws.ledger, "--operator-key", ws.key(.operator),
+        try ws.must("register", "--ledger", ws.ledger, "--key", ws.key(.operator),
                     "--party-id", "https://id.gs1.org/417/4012345000009", "--legal-name", "Anna Components GmbH",
                     "--role", "supplier", "--public-key", ws.pub(.supplier))
-        try ws.must("register", "--ledger", ws.ledger, "--operator-key", ws.key(.operator),
+        try ws.must("register", "--ledger", ws.ledger, "--key", ws.key(.operator),
                     "--party-id", "https://id.gs1.org/417/4098765000003", "--legal-name", "Bob Makers AG",
                     "--role", "manufacturer", "--public-key", ws.pub(.manufacturer))
         try ws.appendEvents(5, from: 1)

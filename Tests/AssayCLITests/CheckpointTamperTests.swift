@@ -197,7 +197,7 @@ struct CheckpointTamperTests {
             let impostorKey = ws.file("impostor.key")
             let name = bad == .signedByImpostorWithSameName ? Actor.operator.keyName : "impostor.example/op"
             try ws.must("key", "generate", "--name", name, "--out", impostorKey)
-            try ws.must("init", "--ledger", ws.ledger, "--operator-key", impostorKey, "--origin", testOrigin)
+            try ws.must("init", "--ledger", ws.ledger, "--key", impostorKey, "--origin", testOrigin)
             let fake = try ws.must("checkpoint", "--ledger", ws.ledger, "--key", impostorKey).stdout
             let fakeProof = try ws.must("prove", "inclusion", "--ledger", ws.ledger, "--seq", "0").stdout
             let path = try dir.write("fake-proof.txt", fakeProof)

@@ -1,3 +1,4 @@
+import AssayReport
 import AssayTestSupport
 import Foundation
 import Testing
@@ -13,19 +14,19 @@ struct HappyPathTests {
         let sup = ws.ref(.supplier), man = ws.ref(.manufacturer), op = ws.ref(.operator)
 
         // The operator creates the ledger.
-        let created = try assay("init", "--ledger", L, "--operator-key", ws.key(.operator), "--origin", testOrigin)
+        let created = try assay("init", "--ledger", L, "--key", ws.key(.operator), "--origin", testOrigin)
         expectSuccess(created)
         #expect(created.stdout.contains("origin \(testOrigin)"), "\(created)")
         #expect(created.stdout.contains(op), "\(created)")
         #expect(FileManager.default.fileExists(atPath: L))
 
         // Two parties registered, each by the operator.
-        let regS = try assay("register", "--ledger", L, "--operator-key", ws.key(.operator),
+        let regS = try assay("register", "--ledger", L, "--key", ws.key(.operator),
                              "--party-id", "https://id.gs1.org/417/4012345000009", "--legal-name", "Anna Components GmbH",
                              "--role", "supplier", "--public-key", ws.pub(.supplier))
         expectSuccess(regS)
         #expect(regS.stdout.contains(sup) && regS.stdout.contains("at seq 1"), "\(regS)")
-        let regM = try assay("register", "--ledger", L, "--operator-key", ws.key(.operator),
+        let regM = try assay("register", "--ledger", L, "--key", ws.key(.operator),
                              "--party-id", "https://id.gs1.org/417/4098765000003", "--legal-name", "Bob Makers AG",
                              "--role", "manufacturer", "--public-key", ws.pub(.manufacturer))
         expectSuccess(regM)
@@ -132,7 +133,7 @@ struct HappyPathTests {
         let root8 = HexCodec.string(RecordFormat.root(leaves))
         let verified = try assay("verify", "--ledger", L)
         expectSuccess(verified)
-        #expect(verified.stdoutLines == ["OK: 8 entries, 3 signers, 0 checkpoints, head \(HexCodec.string(rows[7].chainHash)), root \(root8)"])
+        #expect(verified.stdoutLines == ["OK: 8 entries, 3 signers, 0 checkpoints, head \(HexCodec.string(rows[7].chainHash)), root \(root8) (assay \(AssayVersion.current))"])
         let report = try VerifyReport(try assay("verify", "--ledger", L, "--json"))
         #expect(report.ok && report.entries == 8 && report.failureSeq == nil)
         #expect(report.root == root8)
@@ -312,7 +313,7 @@ struct HappyPathTests {
             if secretB64.contains("+") && publicB64.contains("+") { found = (out, vkey) }
         }
         let key = try #require(found, "no key with '+' in both halves in 64 tries")
-        let reg = try assay("register", "--ledger", ws.ledger, "--operator-key", ws.key(.operator),
+        let reg = try assay("register", "--ledger", ws.ledger, "--key", ws.key(.operator),
                             "--party-id", "https://id.gs1.org/417/4000000000020", "--legal-name", "Plus GmbH",
                             "--role", "supplier", "--public-key", key.key + ".pub")
         expectSuccess(reg)
@@ -388,7 +389,7 @@ struct HappyPathTests {
     func singleEntryLedger() throws {
         let ws = try Workspace.keysOnly()
         defer { ws.remove() }
-        try ws.must("init", "--ledger", ws.ledger, "--operator-key", ws.key(.operator), "--origin", testOrigin)
+        try ws.must("init", "--ledger", ws.ledger, "--key", ws.key(.operator), "--origin", testOrigin)
         let cp = try ws.checkpoint(as: "cp1.txt")
         let proof = try assay("prove", "inclusion", "--ledger", ws.ledger, "--seq", "0")
         expectSuccess(proof)

@@ -1,5 +1,6 @@
 @testable import AssayCLI
 import AssayTestSupport
+import AssayReport
 import AssayVerify
 import Foundation
 import Testing
@@ -37,8 +38,8 @@ struct HostileOutputTests {
     /// ComponentOrigin whose part number is hostile (seq 2), a checkpoint, and a bundle of it.
     static func hostileLedger() throws -> (Workspace, bundle: String, product: String) {
         let ws = try Workspace.keysOnly()
-        try ws.must("init", "--ledger", ws.ledger, "--operator-key", ws.key(.operator), "--origin", testOrigin)
-        try ws.must("register", "--ledger", ws.ledger, "--operator-key", ws.key(.operator),
+        try ws.must("init", "--ledger", ws.ledger, "--key", ws.key(.operator), "--origin", testOrigin)
+        try ws.must("register", "--ledger", ws.ledger, "--key", ws.key(.operator),
                     "--party-id", "https://id.gs1.org/417/4012345000009", "--legal-name", hostile,
                     "--role", "supplier", "--public-key", ws.pub(.supplier), "--scope", "https://id.gs1.org/01/04012345000023")
         var (event, context) = try ImportScopeTests.originEvent()

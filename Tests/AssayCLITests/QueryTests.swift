@@ -62,7 +62,7 @@ struct QueryTests {
     func revocationKeepsHistory() throws {
         let ws = try Workspace.base()
         defer { ws.remove() }
-        let revoked = try assay("revoke", "--ledger", ws.ledger, "--key", ws.key(.operator), "--revoked-key", ws.pub(.supplier),
+        let revoked = try assay("revoke", "--ledger", ws.ledger, "--key", ws.key(.operator), "--public-key", ws.pub(.supplier),
                                 "--reason", "superseded")
         expectSuccess(revoked)
         #expect(revoked.stdout.contains(ws.ref(.supplier)) && revoked.stdout.contains("seq 8"), "\(revoked)")
@@ -72,7 +72,7 @@ struct QueryTests {
         expectSuccess(verified)
         #expect(verified.stdout.hasPrefix("OK: 9 entries, "), "\(verified)")
         // A party may revoke its own key: the manufacturer revokes its key, then can no longer append.
-        let own = try assay("revoke", "--ledger", ws.ledger, "--key", ws.key(.manufacturer), "--revoked-key", ws.pub(.manufacturer),
+        let own = try assay("revoke", "--ledger", ws.ledger, "--key", ws.key(.manufacturer), "--public-key", ws.pub(.manufacturer),
                             "--reason", "compromise")
         expectSuccess(own)
         let after = try ws.sign(Statements.event(99), by: .manufacturer, as: "late.dsse.json")

@@ -30,7 +30,7 @@ struct SecretKeyTests {
         let attrs = try FileManager.default.attributesOfItem(atPath: key)
         #expect((attrs[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         let ledger = dir.file("l.assay")
-        outputs.append(try assayEnv(["ASSAY_LOG": "trace"], ["init", "--ledger", ledger, "--operator-key", key, "--origin", "t.example/l"]))
+        outputs.append(try assayEnv(["ASSAY_LOG": "trace"], ["init", "--ledger", ledger, "--key", key, "--origin", "t.example/l"]))
         let stmt = try dir.write("s.json", Statements.event(1))
         outputs.append(try assayEnv(["ASSAY_LOG": "trace"], ["sign", "--key", key, stmt]))
         outputs.append(try assayEnv(["ASSAY_LOG": "trace"], ["checkpoint", "--ledger", ledger, "--key", key]))
@@ -80,8 +80,8 @@ struct SecretKeyTests {
         let ledger = dir.file("l.assay")
         let op = dir.file("op.key")
         _ = try assay("key", "generate", "--name", "op.example", "--out", op)
-        _ = try assay("init", "--ledger", ledger, "--operator-key", op, "--origin", "t.example/l")
-        _ = try assay("register", "--ledger", ledger, "--operator-key", op, "--party-id", "urn:example:party:enc",
+        _ = try assay("init", "--ledger", ledger, "--key", op, "--origin", "t.example/l")
+        _ = try assay("register", "--ledger", ledger, "--key", op, "--party-id", "urn:example:party:enc",
                       "--legal-name", "Enc", "--role", "supplier", "--public-key", key + ".pub")
         let env = try dir.write("e.dsse", ok.stdoutBytes)
         let app = try assay("append", "--ledger", ledger, env)

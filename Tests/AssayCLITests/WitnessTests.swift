@@ -148,8 +148,8 @@ struct WitnessTests {
         let ws = try Workspace.keysOnly()
         defer { ws.remove() }
         let l1 = ws.file("l1.assay"), l2 = ws.file("l2.assay")
-        try ws.must("init", "--ledger", l1, "--operator-key", ws.key(.operator), "--origin", "x.example/l")
-        try ws.must("init", "--ledger", l2, "--operator-key", ws.key(.stranger), "--origin", "x.example_l")
+        try ws.must("init", "--ledger", l1, "--key", ws.key(.operator), "--origin", "x.example/l")
+        try ws.must("init", "--ledger", l2, "--key", ws.key(.stranger), "--origin", "x.example_l")
         let c1 = try ws.write("c1.txt", try ws.must("checkpoint", "--ledger", l1, "--key", ws.key(.operator)).stdout)
         let c2 = try ws.write("c2.txt", try ws.must("checkpoint", "--ledger", l2, "--key", ws.key(.stranger)).stdout)
         let state = ws.file("state")
@@ -176,7 +176,7 @@ struct WitnessConfigurationTests {
         expectSuccess(try assay("witness", "cosign", "--checkpoint", cp, "--key", ws.key(.witness), "--state", state))
         // The same operator key, a second ledger, a new origin.
         let second = ws.file("second.assay")
-        try ws.must("init", "--ledger", second, "--operator-key", ws.key(.operator), "--origin", "acme.example/ledger-2")
+        try ws.must("init", "--ledger", second, "--key", ws.key(.operator), "--origin", "acme.example/ledger-2")
         let other = try ws.checkpoint(as: "other.txt", ledger: second)
         let before = try WitnessTests.stateHashes(state)
         for args in [[], ["--log-key", ws.pub(.operator)]] {
@@ -191,7 +191,7 @@ struct WitnessConfigurationTests {
         let ws = try Workspace.keysOnly()
         defer { ws.remove() }
         let impostor = ws.file("impostor.assay")
-        try ws.must("init", "--ledger", impostor, "--operator-key", ws.key(.stranger), "--origin", testOrigin)
+        try ws.must("init", "--ledger", impostor, "--key", ws.key(.stranger), "--origin", testOrigin)
         let cp = try ws.write("cp.txt", try ws.must("checkpoint", "--ledger", impostor, "--key", ws.key(.stranger)).stdout)
         let state = ws.file("state")
         try WitnessTests.configure(ws, state: state)

@@ -57,8 +57,8 @@ struct LedgerFixture: Sendable {
 
     /// Creates a ledger at `path` and registers the supplier: two entries (seq 0 and 1).
     func createLedger(at path: String) throws {
-        try Self.require(run(["init", "--ledger", path, "--operator-key", operatorKey, "--origin", "reliability.example/ledger"]))
-        try Self.require(run(["register", "--ledger", path, "--operator-key", operatorKey, "--party-id", "urn:example:party:sup",
+        try Self.require(run(["init", "--ledger", path, "--key", operatorKey, "--origin", "reliability.example/ledger"]))
+        try Self.require(run(["register", "--ledger", path, "--key", operatorKey, "--party-id", "urn:example:party:sup",
                               "--legal-name", "Sup", "--role", "supplier", "--public-key", supplierKey + ".pub"]))
     }
 

@@ -67,11 +67,13 @@ public enum CLIHarness {
     ///   - arguments: the arguments after the program name.
     ///   - stdin: bytes for standard input (none: `/dev/null`).
     ///   - directory: the working directory (default: the current one).
+    ///   - environment: variables to set (or, with nil, unset) for this run only.
     /// - Returns: exit status, signal (if it died of one), standard output and error.
     @discardableResult
     public static func assay(_ arguments: [String], stdin: [UInt8]? = nil, in directory: String? = nil,
+                             environment: [String: String?] = [:],
                              timeout: TimeInterval = defaultTimeout) throws(CLIHarnessError) -> CLIResult {
-        try run(executable: try assayExecutable(), arguments, stdin: stdin, in: directory, timeout: timeout)
+        try run(executable: try assayExecutable(), arguments, stdin: stdin, in: directory, environment: environment, timeout: timeout)
     }
 
     /// The `sqlite3` command-line shell.
@@ -94,7 +96,12 @@ public enum CLIHarness {
 
     /// Runs any executable as a child process. Standard output and error go to files (no
     /// pipe can fill up and deadlock); standard input comes from a file or `/dev/null`.
+    ///
+    /// The child's environment is the test process's, without the defaults `assay` reads
+    /// (`ASSAY_LOG`, `ASSAY_LEDGER`, `ASSAY_KEY`), so that every test says what it uses, then
+    /// with `environment` applied (a nil value unsets).
     public static func run(executable: String, _ arguments: [String], stdin: [UInt8]? = nil, in directory: String? = nil,
+                           environment: [String: String?] = [:],
                            timeout: TimeInterval = defaultTimeout) throws(CLIHarnessError) -> CLIResult {
         let scratch = NSTemporaryDirectory() + "assay-cli-run-" + UUID().uuidString
         do {
@@ -123,6 +130,9 @@ public enum CLIHarness {
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory, isDirectory: true) }
         var env = ProcessInfo.processInfo.environment
         env["ASSAY_LOG"] = nil // library logging stays at its quiet default
+        env["ASSAY_LEDGER"] = nil
+        env["ASSAY_KEY"] = nil
+        for (name, value) in environment { env[name] = value }
         process.environment = env
         process.standardInput = input
         process.standardOutput = output

@@ -1,4 +1,5 @@
 public import AssayModel
+public import AssayCrypto
 
 /// What an auditor requires, and which roles may sign which kinds. A default ships with
 /// Assay; `--policy policy.json` replaces it (schema: `Schemas/policy.schema.json`), and a
@@ -95,5 +96,64 @@ public struct AuditPolicy: Sendable, Equatable {
         }
         try r.finish()
         self = p
+    }
+}
+
+extension AuditPolicy {
+    /// Why a policy document was not accepted.
+    public struct LoadError: CodedError {
+        /// What went wrong; errors are equal when their codes are.
+        public enum Code: String, Sendable {
+            /// A signed policy was given without the key to check it.
+            case keyMissing
+            /// The envelope's payload type is not `AuditPolicy.payloadType`.
+            case wrongPayloadType
+            /// No signature in the envelope is by the policy key (a verification failure).
+            case notSignedByKey
+            /// A key was given but the policy is not signed (a verification failure).
+            case unsigned
+            /// The policy document is malformed.
+            case malformed
+        }
+
+        /// What went wrong.
+        public let code: Code
+        /// One line for a person, naming what was refused and why.
+        public let message: String
+
+        /// Creates an error.
+        public init(_ code: Code, _ message: String) {
+            self.code = code
+            self.message = message
+        }
+
+        /// Whether the policy failed verification (its signature), rather than being bad input.
+        public var isVerificationFailure: Bool { code == .notSignedByKey || code == .unsigned }
+    }
+
+    /// Reads a policy that is either a plain JSON document or a DSSE envelope of one.
+    ///
+    /// A signed policy must carry `payloadType` `AuditPolicy.payloadType` and a valid signature
+    /// by `policyKey` (matched by key reference); when `policyKey` is given, an unsigned policy
+    /// is refused.
+    /// - Parameters:
+    ///   - bytes: the file's bytes.
+    ///   - policyKey: the auditor's verifier key that must have signed it, if any.
+    /// - Throws: `AuditPolicy.LoadError`.
+    public init(signedOrPlain bytes: [UInt8], policyKey: VerifierKey?) throws(LoadError) {
+        var payload = bytes
+        if let env = try? Envelope(json: bytes) {
+            guard let policyKey else { throw LoadError(.keyMissing, "it is a signed policy: give --policy-key to check it") }
+            guard env.payloadType == AuditPolicy.payloadType else {
+                throw LoadError(.wrongPayloadType, "payloadType is not \(AuditPolicy.payloadType)")
+            }
+            guard env.signatures.indices.contains(where: { env.signatures[$0].keyID == policyKey.reference && env.isValidSignature(at: $0, by: policyKey.publicKey) }) else {
+                throw LoadError(.notSignedByKey, "the policy is not signed by \(policyKey.reference)")
+            }
+            payload = env.payload
+        } else if policyKey != nil {
+            throw LoadError(.unsigned, "it is not signed, but --policy-key requires a signed policy")
+        }
+        do { try self.init(json: payload) } catch { throw LoadError(.malformed, error.description) }
     }
 }

@@ -1,10 +1,10 @@
-import Foundation
+public import AssayVerify
 import AssayModel
-import AssayVerify
 
 /// A self-contained HTML page for a bundle report (no external resources).
-enum HTMLReport {
-    static func esc(_ s: String) -> String {
+public enum HTMLReport {
+    /// Escapes `<`, `>`, `&` and `"` for HTML text and attribute values.
+    public static func esc(_ s: String) -> String {
         var o = ""
         for c in s {
             switch c {
@@ -19,7 +19,7 @@ enum HTMLReport {
     }
 
     /// The component tree as nested lists: product → components → origins (supplier, country).
-    static func tree(_ g: ProvenanceGraph) -> String {
+    public static func tree(_ g: ProvenanceGraph) -> String {
         var children: [String: [ProvenanceGraph.Edge]] = [:]
         for e in g.edges { children[e.parent, default: []].append(e) }
         return tree(root: g.product, children: { (children[$0] ?? []).map(\.child) }, describe: { id in
@@ -36,7 +36,7 @@ enum HTMLReport {
     /// - Parameters:
     ///   - children: a node's children, in order.
     ///   - describe: the HTML (already escaped) after a node's id, or nil when it has no origin.
-    static func tree(root: String, children: (String) -> [String], describe: (String) -> String?) -> String {
+    public static func tree(root: String, children: (String) -> [String], describe: (String) -> String?) -> String {
         var anchors: [String: Int] = [:]
         var h = "<ul class=tree>"
         // An explicit stack instead of recursion: a deep chain cannot overflow the call stack.
@@ -70,14 +70,16 @@ enum HTMLReport {
         return h + "</ul>"
     }
 
-    static func render(_ r: BundleReport) -> String {
+    /// The whole page: verdicts, the provenance tree, components, lifecycle commitments and
+    /// the Mermaid source of the graph, with the Assay version that produced it.
+    public static func render(_ r: BundleReport) -> String {
         var h = """
         <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Assay report — \(esc(r.product))</title>
         <style>body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}h1{font-size:1.4em}
         .pass{color:#0a7d32}.fail{color:#b3261e}.na{color:#666}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}
         code{font-size:.85em}ul.tree,ul.tree ul{list-style:none;padding-left:1.2em;border-left:1px solid #ccc}</style></head><body>
         <h1>Product <code>\(esc(r.product))</code>: <span class="\(r.passed ? "pass" : "fail")">\(r.passed ? "PASS" : "FAIL")</span></h1>
-        <p>Log <code>\(esc(r.origin))</code>, checkpoint size \(r.checkpointSize), \(r.witnessCosignatures) witness cosignature(s). Audit date \(esc(r.auditDate)); policy \(esc(r.policyName)).</p>
+        <p>Log <code>\(esc(r.origin))</code>, checkpoint size \(r.checkpointSize), \(r.witnessCosignatures) witness cosignature(s). Audit date \(esc(r.auditDate)); policy \(esc(r.policyName)); assay \(AssayVersion.current).</p>
         <h2>Principles</h2><table><tr><th>Principle</th><th>Verdict</th><th>Reasons and evidence</th></tr>
         """
         for p in r.principles {

@@ -1,3 +1,5 @@
+public import AssayVerify
+
 import Foundation
 
 extension ProvenanceGraph {

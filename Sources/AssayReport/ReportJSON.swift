@@ -1,9 +1,11 @@
-import AssayVerify
+public import AssayVerify
+import AssayCrypto
 import AssayModel
 
-/// JSON renderings of reports (fixed field order, compact).
-enum ReportJSON {
-    static func finding(_ f: Finding) -> String {
+/// JSON renderings of ledger verification reports (fixed member order, compact).
+public enum ReportJSON {
+    /// One finding: `check`, `seq` (or null), `message`, and `expected`/`found` when known.
+    public static func finding(_ f: Finding) -> String {
         var fields: [(String, String)] = [("check", JSONWriter.quote(f.check.rawValue))]
         fields.append(("seq", f.seq.map { "\($0)" } ?? "null"))
         fields.append(("message", JSONWriter.quote(f.message)))
@@ -12,7 +14,10 @@ enum ReportJSON {
         return JSONWriter.object(fields)
     }
 
-    static func ledger(_ r: LedgerReport) -> String {
+    /// The report of `assay verify --ledger --json`: `ok`, `entries`, `signers`, `origin`,
+    /// `headHash`, `root`, `checkpointsChecked`, `nodesChecked`, `failure`, `warnings` and
+    /// `assayVersion`.
+    public static func ledger(_ r: LedgerReport) -> String {
         JSONWriter.object([
             ("ok", r.ok ? "true" : "false"),
             ("entries", "\(r.entries)"),
@@ -24,6 +29,13 @@ enum ReportJSON {
             ("nodesChecked", "\(r.nodesChecked)"),
             ("failure", r.failure.map(finding) ?? "null"),
             ("warnings", "[" + r.warnings.map(finding).joined(separator: ",") + "]"),
+            ("assayVersion", JSONWriter.quote(AssayVersion.current)),
         ])
+    }
+
+    /// The one-line text summary of a ledger report: `OK: …` or `FAILED: …`.
+    public static func ledgerSummary(_ r: LedgerReport) -> String {
+        if let f = r.failure { return "FAILED: \(f)" }
+        return "OK: \(r.entries) entries, \(r.signers) signers, \(r.checkpointsChecked) checkpoints, head \(r.headHash.hex), root \(r.root.hex) (assay \(AssayVersion.current))"
     }
 }

@@ -1,0 +1,62 @@
+import ArgumentParser
+import AssayCrypto
+import AssayLedger
+import AssayModel
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import supply-chain data.",
+        subcommands: [EPCIS.self]
+    )
+
+    struct EPCIS: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "epcis",
+            abstract: "Split an EPCIS 2.0 document into events; validate, sign and append each, in one transaction.",
+            discussion: """
+            All or nothing: if any event is invalid or its signer may not write its kind, nothing is appended. \
+            Import signs EPCIS events only (ObjectEvent, AggregationEvent, AssociationEvent, TransformationEvent, \
+            TransactionEvent): a document whose eventList holds any other object (an Assay registration, \
+            revocation, commitment, genesis or generic event) is refused whole, and the ledger operator's key \
+            may not be used to import. Only the JSON(-LD) form of EPCIS 2.0 is read, not the XML form.
+            """
+        )
+        @OptionGroup var options: LedgerOptions
+        @Option(help: ArgumentHelp("The secret key that signs every event (a party's key, never the operator's); default: $\(EnvironmentDefaults.keyVariable).", valueName: "file"))
+        var key: String?
+        @Flag(help: "Print the appended entries as JSON lines (and nothing else).") var json = false
+        @Argument(help: "The EPCIS 2.0 JSON(-LD) document.") var document: String
+
+        func run() throws {
+            let bytes = try InputFiles.read(document, what: "EPCIS document", maxBytes: EPCISDocument.maxBytes)
+            try InputFiles.refuseXML(bytes, path: document)
+            // What is signed is decided before any key is loaded: EPCIS events only.
+            let payloads: [[UInt8]]
+            do { payloads = try EPCISDocument(bytes: bytes).importablePayloads() } catch {
+                throw CLIFailure.input("\(document): \(error.description)")
+            }
+            let ledger = try options.open()
+            let keyPath = try EnvironmentDefaults.key(key)
+            let signer = try InputFiles.secretKey(keyPath)
+            // The operator key signs genesis, registrations, revocations and checkpoints, never imported data.
+            let registry = try ledger.currentRegistry()
+            let reference = "\(signer.name)+\(signer.keyID.hex)"
+            let operatorKey = registry.operatorReference.flatMap { registry.keys[$0]?.verifierKey }
+            if reference == registry.operatorReference || operatorKey?.publicKey.rawRepresentation == signer.key.publicKey.rawRepresentation {
+                throw CLIFailure.input("\(keyPath) is the ledger operator's key, which signs only genesis, registrations, revocations and checkpoints; import with the key of the party whose events these are")
+            }
+            let items: [Ledger.AppendItem] = payloads.enumerated().map { i, payload in
+                .init(label: "\(document) event \(i + 1)", bytes: Envelope.sign(payload: payload, with: signer).canonicalJSON)
+            }
+            let progress = Progress(label: "import", enabled: !json && items.count >= 1000, total: UInt64(items.count))
+            let records = try ledger.append(items, progress: { progress.update($0) })
+            progress.finish()
+            if json {
+                emitRaw(records.map { EntryLine.json(seq: $0.seq, kind: $0.kind, signer: $0.signer, leafHash: $0.leafHash.hex) + "\n" }.joined())
+            } else {
+                emit("imported \(records.count) events from \(document) as seq \(records.first!.seq)–\(records.last!.seq)")
+            }
+        }
+    }
+}

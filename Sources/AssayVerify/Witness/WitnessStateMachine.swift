@@ -1,0 +1,151 @@
+public import AssayCrypto
+public import AssayLog
+
+/// The witness's cosigning decision (C2SP tlog-witness) as a state machine: events in,
+/// actions out, no I/O. A driver (`Witness`) performs each action against its state store and
+/// feeds the result back as the next event.
+///
+///     start ──checkpointReceived──▶ lookUpLogKey(origin)
+///     awaitingLogKey ──logKeyLoaded──▶ loadCosignedCheckpoint(origin) | refuse
+///     awaitingCosigned ──cosignedCheckpointLoaded──▶ cosign(checkpoint) | refuse
+///
+/// The rule: the origin must be configured and the note signed by that origin's key; then,
+/// against the checkpoint cosigned before for that origin (if any), the same size needs the
+/// same root, a smaller size is a rollback, and a larger one needs a consistency proof from
+/// the cosigned size that verifies.
+public struct WitnessStateMachine: Sendable {
+    /// Where the machine is.
+    public enum State: Sendable {
+        /// Waiting for a checkpoint.
+        case start
+        /// The checkpoint's claimed origin is known; its configured key is being looked up.
+        case awaitingLogKey(note: String, claimed: Checkpoint)
+        /// The checkpoint verified under the configured key; the cosigned state is being loaded.
+        case awaitingCosigned(signed: SignedCheckpoint, note: String, logKey: VerifierKey)
+        /// A decision was made (`cosign` or `refuse`); further events are refused.
+        case finished
+    }
+
+    /// What the driver must do next.
+    public enum Action: Sendable {
+        /// Look up the verifier key configured for `origin` and send `logKeyLoaded`.
+        case lookUpLogKey(origin: String)
+        /// Load the checkpoint last cosigned for `origin` and send `cosignedCheckpointLoaded`.
+        case loadCosignedCheckpoint(origin: String)
+        /// Cosign this checkpoint and record it as the new state for its origin.
+        case cosign(SignedCheckpoint)
+        /// Refuse; nothing may be cosigned or recorded.
+        case refuse(WitnessError)
+    }
+
+    /// The current state.
+    public private(set) var state: State = .start
+    /// A consistency proof offered with the checkpoint, if any.
+    public let proof: ConsistencyProof?
+    /// A key the caller expects the origin to be configured with (a cross-check), if any.
+    public let expectedLogKey: VerifierKey?
+
+    /// A machine for one checkpoint.
+    /// - Parameters:
+    ///   - proof: a consistency proof from the last cosigned size, when the tree grew.
+    ///   - expectedLogKey: optional cross-check of the configured key.
+    public init(proof: ConsistencyProof? = nil, expectedLogKey: VerifierKey? = nil) {
+        self.proof = proof
+        self.expectedLogKey = expectedLogKey
+    }
+
+    private mutating func finish(_ error: WitnessError) -> Action {
+        state = .finished
+        return .refuse(error)
+    }
+
+    /// A checkpoint note arrived. Its origin is read, before any signature is checked, only to
+    /// find the configured key.
+    public mutating func checkpointReceived(_ note: String) -> Action {
+        guard case .start = state else { return finish(WitnessError(.invalidTransition, "a checkpoint was already received")) }
+        let claimed: Checkpoint
+        do { claimed = try Checkpoint(parsing: try SignedNote(parsing: Array(note.utf8)).text) } catch {
+            return finish(WitnessError(.malformedCheckpoint, error.message))
+        }
+        state = .awaitingLogKey(note: note, claimed: claimed)
+        return .lookUpLogKey(origin: claimed.origin)
+    }
+
+    /// The key configured for the origin (nil: the origin is not witnessed).
+    public mutating func logKeyLoaded(_ key: VerifierKey?) -> Action {
+        guard case .awaitingLogKey(let note, let claimed) = state else {
+            return finish(WitnessError(.invalidTransition, "no log key was asked for"))
+        }
+        let origin = claimed.origin
+        guard let key else {
+            return finish(WitnessError(.unknownOrigin, "refusing to cosign: origin \(Self.shown(origin)) is not a log this witness witnesses (configure it with assay witness add-log)"))
+        }
+        if let expectedLogKey, expectedLogKey != key {
+            return finish(WitnessError(.logKeyMismatch, "--log-key \(expectedLogKey.reference) is not the key configured for origin \(Self.shown(origin)) (\(key.reference))"))
+        }
+        let signed: SignedCheckpoint
+        do { signed = try SignedCheckpoint(parsing: Array(note.utf8), logKey: key, origin: origin) } catch {
+            return finish(WitnessError(.badSignature, "refusing to cosign: the checkpoint is not signed by the key configured for origin \(Self.shown(origin)) (\(key.reference)): \(error.message)"))
+        }
+        state = .awaitingCosigned(signed: signed, note: note, logKey: key)
+        return .loadCosignedCheckpoint(origin: origin)
+    }
+
+    /// The checkpoint last cosigned for the origin (nil: none yet).
+    public mutating func cosignedCheckpointLoaded(_ previous: String?) -> Action {
+        guard case .awaitingCosigned(let signed, let note, let key) = state else {
+            return finish(WitnessError(.invalidTransition, "no cosigned state was asked for"))
+        }
+        guard let previous else {
+            state = .finished
+            return .cosign(signed)
+        }
+        let old: Checkpoint
+        do { old = try SignedCheckpoint(parsing: Array(previous.utf8), logKey: key, origin: signed.checkpoint.origin).checkpoint } catch {
+            return finish(WitnessError(.stateUnusable, "the cosigned checkpoint in the witness state does not verify under the configured key: \(error.message)"))
+        }
+        let cp = signed.checkpoint
+        func refuse(_ code: WitnessError.Code, _ why: String) -> Action {
+            finish(WitnessError(code, "refusing to cosign: \(why). Evidence — previously cosigned checkpoint:\n\(previous)\nnew checkpoint:\n\(note)",
+                                evidence: (previous, note)))
+        }
+        if cp.size < old.size {
+            return refuse(.rollback, "tree size \(cp.size) is smaller than the size \(old.size) already cosigned (rollback)")
+        }
+        if cp.size == old.size {
+            guard cp.rootHash == old.rootHash else {
+                return refuse(.fork, "two different roots for tree size \(cp.size): \(Hex.encode(old.rootHash)) cosigned before, \(Hex.encode(cp.rootHash)) now (the log forked)")
+            }
+            state = .finished
+            return .cosign(signed)
+        }
+        guard let proof else {
+            return finish(WitnessError(.needProof, "the tree grew from \(old.size) to \(cp.size): give --proof with a consistency proof (assay prove consistency --from \(old.size) --to \(cp.size))"))
+        }
+        guard proof.fromSize == old.size, proof.toSize == cp.size else {
+            return finish(WitnessError(.wrongProof, "the proof is from \(proof.fromSize) to \(proof.toSize); needed from \(old.size) to \(cp.size)"))
+        }
+        do {
+            try proof.verify(oldRoot: try old.root, newRoot: try cp.root)
+        } catch {
+            return refuse(.inconsistent, "the new checkpoint is not consistent with the cosigned one: \(error.message)")
+        }
+        state = .finished
+        return .cosign(signed)
+    }
+
+    /// An origin as shown in a message: control characters escaped.
+    static func shown(_ origin: String) -> String {
+        var out = ""
+        for s in origin.unicodeScalars {
+            if s.value < 0x20 || (0x7F...0x9F).contains(s.value) || (0x202A...0x202E).contains(s.value)
+                || (0x2066...0x2069).contains(s.value) || s.value == 0x2028 || s.value == 0x2029 {
+                let h = String(s.value, radix: 16, uppercase: true)
+                out += "\\u" + String(repeating: "0", count: max(0, 4 - h.count)) + h
+            } else {
+                out.unicodeScalars.append(s)
+            }
+        }
+        return out
+    }
+}
