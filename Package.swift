@@ -45,7 +45,7 @@ let package = Package(
         // The storage protocol; one target per backend keeps everything engine-specific.
         .target(name: "AssayStore", dependencies: ["AssayLog", "AssayCrypto"], swiftSettings: strict),
         .target(name: "AssayStoreSQLite", dependencies: ["CAssaySQLite", "AssayStore", "AssayLog", "AssayCrypto"], swiftSettings: strict),
-        .target(name: "AssayVerify", dependencies: ["AssayModel", "AssayLog", "AssayCrypto"], swiftSettings: strict),
+        .target(name: "AssayVerify", dependencies: ["AssayCore", "AssayModel", "AssayLog", "AssayCrypto"], swiftSettings: strict),
         .target(
             name: "AssayLedger",
             dependencies: ["AssayStore", "AssayStoreSQLite", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto",

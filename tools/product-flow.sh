@@ -27,8 +27,8 @@ for s in chips radio cells; do run "$bin" key generate --name "$s.example/signin
 run "$bin" key generate --name certbody.example/witness --out witness.key --witness >/dev/null
 
 say "The operator creates the ledger and registers each party with its roles and the identifiers it speaks for"
-run "$bin" init --ledger acme.assay --operator-key operator.key --origin "$ORIGIN" --operator-name "ACME Devices GmbH"
-reg() { run "$bin" register --ledger acme.assay --operator-key operator.key "$@"; }
+run "$bin" init --ledger acme.assay --key operator.key --origin "$ORIGIN" --operator-name "ACME Devices GmbH"
+reg() { run "$bin" register --ledger acme.assay --key operator.key "$@"; }
 reg --party-id https://id.gs1.org/417/4012345000009 --legal-name "ACME Devices GmbH" --role manufacturer \
     --public-key maker.key.pub --scope https://id.gs1.org/01/04012345000016 --scope https://id.gs1.org/01/04012345000030
 reg --party-id https://id.gs1.org/417/4023456000000 --legal-name "Chips GmbH" --role supplier \
@@ -72,13 +72,15 @@ say "The operator signs a checkpoint; a witness configured for this log cosigns 
 run "$bin" checkpoint --ledger acme.assay --key operator.key > checkpoint.txt
 run "$bin" witness add-log --state witness-state --origin "$ORIGIN" --log-key operator.key.pub
 run "$bin" witness cosign --checkpoint checkpoint.txt --key witness.key --state witness-state > cosigned.txt
+run "$bin" cosignatures add --ledger acme.assay cosigned.txt
 
-say "The whole ledger verifies; the product's bundle is exported"
+say "The whole ledger verifies; the product's bundle is exported with the best-witnessed checkpoint"
 run "$bin" verify --ledger acme.assay
 run "$bin" export --ledger acme.assay --product "$PRODUCT" --out product.assay-bundle
 
-say "The auditor verifies the bundle offline against the principles, pinning log key, origin and product"
-run "$bin" verify --bundle product.assay-bundle --log-key operator.key.pub --origin "$ORIGIN" --product "$PRODUCT"
+say "The auditor verifies the bundle offline against the principles, pinning log key, origin, product and the witness"
+run "$bin" verify --bundle product.assay-bundle --log-key operator.key.pub --origin "$ORIGIN" --product "$PRODUCT" \
+    --witness-key witness.key.pub --witnesses-needed 1
 
 say "The report"
 run "$bin" report --bundle product.assay-bundle --log-key operator.key.pub --origin "$ORIGIN" --product "$PRODUCT" --html report.html

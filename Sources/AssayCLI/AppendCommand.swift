@@ -1,5 +1,6 @@
 import ArgumentParser
 import AssayLedger
+import AssayReport
 import AssayVerify
 import Foundation
 
@@ -52,14 +53,17 @@ struct AppendCommand: ParsableCommand {
         }
         let ledger = try options.open()
         let progress = Progress(label: "append", enabled: !json && items.count >= 1000, total: UInt64(items.count))
-        let records = try ledger.append(items, progress: { progress.update($0) })
+        let outcomes = try ledger.appendDetailed(items, progress: { progress.update($0) })
         progress.finish()
         var out = ""
-        for r in records {
+        for o in outcomes {
+            let r = o.record
             if json {
-                out += EntryLine.json(seq: r.seq, kind: r.kind, signer: r.signer, leafHash: r.leafHash.hex) + "\n"
+                out += EntryLine.json(seq: r.seq, kind: r.kind, signer: r.signer, leafHash: r.leafHash.hex, alreadyPresent: o.wasPresent) + "\n"
+            } else if o.wasPresent {
+                out += "already present at seq \(r.seq) \(r.kind) by \(Terminal.field(r.signer)) (nothing appended)\n"
             } else {
-                out += "appended seq \(r.seq) \(r.kind) by \(r.signer)\n"
+                out += "appended seq \(r.seq) \(r.kind) by \(Terminal.field(r.signer))\n"
             }
         }
         emitRaw(out)

@@ -1,3 +1,4 @@
+public import AssayCore
 public import ArgumentParser
 import AssayCrypto
 import AssayLedger

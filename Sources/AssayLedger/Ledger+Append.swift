@@ -89,21 +89,18 @@ extension Ledger {
                             out.append(.alreadyPresent(present))
                             continue
                         }
-                        let ref = e.envelope.signatures[0].keyID
-                        let key: RegisteredKey
-                        switch reg.authorize(seq: seq, statement: e.statement, signerReference: ref, appendedAtMillis: time) {
+                        // The one entry path (authorise, signature, apply), as verify and bundles take it.
+                        switch EntryChecker.admit(e, seq: seq, appendedAtMillis: time, registry: &reg, precheck: p.signature) {
                         case .failure(let r): throw LedgerError(.rejected, "\(label): \(r.message) (would be seq \(seq))")
-                        case .success(let k): key = k
+                        case .success: break
                         }
                         // A party cannot record the future: an event dated more than the tolerance
-                        // after the log's clock is refused (auditors treat any that got in as not evidence).
+                        // after the log's clock is refused (auditors treat any that got in as not
+                        // evidence). Throwing abandons `reg` and the transaction alike.
                         if e.statement.eventTime.epochMillis > time &+ Self.maxEventTimeSkewMillis {
                             throw LedgerError(.rejected, "\(label): eventTime \(e.statement.eventTime.text) is more than \(Self.maxEventTimeSkewMillis / 3_600_000) hours after the ledger's clock (\(Timestamp(epochMillis: time).text)): a statement cannot record the future (would be seq \(seq))")
                         }
-                        guard EntryChecker.signatureValid(e.envelope, by: key, precheck: p.signature) else {
-                            throw LedgerError(.rejected, "\(label): signature by \(key.reference) does not verify (would be seq \(seq))")
-                        }
-                        reg.apply(seq: seq, statement: e.statement, signer: key)
+                        let ref = e.envelope.signatures[0].keyID
                         out.append(.appended(try tx.append(envelope: p.canonical, kind: e.statement.kind.rawValue,
                                                            signer: ref, subjects: p.subjects, now: time)))
                     }

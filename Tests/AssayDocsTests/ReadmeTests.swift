@@ -77,7 +77,7 @@ struct ReadmeTests {
                 var continued = false
                 for line in text.split(separator: "\n", omittingEmptySubsequences: false) where !line.isEmpty {
                     let t = line.trimmingCharacters(in: .whitespaces)
-                    let command = ["assay ", "apt-get ", "bash ", "swift ", "python3 ", "cp ", "cd "].contains { t.hasPrefix($0) }
+                    let command = ["assay ", "apt-get ", "bash ", "swift ", "python3 ", "cp ", "cd ", "export "].contains { t.hasPrefix($0) }
                     #expect(continued || t.hasPrefix("#") || command, "not a command or comment in an sh block: \(line)")
                     continued = t.hasSuffix("\\")
                 }

@@ -1,3 +1,4 @@
+public import AssayCore
 public import AssayModel
 public import AssayCrypto
 

@@ -1,3 +1,4 @@
+public import AssayCore
 public import AssayCrypto
 
 /// Why a witness refused a checkpoint or could not use its state: the one error of the
