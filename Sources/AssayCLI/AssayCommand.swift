@@ -1,4 +1,4 @@
-public import AssayCore
+import AssayCore
 public import ArgumentParser
 import AssayCrypto
 import AssayLedger

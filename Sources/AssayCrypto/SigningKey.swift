@@ -8,6 +8,10 @@ internal import Darwin
 /// An Ed25519 secret key held in memory that libsodium locks (where the OS allows)
 /// and zeroes when the key is released. The seed never leaves this type except
 /// through `withSeed`, for writing the key file.
+///
+/// `@unchecked Sendable` is safe: the secret buffer is written once, in `init`, and only read
+/// afterwards (signing reads it; libsodium's signing does not write its key), until `deinit`
+/// zeroes and frees it when no reference is left.
 public final class SigningKey: @unchecked Sendable {
     // 64 bytes: seed (32) || public key (32), libsodium's secret-key layout.
     private let secret: UnsafeMutableRawBufferPointer
@@ -100,6 +104,11 @@ public func secureZero(_ bytes: inout [UInt8]) {
 /// Bytes of a secret (a key file's text, a decoded seed) held in one buffer this type owns,
 /// outside Swift's copy-on-write arrays and strings: locked in memory where the OS allows,
 /// never copied by the type itself, and zeroed by `wipe()` and when released.
+///
+/// `@unchecked Sendable`: a buffer is filled by the one reader that created it (a key file read,
+/// a decode) and only then handed on; its mutating methods must not run concurrently with any
+/// other use, which every caller in Assay observes (a buffer never outlives the function that
+/// loads one key).
 public final class SecretBytes: @unchecked Sendable {
     private let storage: UnsafeMutableRawBufferPointer
     /// How many bytes at the start of the buffer are in use.
@@ -197,7 +206,7 @@ public enum SecretHygiene {
     /// integer arguments only, which the Linux calling conventions pass as they would to a
     /// variadic callee.
     private typealias PrctlFunction = @convention(c) (Int32, UInt, UInt, UInt, UInt) -> Int32
-    nonisolated(unsafe) private static let prctlFunction: PrctlFunction? = {
+    private static let prctlFunction: PrctlFunction? = {
         guard let handle = dlopen(nil, RTLD_NOW), let sym = dlsym(handle, "prctl") else { return nil }
         return unsafeBitCast(sym, to: PrctlFunction.self)
     }()

@@ -42,7 +42,17 @@ import Glibc
 /// in the same order, waiting until they are ready. The caller's in-order work overlaps the
 /// transform of later chunks, and every core stays busy. Used by append and verify: the
 /// per-entry work that needs no ledger state (parsing, hashing, signature checks) runs here.
+///
+/// Concurrency: `OrderedPipeline` is `@unchecked Sendable` so that it can be created inside a
+/// `Sendable` ledger, and it is safe because its own mutable state (`slots`, `head`) is touched
+/// only by the one thread that owns it: `submit`, `next`, `cancel` and `finish` must be called
+/// from that thread alone. Worker closures never capture the pipeline, only a `Slot` and the
+/// atomic `Flag`. `next` waits on a semaphore for a worker (a GCD thread, never a Swift
+/// concurrency thread) — so the owner must be a thread of its own or a synchronous caller, not
+/// an async task (run a long append from async code with `Task.detached` or a dedicated thread).
 public final class OrderedPipeline<In: Sendable, Out: Sendable>: @unchecked Sendable {
+    /// `@unchecked Sendable`: `out` is written by exactly one worker before `done.signal()` and
+    /// read by the owner only after `done.wait()`, which orders the write before the read.
     private final class Slot: @unchecked Sendable {
         let done = DispatchSemaphore(value: 0)
         var out: [Out] = []

@@ -1,5 +1,4 @@
 public import AssayCore
-public import AssayCrypto
 
 /// Why a witness refused a checkpoint or could not use its state: the one error of the
 /// witness protocol (`WitnessStateMachine`, `Witness`, `WitnessDirectory`).

@@ -1,0 +1,32 @@
+/// Which roles may sign which kinds of statement. The default is the table in
+/// `Schemas/FORMAT.md`; an auditor's policy may replace it.
+public struct WritePolicy: Sendable, Equatable {
+    public var allowed: [StatementKind: Set<Role>]
+
+    public init(allowed: [StatementKind: Set<Role>]) { self.allowed = allowed }
+
+    /// The default: the operator writes genesis, registrations and revocations (a party
+    /// may also revoke its own key, checked separately); any registered party may write a
+    /// generic event. A delegation is written by the brand owner itself (its scopes are checked
+    /// separately), never by the operator.
+    public static let `default` = WritePolicy(allowed: [
+        .ledgerGenesis: [.operator],
+        .partyRegistration: [.operator],
+        .keyRevocation: [.operator],
+        .authorityDelegation: [.manufacturer, .supplier, .importer],
+        .genericEvent: Set(Role.allCases),
+        .componentOrigin: [.supplier],
+        .manufacturingStep: [.manufacturer],
+        .productAssembly: [.manufacturer, .repairer],
+        .lifecycleCommitment: [.manufacturer, .importer],
+        .endOfLife: [.recycler, .repairer],
+        .correction: [.supplier, .manufacturer, .importer, .repairer, .recycler],
+        .supplyChainEvent: [.supplier, .manufacturer, .importer, .repairer, .recycler],
+    ])
+
+    /// Whether a signer holding `roles` may write `kind`.
+    public func mayWrite(_ kind: StatementKind, roles: Set<Role>) -> Bool {
+        guard let ok = allowed[kind] else { return false }
+        return !ok.isDisjoint(with: roles)
+    }
+}
