@@ -469,7 +469,20 @@ public struct ThermostatFixture: Sendable {
     /// the given security support end date and event time.
     public func commitmentJSON(supportEnd: String, time: String, serialRange: (from: String, to: String)? = nil) -> String {
         let range = serialRange.map { ",\"serialFrom\":\"\($0.from)\",\"serialTo\":\"\($0.to)\"" } ?? ""
-        return "{\"type\":\"LifecycleCommitment\",\"scope\":{\"model\":\"\(commitmentModel)\"\(range)},\"placedOnMarket\":\"2026-12-01\",\"securitySupportEnd\":\"\(supportEnd)\",\"vulnerabilityContact\":\"mailto:security@acme.example\",\"vulnerabilityResponseDays\":30,\"backendServiceMinimumEnd\":\"2034-12-31\",\"repairInformation\":{\"url\":\"https://acme.example/repair/thermostat\",\"digest\":\"sha256:a1a14ff4aab4f1d3efbe2f3fe8e32ec686289ba95e5b2fc3e1f38052d64da522\"},\"spareParts\":[{\"partNumber\":\"CR2032-220\",\"availableUntil\":\"2036-12-31\",\"deliveryDays\":10},{\"partNumber\":\"RF-868-M2\",\"availableUntil\":\"2033-12-31\",\"deliveryDays\":15}],\"takeBack\":{\"channel\":\"https://acme.example/takeback\",\"recyclingScheme\":\"stiftung ear (DE) WEEE-Reg.-Nr. DE 12345678\"},\"dismantlingInformation\":{\"url\":\"https://acme.example/dismantling/thermostat.pdf\",\"digest\":\"sha256:429f5d86070607698c18c542e6d703118ed860ce12db841a1057e220cad69b63\"},\"insolvencyContinuity\":\"Update signing keys and the update service are escrowed with Escrow AG until the support end date.\",\"eventTime\":\"\(time)\",\"eventTimeZoneOffset\":\"+01:00\"}"
+        return "{\"type\":\"LifecycleCommitment\",\"scope\":{\"model\":\"\(commitmentModel)\"\(range)}"
+            + ",\"placedOnMarket\":\"2026-12-01\",\"securitySupportEnd\":\"\(supportEnd)\""
+            + ",\"vulnerabilityContact\":\"mailto:security@acme.example\",\"vulnerabilityResponseDays\":30"
+            + ",\"backendServiceMinimumEnd\":\"2034-12-31\""
+            + ",\"repairInformation\":{\"url\":\"https://acme.example/repair/thermostat\""
+            + ",\"digest\":\"sha256:a1a14ff4aab4f1d3efbe2f3fe8e32ec686289ba95e5b2fc3e1f38052d64da522\"}"
+            + ",\"spareParts\":[{\"partNumber\":\"CR2032-220\",\"availableUntil\":\"2036-12-31\""
+            + ",\"deliveryDays\":10},{\"partNumber\":\"RF-868-M2\",\"availableUntil\":\"2033-12-31\",\"deliveryDays\":15}]"
+            + ",\"takeBack\":{\"channel\":\"https://acme.example/takeback\""
+            + ",\"recyclingScheme\":\"stiftung ear (DE) WEEE-Reg.-Nr. DE 12345678\"}"
+            + ",\"dismantlingInformation\":{\"url\":\"https://acme.example/dismantling/thermostat.pdf\""
+            + ",\"digest\":\"sha256:429f5d86070607698c18c542e6d703118ed860ce12db841a1057e220cad69b63\"}"
+            + ",\"insolvencyContinuity\":\"Update signing keys and the update service are escrowed with Escrow AG until the support end date.\""
+            + ",\"eventTime\":\"\(time)\",\"eventTimeZoneOffset\":\"+01:00\"}"
     }
 
     static var warrantyJSON: String {
