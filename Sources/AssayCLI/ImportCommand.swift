@@ -41,7 +41,7 @@ struct ImportCommand: ParsableCommand {
             let signer = try InputFiles.secretKey(keyPath)
             // The operator key signs genesis, registrations, revocations and checkpoints, never imported data.
             let registry = try ledger.currentRegistry()
-            let reference = "\(signer.name)+\(signer.keyID.hex)"
+            let reference = signer.keyReference.description
             let operatorKey = registry.operatorReference.flatMap { registry.keys[$0]?.verifierKey }
             if reference == registry.operatorReference || operatorKey?.publicKey.rawRepresentation == signer.key.publicKey.rawRepresentation {
                 throw CLIFailure.input("\(keyPath) is the ledger operator's key, which signs only genesis, registrations, revocations and checkpoints; import with the key of the party whose events these are")

@@ -31,7 +31,7 @@ struct InitCommand: ParsableCommand {
         let signer = try InputFiles.secretKey(try EnvironmentDefaults.key(key ?? operatorKey, purpose: "(the operator's)"))
         let l = try Ledger.create(at: path, origin: origin, operatorKey: signer, operatorName: operatorName)
         let genesis = try l.record(at: 0)
-        let reference = "\(signer.verifierKey.name)+\(signer.keyID.hex)"
+        let reference = signer.verifierKey.reference
         if json {
             emit(JSONField.object([("ledger", .string(path)), ("origin", .string(origin)), ("operator", .string(reference)),
                                    ("seq", .uint(genesis.seq)), ("chainHash", .string(genesis.chainHash.hex))]))

@@ -87,7 +87,7 @@ struct KeyCommand: ParsableCommand {
             let loaded = try InputFiles.secretKey(key)
             let copies = try Self.countCopies(prefix: Array(needlePrefix.utf8), length: needleLength, sha256: needleSHA256)
             let dumpable = SecretHygiene.isDumpable.map { $0 ? "1" : "0" } ?? "unknown"
-            emit("key \(loaded.name)+\(loaded.keyID.hex) dumpable \(dumpable) core-limit \(SecretHygiene.coreLimit) copies \(copies)")
+            emit("key \(loaded.keyReference) dumpable \(dumpable) core-limit \(SecretHygiene.coreLimit) copies \(copies)")
         }
 
         /// Scans the process's own readable and writable mappings (`/proc/self/maps`, read

@@ -48,7 +48,7 @@ public struct Envelope: Hashable, Sendable {
     /// Signs `payload` with one named key.
     public static func sign(payload: [UInt8], payloadType: String = statementPayloadType, with key: NamedSigningKey) -> Envelope {
         let sig = key.key.signature(for: pae(payloadType: payloadType, payload: payload))
-        let ref = "\(key.name)+\(key.keyID.hex)"
+        let ref = key.keyReference.description
         return Envelope(payloadType: payloadType, payload: payload,
                         signatures: [EnvelopeSignature(keyID: ref, signature: sig.rawRepresentation)])
     }

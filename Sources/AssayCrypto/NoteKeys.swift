@@ -66,7 +66,9 @@ public struct VerifierKey: Hashable, Sendable, CustomStringConvertible {
     public let publicKey: PublicKey
 
     /// How Assay names a key in envelopes and the registry: `name+keyid-hex`.
-    public var reference: String { "\(name)+\(keyID.hex)" }
+    public var reference: String { keyReference.description }
+    /// The key's reference as a value.
+    public var keyReference: KeyReference { KeyReference(name: name, keyID: keyID) }
 
     /// Builds the verifier key of `publicKey` under `name`.
     public init(name: String, publicKey: PublicKey, type: NoteSignatureType = .ed25519) throws(CryptoError) {
@@ -113,7 +115,7 @@ public struct VerifierKey: Hashable, Sendable, CustomStringConvertible {
 
     /// The vkey text.
     public var description: String {
-        "\(name)+\(keyID.hex)+\(Base64.encode([type.rawValue] + publicKey.rawRepresentation))"
+        "\(keyReference)+\(Base64.encode([type.rawValue] + publicKey.rawRepresentation))"
     }
 }
 
@@ -132,6 +134,9 @@ public struct NamedSigningKey: Sendable {
         self.key = key
         self.type = type
     }
+
+    /// The key's reference (`name+keyid`), what envelopes carry in `keyid`.
+    public var keyReference: KeyReference { KeyReference(name: name, keyID: keyID) }
 
     /// The verifier key (public half) of this key.
     public var verifierKey: VerifierKey {
@@ -186,7 +191,7 @@ public struct NamedSigningKey: Sendable {
         key.withSeed { seed in
             var raw = [type.rawValue] + seed
             defer { secureZero(&raw) }
-            return "PRIVATE+KEY+\(name)+\(keyID.hex)+\(Base64.encode(raw))"
+            return "PRIVATE+KEY+\(keyReference)+\(Base64.encode(raw))"
         }
     }
 }

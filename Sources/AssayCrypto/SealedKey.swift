@@ -27,7 +27,7 @@ public enum SealedKey {
         var raw = [key.type.rawValue] + salt
         for v in [ops, memKiB] { raw += [UInt8(v >> 24), UInt8(v >> 16 & 0xff), UInt8(v >> 8 & 0xff), UInt8(v & 0xff)] }
         raw += nonce + sealed
-        return "\(prefix)\(key.name)+\(key.keyID.hex)+\(Base64.encode(raw))"
+        return "\(prefix)\(key.keyReference)+\(Base64.encode(raw))"
     }
 
     /// Decrypts a sealed key file's text with `passphrase`.

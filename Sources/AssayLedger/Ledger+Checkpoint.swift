@@ -19,7 +19,7 @@ extension Ledger {
         let clock = st.clock
         guard let op = registry.operatorKey else { throw LedgerError(.corrupt, "the ledger has no genesis entry") }
         guard key.verifierKey == op.verifierKey else {
-            throw LedgerError(.rejected, "key \(key.name)+\(key.keyID.hex) is not the ledger operator's key \(op.reference)")
+            throw LedgerError(.rejected, "key \(key.keyReference) is not the ledger operator's key \(op.reference)")
         }
         guard let origin = registry.origin else { throw LedgerError(.corrupt, "the ledger has no origin") }
         return try mapStoreErrors {

@@ -54,7 +54,7 @@ extension Ledger {
                     }
                     var seen = Set(try tx.reader.cosignatures(size: checkpoint.size).map { "\($0.witness)+\($0.keyID)" })
                     var added = 0
-                    for line in lines where seen.insert("\(line.name)+\(line.keyID.hex)").inserted {
+                    for line in lines where seen.insert(line.keyReference.description).inserted {
                         try tx.addCosignature(StoredCosignature(size: Int64(checkpoint.size), witness: line.name, keyID: line.keyID.hex,
                                                                 body: Array(note.text.utf8), line: String(line.text.dropLast()),
                                                                 createdAtMillis: time))

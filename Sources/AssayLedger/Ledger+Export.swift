@@ -85,7 +85,7 @@ extension Ledger {
                 var relevant = r.seq == 0
                 switch st {
                 case .partyRegistration(let p):
-                    if let vk = try? VerifierKey(parsing: p.publicKey) { relevant = involved.contains("\(vk.name)+\(vk.keyID.hex)") }
+                    if let vk = try? VerifierKey(parsing: p.publicKey) { relevant = involved.contains(vk.reference) }
                 case .keyRevocation(let k): relevant = involved.contains(k.revokedKey)
                 case .authorityDelegation: relevant = true // only delegations to involved parties are in the list
                 default: break

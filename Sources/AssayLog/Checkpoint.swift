@@ -122,11 +122,11 @@ public struct SignedCheckpoint: Sendable {
         }
         let opened = try note.open(verifiers: [logKey] + witnesses)
         guard opened.verified.contains(where: { $0.name == logKey.name && $0.keyID == logKey.keyID }) else {
-            throw LogError(.noVerifiableSignature, "checkpoint is not signed by the log key \(logKey.name)+\(logKey.keyID.hex)")
+            throw LogError(.noVerifiableSignature, "checkpoint is not signed by the log key \(logKey.reference)")
         }
         let cosigners = Set(opened.verified.filter { line in
             witnesses.contains { $0.name == line.name && $0.keyID == line.keyID }
-        }.map { "\($0.name)+\($0.keyID.hex)" })
+        }.map { $0.keyReference.description })
         guard cosigners.count >= witnessesNeeded else {
             throw LogError(.noVerifiableSignature, "checkpoint has \(cosigners.count) valid witness cosignatures, policy needs \(witnessesNeeded)")
         }

@@ -7,6 +7,8 @@ public struct SignedNote: Sendable, Equatable {
     public struct Line: Sendable, Hashable {
         public let name: String
         public let keyID: NoteKeyID
+        /// The signer's reference (`name+keyid`).
+        public var keyReference: KeyReference { KeyReference(name: name, keyID: keyID) }
         /// The signature bytes after the 4-byte key id.
         public let signature: [UInt8]
 
@@ -106,11 +108,11 @@ public struct SignedNote: Sendable, Equatable {
             guard seen.insert(line).inserted else { continue }
             let matches = verifiers.filter { $0.name == line.name && $0.keyID == line.keyID }
             if matches.count > 1 {
-                throw LogError(.ambiguousKey, "ambiguous key \(line.name)+\(line.keyID.hex)")
+                throw LogError(.ambiguousKey, "ambiguous key \(line.keyReference)")
             }
             guard let v = matches.first else { unverified.append(line); continue }
             guard Self.check(line: line, text: text, key: v) else {
-                throw LogError(.invalidSignature, "invalid signature for key \(line.name)+\(line.keyID.hex)")
+                throw LogError(.invalidSignature, "invalid signature for key \(line.keyReference)")
             }
             verified.append(line)
         }

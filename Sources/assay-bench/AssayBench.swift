@@ -175,7 +175,7 @@ struct AssayBench: ParsableCommand {
             let items = fixture.envelopes(start: 0, count: n)
             let t0 = now()
             let envs = items.concurrentMap(minimumChunk: 64) { try! Envelope(json: $0.bytes) }
-            let keys = Dictionary(uniqueKeysWithValues: fixture.suppliers.map { ("\($0.name)+\($0.keyID.hex)", $0.key.publicKey) })
+            let keys = Dictionary(uniqueKeysWithValues: fixture.suppliers.map { ($0.keyReference.description, $0.key.publicKey) })
             let ok = envs.concurrentMap(minimumChunk: 64) { $0.isValidSignature(at: 0, by: keys[$0.signatures[0].keyID]!) }
             precondition(!ok.contains(false))
             let assayRate = Double(n) / (now() - t0)

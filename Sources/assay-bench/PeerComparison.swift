@@ -17,7 +17,7 @@ enum PeerComparison {
         var lines = Data()
         for i in items { lines.append(contentsOf: i.bytes); lines.append(0x0A) }
         try lines.write(to: URL(fileURLWithPath: envPath))
-        let keys = suppliers.map { "\"\($0.name)+\($0.keyID.hex)\":\"\(Hex.encode($0.key.publicKey.rawRepresentation))\"" }
+        let keys = suppliers.map { "\"\($0.keyReference)\":\"\(Hex.encode($0.key.publicKey.rawRepresentation))\"" }
         try ("{" + keys.joined(separator: ",") + "}").write(toFile: keyPath, atomically: true, encoding: .utf8)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -182,3 +182,17 @@ struct NoteKeyVectorTests {
         }
     }
 }
+
+@Suite("Key references")
+struct KeyReferenceTests {
+    @Test("a key reference is name+8 hex digits, parsed and printed as one value")
+    func roundTrip() throws {
+        let key = try NamedSigningKey(name: "acme.example/operator", key: SigningKey(seed: [UInt8](repeating: 7, count: 32)))
+        let ref = key.keyReference
+        #expect(ref.description == key.verifierKey.reference)
+        #expect(try KeyReference(parsing: ref.description) == ref)
+        for bad in ["no-plus", "a+1234567", "a+123456789", "+12345678", "a+1234567g", "a+b+12345678"] {
+            #expect(throws: CryptoError.self) { try KeyReference(parsing: bad) }
+        }
+    }
+}
