@@ -35,7 +35,7 @@ struct CosignaturesCommand: ParsableCommand {
             let added = try ledger.addCosignatures(note: bytes)
             // The note parsed as a checkpoint inside addCosignatures; read its size for the report.
             let size = try Checkpoint(parsing: try SignedNote(parsing: bytes).text).size
-            let stored = try ledger.store.cosignatures(size: size).count
+            let stored = try ledger.cosignatureCount(size: size)
             if json {
                 emit(JSONWriter.object([("size", "\(size)"), ("added", "\(added)"), ("stored", "\(stored)")]))
             } else {

@@ -32,25 +32,13 @@ struct ImportCommand: ParsableCommand {
             let bytes = try InputFiles.read(document, what: "EPCIS document", maxBytes: EPCISDocument.maxBytes)
             try InputFiles.refuseXML(bytes, path: document)
             // What is signed is decided before any key is loaded: EPCIS events only.
-            let payloads: [[UInt8]]
-            do { payloads = try EPCISDocument(bytes: bytes).importablePayloads() } catch {
+            do { _ = try EPCISDocument(bytes: bytes).importablePayloads() } catch {
                 throw CLIFailure.input("\(document): \(error.description)")
             }
             let ledger = try options.open()
-            let keyPath = try EnvironmentDefaults.key(key)
-            let signer = try InputFiles.secretKey(keyPath)
-            // The operator key signs genesis, registrations, revocations and checkpoints, never imported data.
-            let registry = try ledger.currentRegistry()
-            let reference = signer.keyReference.description
-            let operatorKey = registry.operatorReference.flatMap { registry.keys[$0]?.verifierKey }
-            if reference == registry.operatorReference || operatorKey?.publicKey.rawRepresentation == signer.key.publicKey.rawRepresentation {
-                throw CLIFailure.input("\(keyPath) is the ledger operator's key, which signs only genesis, registrations, revocations and checkpoints; import with the key of the party whose events these are")
-            }
-            let items: [Ledger.AppendItem] = payloads.enumerated().map { i, payload in
-                .init(label: "\(document) event \(i + 1)", bytes: Envelope.sign(payload: payload, with: signer).canonicalJSON)
-            }
-            let progress = Progress(label: "import", enabled: !json && items.count >= 1000, total: UInt64(items.count))
-            let records = try ledger.append(items, progress: { progress.update($0) })
+            let signer = try InputFiles.secretKey(try EnvironmentDefaults.key(key))
+            let progress = Progress(label: "import", enabled: !json, total: nil)
+            let records = try ledger.importEPCIS(bytes, signer: signer, label: document, progress: { progress.update($0) }).map(\.record)
             progress.finish()
             if json {
                 emitRaw(records.map { EntryLine.json(seq: $0.seq, kind: $0.kind, signer: $0.signer, leafHash: $0.leafHash.hex) + "\n" }.joined())

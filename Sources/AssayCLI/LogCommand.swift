@@ -20,7 +20,7 @@ struct LogCommand: ParsableCommand {
         var out = ""
         var n: UInt64 = 0
         if limit == 0 { return }
-        try ledger.store.forEachRecord(from: from, through: nil) { r in
+        try ledger.forEachRecord(from: from) { r in
             let time = Timestamp(epochMillis: r.appendedAtMillis).text
             // Stored kind and signer are shown escaped: never a control character, never a line or column of their own.
             if json {
