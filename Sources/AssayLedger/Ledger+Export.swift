@@ -2,7 +2,7 @@ import AssayCrypto
 public import AssayLog
 import AssayModel
 import AssayStore
-public import AssayVerify
+import AssayVerify
 
 extension Ledger {
     /// Builds the offline bundle for one product (see `ProductBundle`): the product's entries;

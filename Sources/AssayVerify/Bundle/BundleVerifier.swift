@@ -1,5 +1,5 @@
 public import AssayCrypto
-import AssayLog
+public import AssayLog
 public import AssayModel
 
 /// The outcome of verifying a product bundle: integrity findings, then a verdict per principle.

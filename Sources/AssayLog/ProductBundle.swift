@@ -1,5 +1,4 @@
 public import AssayCrypto
-public import AssayLog
 public import AssayModel
 
 /// An offline product bundle (`.assay-bundle`): everything needed to judge one product and
