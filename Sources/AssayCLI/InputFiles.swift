@@ -1,3 +1,4 @@
+import AssayCore
 import AssayCrypto
 import Foundation
 
@@ -154,62 +155,10 @@ enum InputFiles {
     /// - Parameter temporaryName: the temporary file's name for each attempt (tests plant files
     ///   under it; the default is `.<name>.tmp-<16 random hex digits>`).
     static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644,
-                                temporaryName: (String) -> String = randomTemporaryName) throws {
-        func failure(_ e: Int32) -> CLIFailure { CLIFailure.input("cannot write \(path): \(String(cString: strerror(e)))") }
-        var st = stat()
-        if lstat(path, &st) == 0 {
-            guard st.st_mode & S_IFMT != S_IFLNK else {
-                throw CLIFailure.input("cannot write \(path): it is a symbolic link; refusing to write through it")
-            }
-            guard st.st_mode & S_IFMT != S_IFDIR else { throw CLIFailure.input("cannot write \(path): it is a directory") }
+                                temporaryName: (String) -> String = DurableFile.randomTemporaryName) throws {
+        do { try DurableFile.write(bytes, to: path, mode: UInt32(mode), temporaryName: temporaryName) } catch {
+            throw CLIFailure.input(error.message)
         }
-        let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent().path
-        var tmp = ""
-        var fd: Int32 = -1
-        for _ in 0..<16 {
-            tmp = (dir as NSString).appendingPathComponent(temporaryName(url.lastPathComponent))
-            fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
-            if fd >= 0 || errno != EEXIST { break }
-        }
-        guard fd >= 0 else { throw failure(errno) }
-        var ok = bytes.withUnsafeBytes { buf -> Bool in
-            var done = 0
-            while done < buf.count {
-                let n = write(fd, buf.baseAddress! + done, buf.count - done)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return false }
-                done += n
-            }
-            return true
-        }
-        ok = ok && fsync(fd) == 0
-        var e = errno
-        close(fd)
-        if ok {
-            ok = rename(tmp, path) == 0
-            e = errno
-        }
-        guard ok else {
-            unlink(tmp)
-            throw failure(e)
-        }
-        syncDirectory(dir)
-    }
-
-    /// `.<name>.tmp-<16 hex digits from the system CSPRNG>`.
-    static func randomTemporaryName(_ name: String) -> String {
-        var rng = SystemRandomNumberGenerator()
-        let suffix = String(rng.next() as UInt64, radix: 16)
-        return ".\(name).tmp-" + String(repeating: "0", count: 16 - suffix.count) + suffix
-    }
-
-    /// fsyncs a directory, so a rename or a new file in it survives a crash.
-    static func syncDirectory(_ dir: String) {
-        let d = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard d >= 0 else { return }
-        _ = fsync(d)
-        close(d)
     }
 }
 

@@ -1,3 +1,4 @@
+import AssayCore
 public import AssayCrypto
 import AssayLog
 import Foundation
@@ -97,42 +98,12 @@ public struct WitnessDirectory: WitnessStateStore, Sendable {
         return s
     }
 
-    /// Writes a state file atomically, mode 0600.
+    /// Writes a state file atomically and durably, mode 0600.
     func write(_ bytes: [UInt8], to p: String) throws(WitnessError) {
-        func failure(_ e: Int32) -> WitnessError { WitnessError(.stateUnusable, "cannot write \(p): \(String(cString: strerror(e)))") }
-        var rng = SystemRandomNumberGenerator()
-        let tmp = file(".\((p as NSString).lastPathComponent).tmp-\(String(rng.next() as UInt64, radix: 16))")
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw failure(errno) }
-        var ok = bytes.withUnsafeBytes { buf -> Bool in
-            var done = 0
-            while done < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + done, buf.count - done)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return false }
-                done += n
-            }
-            return true
+        do { try DurableFile.write(bytes, to: p, mode: 0o600) } catch {
+            throw WitnessError(.stateUnusable, error.message)
         }
-        ok = ok && fsync(fd) == 0
-        var e = errno
-        close(fd)
-        if ok {
-            ok = rename(tmp, p) == 0
-            e = errno
-        }
-        guard ok else {
-            unlink(tmp)
-            throw failure(e)
-        }
-        Self.syncDirectory(path)
     }
 
-    /// fsyncs a directory, so a rename or a new file in it survives a crash.
-    static func syncDirectory(_ dir: String) {
-        let d = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard d >= 0 else { return }
-        _ = fsync(d)
-        close(d)
-    }
+    static func syncDirectory(_ dir: String) { DurableFile.syncDirectory(dir) }
 }
