@@ -11,6 +11,8 @@ struct PreparedItem: Sendable {
     let canonical: [UInt8]
     let subjects: [String]
     let signature: EntryChecker.SignatureCheck?
+    /// SHA-256 of `canonical`: how an envelope already appended in this batch is recognised.
+    let envelopeHash: Digest
 }
 
 extension Ledger {
@@ -42,10 +44,11 @@ extension Ledger {
         let pipeline = OrderedPipeline<[UInt8], PreparedItem> { bytes in
             switch EntryChecker.parse(bytes, requireCanonical: false) {
             case .failure(let r):
-                return PreparedItem(parsed: .failure(r), canonical: [], subjects: [], signature: nil)
+                return PreparedItem(parsed: .failure(r), canonical: [], subjects: [], signature: nil, envelopeHash: .zero)
             case .success(let p):
-                return PreparedItem(parsed: .success(p), canonical: p.isCanonical ? bytes : p.envelope.canonicalJSON,
-                                    subjects: p.statement.subjects, signature: EntryChecker.SignatureCheck(p.envelope, keys: keys))
+                let canonical = p.isCanonical ? bytes : p.envelope.canonicalJSON
+                return PreparedItem(parsed: .success(p), canonical: canonical, subjects: p.statement.subjects,
+                                    signature: EntryChecker.SignatureCheck(p.envelope, keys: keys), envelopeHash: SHA256.hash(canonical))
             }
         }
         // Small chunks first, so the writer starts early; full chunks in the middle; small
@@ -75,7 +78,11 @@ extension Ledger {
                 var out: [AppendOutcome] = []
                 out.reserveCapacity(items.count)
                 var i = 0
+                // Envelopes appended earlier in this batch, by hash (the committed ones come from
+                // one lookup per chunk).
+                var appendedHere: [Digest: StoredRecord] = [:]
                 while let chunk = pipeline.next() {
+                    let known = try existingRecords(chunk, in: tx.reader)
                     for p in chunk {
                         let label = items[i].label
                         i += 1
@@ -85,7 +92,8 @@ extension Ledger {
                         case .failure(let r): throw LedgerError(.rejected, "\(label): \(r.message) (would be seq \(seq))")
                         case .success(let parsed): e = parsed
                         }
-                        if let present = try existingRecord(p, in: tx.reader) {
+                        if let present = try known[p.envelopeHash] ?? appendedHere[p.envelopeHash]
+                            ?? (p.subjects.isEmpty ? tx.reader.registryRecord(withEnvelope: p.canonical) : nil) {
                             out.append(.alreadyPresent(present))
                             continue
                         }
@@ -101,8 +109,10 @@ extension Ledger {
                             throw LedgerError(.rejected, "\(label): eventTime \(e.statement.eventTime.text) is more than \(Self.maxEventTimeSkewMillis / 3_600_000) hours after the ledger's clock (\(Timestamp(epochMillis: time).text)): a statement cannot record the future (would be seq \(seq))")
                         }
                         let ref = e.envelope.signatures[0].keyID
-                        out.append(.appended(try tx.append(envelope: p.canonical, kind: e.statement.kind.rawValue,
-                                                           signer: ref, subjects: p.subjects, now: time)))
+                        let record = try tx.append(envelope: p.canonical, kind: e.statement.kind.rawValue,
+                                                   signer: ref, subjects: p.subjects, now: time)
+                        appendedHere[p.envelopeHash] = record
+                        out.append(.appended(record))
                     }
                     progress?(UInt64(i))
                 }
@@ -115,12 +125,17 @@ extension Ledger {
         return records
     }
 
-    /// The stored record with exactly this item's canonical envelope, if the ledger (as seen
-    /// inside the write transaction) holds one.
-    func existingRecord(_ p: PreparedItem, in reader: any LedgerStorage) throws -> StoredRecord? {
-        if let subject = p.subjects.first {
-            return try reader.record(withEnvelope: p.canonical, subject: subject)
+    /// The stored records whose envelope is one of the chunk's (for items with subjects), by
+    /// the hash of the envelope: one storage query per chunk instead of one per item.
+    func existingRecords(_ chunk: [PreparedItem], in reader: any LedgerStorage) throws -> [Digest: StoredRecord] {
+        let candidates = chunk.compactMap { p -> (subject: String, envelope: [UInt8])? in
+            guard case .success = p.parsed, let subject = p.subjects.first else { return nil }
+            return (subject, p.canonical)
         }
-        return try reader.registryRecord(withEnvelope: p.canonical)
+        var out: [Digest: StoredRecord] = [:]
+        for r in try reader.records(matching: candidates) where out[SHA256.hash(r.envelope)] == nil {
+            out[SHA256.hash(r.envelope)] = r
+        }
+        return out
     }
 }

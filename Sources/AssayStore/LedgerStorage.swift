@@ -61,6 +61,11 @@ public protocol LedgerStorage: AnyObject, Sendable, MerkleNodeSource {
     /// subjects). The cost grows with the number of records about `subject`.
     func record(withEnvelope envelope: [UInt8], subject: String) throws(StoreError) -> StoredRecord?
 
+    /// The records whose envelope is one of `candidates`' envelopes and that are indexed under
+    /// one of their subjects: the batched form of `record(withEnvelope:subject:)`, one query for
+    /// a whole chunk of an append. Each record appears once.
+    func records(matching candidates: [(subject: String, envelope: [UInt8])]) throws(StoreError) -> [StoredRecord]
+
     /// Sequence numbers of the records indexed under `subject`, ascending.
     func sequences(forSubject subject: String) throws(StoreError) -> [UInt64]
     /// The subject index ordered by sequence number, then subject, streamed (for `verify`).

@@ -387,6 +387,30 @@ public final class SQLiteLedgerStorage: LedgerStorage, @unchecked Sendable {
         }
     }
 
+    /// The records indexed under one of the candidates' subjects whose envelope is one of the
+    /// candidates' envelopes, in one query (the subjects primary key, then each record by seq).
+    public func records(matching candidates: [(subject: String, envelope: [UInt8])]) throws(StoreError) -> [StoredRecord] {
+        guard !candidates.isEmpty else { return [] }
+        return try locked { () throws(StoreError) -> [StoredRecord] in
+            let n = candidates.count
+            let subjects = (1...n).map { "?\($0)" }.joined(separator: ",")
+            let envelopes = ((n + 1)...(2 * n)).map { "?\($0)" }.joined(separator: ",")
+            let s = try db.prepare("""
+                SELECT DISTINCT r.seq, r.appended_at, r.kind, r.signer, r.envelope, r.leaf_hash, r.chain_hash
+                FROM subjects s JOIN records r ON r.seq = s.seq
+                WHERE s.subject IN (\(subjects)) AND r.envelope IN (\(envelopes)) ORDER BY r.seq
+                """)
+            defer { s.reset() }
+            for (i, c) in candidates.enumerated() {
+                s.bind(Int32(i + 1), c.subject)
+                s.bind(Int32(n + i + 1), c.envelope)
+            }
+            var out: [StoredRecord] = []
+            while try s.step() { out.append(try Self.readRecord(s)) }
+            return out
+        }
+    }
+
     /// Sequence numbers of the records indexed under `subject`.
     public func sequences(forSubject subject: String) throws(StoreError) -> [UInt64] {
         try locked { () throws(StoreError) -> [UInt64] in
