@@ -9,7 +9,7 @@ struct SignCommand: ParsableCommand {
         abstract: "Sign a statement as a DSSE envelope, offline.",
         discussion: """
         Validates the statement, then signs PAE(payloadType, payload) with the key and prints the \
-        envelope JSON (it is JSON already: sign needs no --json). Needs no ledger: this is how a supplier hands a signed statement to a manufacturer.
+        envelope JSON (it is JSON already; --json is accepted and changes nothing). Needs no ledger: this is how a supplier hands a signed statement to a manufacturer.
         """
     )
 
@@ -18,6 +18,9 @@ struct SignCommand: ParsableCommand {
 
     @Option(help: "Write the envelope here instead of standard output.")
     var out: String?
+
+    @Flag(help: "Accepted like on every command; the output is the envelope JSON either way.")
+    var json = false
 
     @Argument(help: "The statement JSON file ('-' for standard input).")
     var statement: String

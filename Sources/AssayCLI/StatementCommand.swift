@@ -17,10 +17,29 @@ struct StatementCommand: ParsableCommand {
             discussion: "Kinds: \(StatementKind.allCases.map(\.rawValue).joined(separator: ", "))."
         )
         @Argument(help: "The statement kind.") var kind: String
+        @Flag(help: "The template as one line of compact JSON (instead of indented, to edit).") var json = false
 
         func run() throws {
             guard let t = StatementTemplates.byKind[kind] ?? StatementTemplates.byKind.first(where: { $0.key.lowercased() == kind.lowercased() })?.value else {
                 throw CLIFailure.input("unknown kind \"\(kind)\" (kinds: \(StatementKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            if json {
+                // One line, as every --json output; the template's member order is kept.
+                var line = ""
+                var inString = false, escaped = false
+                for c in t {
+                    if inString {
+                        line.append(c)
+                        if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
+                    } else if c == "\"" {
+                        inString = true
+                        line.append(c)
+                    } else if !c.isWhitespace {
+                        line.append(c)
+                    }
+                }
+                emit(line)
+                return
             }
             emit(t)
         }

@@ -259,6 +259,24 @@ struct BundleCLITests {
         #expect(FileManager.default.fileExists(atPath: out))
     }
 
+    @Test("graph --json: the product, every component with its origin's supplier, tier and country, and the edges")
+    func graphJSON() throws {
+        let w = try CLIWorkspace()
+        defer { w.remove() }
+        let (bundle, _) = try w.export()
+        let r = try CLIHarness.assay(["graph", "--bundle", bundle, "--log-key", w.logKey, "--origin", TF.ledgerOrigin, "--product", TF.product,
+                                      "--at", "2030-01-15", "--json"])
+        #expect(r.exitCode == 0, "\(r)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdoutBytes)) as? [String: Any], "\(r)")
+        #expect(object["product"] as? String == TF.product)
+        let nodes = try #require(object["nodes"] as? [[String: Any]])
+        for c in TF.components {
+            let node = try #require(nodes.first { $0["id"] as? String == c }, "\(c)")
+            #expect(node["tier"] as? Int == 1 && node["supplier"] is String && node["country"] is String, "\(node)")
+        }
+        #expect(((object["edges"] as? [[String: Any]]) ?? []).count >= TF.components.count)
+    }
+
     @Test("report exits like verify --bundle (0 PASS, 1 FAIL) in text, JSON and HTML; --html - writes the page to standard output")
     func reportExitCodesAndStdout() throws {
         for defect in [TF.Defect.none, .supportEndShortened] {

@@ -59,6 +59,23 @@ struct ConsistentCLITests {
         JSONCase(name: "witness add-log") { ws in
             ["witness", "add-log", "--state", ws.file("state"), "--origin", testOrigin, "--log-key", ws.pub(.operator)]
         },
+        JSONCase(name: "sign") { ws in ["sign", "--key", ws.key(.supplier), try ws.write("st.json", Statements.event(71))] },
+        JSONCase(name: "statement new") { _ in ["statement", "new", "ComponentOrigin"] },
+        JSONCase(name: "graph") { ws in
+            let cp = try ws.checkpoint(as: "cp.txt")
+            _ = cp
+            let bundle = ws.file("p.assay-bundle")
+            try ws.must("export", "--ledger", ws.ledger, "--product", "https://id.gs1.org/01/04012345000016/21/SN1", "--out", bundle)
+            return ["graph", "--bundle", bundle, "--log-key", ws.pub(.operator), "--origin", testOrigin,
+                    "--product", "https://id.gs1.org/01/04012345000016/21/SN1"]
+        },
+        JSONCase(name: "cosignatures add") { ws in
+            let cp = try ws.checkpoint(as: "cp.txt")
+            try ws.must("witness", "add-log", "--state", ws.file("state"), "--origin", testOrigin, "--log-key", ws.pub(.operator))
+            let cosigned = try ws.write("cosigned.txt", try ws.must("witness", "cosign", "--state", ws.file("state"), "--checkpoint", cp,
+                                                                    "--key", ws.key(.witness)).stdout)
+            return ["cosignatures", "add", "--ledger", ws.ledger, cosigned]
+        },
         JSONCase(name: "witness cosign") { ws in
             let cp = try ws.checkpoint(as: "cp.txt")
             try ws.must("witness", "add-log", "--state", ws.file("state"), "--origin", testOrigin, "--log-key", ws.pub(.operator))
