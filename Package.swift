@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "AssayModel", dependencies: ["AssayCore"], swiftSettings: strict),
         .target(name: "AssayLog", dependencies: ["AssayModel", "AssayCrypto"], swiftSettings: strict),
         // The storage protocol; one target per backend keeps everything engine-specific.
-        .target(name: "AssayStore", dependencies: ["AssayLog", "AssayCrypto"], swiftSettings: strict),
+        .target(name: "AssayStore", dependencies: ["AssayModel", "AssayLog", "AssayCrypto"], swiftSettings: strict),
         .target(name: "AssayStoreSQLite", dependencies: ["CAssaySQLite", "AssayStore", "AssayLog", "AssayCrypto"], swiftSettings: strict),
         .target(name: "AssayVerify", dependencies: ["AssayCore", "AssayModel", "AssayLog", "AssayCrypto"], swiftSettings: strict),
         .target(
@@ -53,10 +53,10 @@ let package = Package(
             swiftSettings: strict
         ),
         // Every renderer (text, JSON, HTML, Mermaid, DOT): strings out, no printing.
-        .target(name: "AssayReport", dependencies: ["AssayVerify", "AssayModel", "AssayLog", "AssayCrypto"], swiftSettings: strict),
+        .target(name: "AssayReport", dependencies: ["AssayCore", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto"], swiftSettings: strict),
         .target(
             name: "AssayCLI",
-            dependencies: ["AssayLedger", "AssayReport", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto",
+            dependencies: ["AssayCore", "AssayLedger", "AssayReport", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "AssayVerifyTests", dependencies: ["AssayVerify", "AssayLedger", "AssayStore", "AssayStorageConformance", "AssayLog", "AssayCrypto", "AssayModel", "AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssayBundleTests", dependencies: ["AssayVerify", "AssayReport", "AssayLedger", "AssayModel", "AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssayReliabilityTests", dependencies: ["AssayTestSupport", "AssayCrypto"], swiftSettings: strict),
-        .testTarget(name: "AssayCLITests", dependencies: ["AssayCLI", "AssayReport", "AssayVerify", "AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
+        .testTarget(name: "AssayCLITests", dependencies: ["AssayCLI", "AssayCore", "AssayReport", "AssayVerify", "AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssayDocsTests", dependencies: ["AssayTestSupport"], swiftSettings: strict),
     ]
 )

@@ -1,3 +1,4 @@
+import AssayCore
 import ArgumentParser
 import AssayLedger
 import AssayReport

@@ -1,3 +1,4 @@
+import AssayCore
 import AssayModel
 import AssayReport
 import Foundation

@@ -133,8 +133,9 @@ extension Ledger {
             return (subject, p.canonical)
         }
         var out: [Digest: StoredRecord] = [:]
-        for r in try reader.records(matching: candidates) where out[SHA256.hash(r.envelope)] == nil {
-            out[SHA256.hash(r.envelope)] = r
+        for r in try reader.records(matching: candidates) {
+            let h = SHA256.hash(r.envelope)
+            if out[h] == nil { out[h] = r } // records come in seq order: keep the first
         }
         return out
     }

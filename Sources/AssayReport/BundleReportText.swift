@@ -1,3 +1,4 @@
+import AssayCore
 public import AssayVerify
 import AssayModel
 

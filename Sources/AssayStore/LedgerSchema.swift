@@ -1,8 +1,9 @@
+import AssayModel
 /// What every backend stores, by name: the constants FORMAT.md §7 lists, in one place.
 public enum LedgerSchema {
     /// Kinds whose records the signer registry is built from; backends index exactly these
     /// (the one list: no backend keeps a second).
-    public static let registryKinds = ["LedgerGenesis", "PartyRegistration", "KeyRevocation", "AuthorityDelegation"]
+    public static let registryKinds = StatementKind.registryKinds.map(\.rawValue)
     /// The metadata keys a ledger holds, exactly.
     public static let metadataKeys = [formatKey, originKey]
     /// The key of the format name.

@@ -1,3 +1,4 @@
+import AssayCore
 import AssayCrypto
 import AssayLog
 import AssayReport

@@ -24,7 +24,7 @@ struct PrincipleChecker {
         let verdict: Verdict = !applicable ? .notApplicable : findings.contains { $0.severity == .problem } ? .notSatisfied : .satisfied
         return PrincipleResult(principle: p, verdict: verdict, findings: findings)
     }
-    private func entry(_ seq: UInt64) -> [CheckedEntry] { graph.entries.filter { $0.seq == seq } }
+    private func entry(_ seq: UInt64) -> [CheckedEntry] { graph.entriesBySeq[seq].map { [$0] } ?? [] }
 
     private var events: [(CheckedEntry, SupplyChainStatement)] {
         graph.entries.compactMap { e in
@@ -36,7 +36,7 @@ struct PrincipleChecker {
     // MARK: Accountability — authority, plausible times, handovers name their owning parties.
     func accountability() -> PrincipleResult {
         var f: [PrincipleFinding] = []
-        for x in graph.exclusions where graph.retracted[x.seq] == nil {
+        for x in graph.exclusions {
             f.append(problem(x.reason, entry(x.seq)))
         }
         for x in graph.implausible { f.append(problem(x.reason, entry(x.seq))) }

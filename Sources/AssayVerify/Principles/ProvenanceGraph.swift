@@ -46,6 +46,8 @@ public struct ProvenanceGraph: Sendable {
     public let product: String
     /// Every checked entry of the bundle.
     public let entries: [CheckedEntry]
+    /// The same entries by sequence number.
+    public let entriesBySeq: [UInt64: CheckedEntry]
     /// Evidence entries that define or describe each identifier (see the type's rules).
     public let producers: [String: [CheckedEntry]]
     /// Evidence entries that consume each identifier (manufacturing steps, assemblies).
@@ -61,7 +63,8 @@ public struct ProvenanceGraph: Sendable {
     public let retracted: [UInt64: CheckedEntry]
     /// Corrections that retract an earlier event of their own party (so they are not new facts).
     public let validCorrections: Set<UInt64>
-    /// Entries left out of the evidence, with the reason, in seq order.
+    /// Entries that claim to define an identifier they have no authority over, with the reason,
+    /// in seq order (retracted and implausibly dated entries are in `retracted` and `implausible`).
     public let exclusions: [Exclusion]
     /// Entries dated more than the tolerance after they were recorded.
     public let implausible: [Exclusion]
@@ -78,6 +81,7 @@ public struct ProvenanceGraph: Sendable {
                 maxEventTimeSkewMillis: Int64 = 24 * 3_600_000, auditEndMillis: Int64 = .max) {
         self.product = product
         self.entries = entries
+        entriesBySeq = Dictionary(entries.map { ($0.seq, $0) }, uniquingKeysWith: { a, _ in a })
         var exclusions: [Exclusion] = [], implausible: [Exclusion] = []
 
         // 1. Retractions: an error declaration by the same party for an earlier event with the same eventID.
@@ -104,10 +108,7 @@ public struct ProvenanceGraph: Sendable {
             let kind = e.statement.kind
             let produced = e.statement.produced
             guard !produced.isEmpty else { continue }
-            if let r = retracted[e.seq] {
-                exclusions.append(.init(seq: e.seq, reason: "entry \(e.seq) (\(kind.rawValue)) was declared erroneous by its own party at seq \(r.seq)"))
-                continue
-            }
+            if retracted[e.seq] != nil { continue } // reported from `retracted`
             let eventMillis = e.statement.eventTime.epochMillis
             if eventMillis > e.appendedAtMillis &+ maxEventTimeSkewMillis {
                 implausible.append(.init(seq: e.seq, reason: "entry \(e.seq) (\(kind.rawValue) by \(e.signer.reference)) is dated \(e.statement.eventTime.text), more than \(maxEventTimeSkewMillis / 3_600_000) hours after it was recorded (\(Timestamp(epochMillis: e.appendedAtMillis).text)): not evidence"))

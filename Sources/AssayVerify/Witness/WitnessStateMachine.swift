@@ -1,3 +1,4 @@
+import AssayCore
 public import AssayCrypto
 public import AssayLog
 
@@ -134,18 +135,6 @@ public struct WitnessStateMachine: Sendable {
         return .cosign(signed)
     }
 
-    /// An origin as shown in a message: control characters escaped.
-    static func shown(_ origin: String) -> String {
-        var out = ""
-        for s in origin.unicodeScalars {
-            if s.value < 0x20 || (0x7F...0x9F).contains(s.value) || (0x202A...0x202E).contains(s.value)
-                || (0x2066...0x2069).contains(s.value) || s.value == 0x2028 || s.value == 0x2029 {
-                let h = String(s.value, radix: 16, uppercase: true)
-                out += "\\u" + String(repeating: "0", count: max(0, 4 - h.count)) + h
-            } else {
-                out.unicodeScalars.append(s)
-            }
-        }
-        return out
-    }
+    /// An origin as shown in a message: every unsafe scalar escaped (`Terminal.field`).
+    static func shown(_ origin: String) -> String { Terminal.field(origin) }
 }
