@@ -45,7 +45,8 @@ extension Ledger {
                         throw LedgerError(.inconsistent, "the tree is not consistent with the checkpoint for size \(latest.size): \(error); refusing to sign")
                     }
                 }
-                let cp = Checkpoint(origin: origin, size: size, rootHash: root, chainHead: tx.chainHead)
+                let indexRoot = try withSubjectIndex(at: size, reader: tx.reader, state: &st) { $0.root() }
+                let cp = Checkpoint(origin: origin, size: size, rootHash: root, chainHead: tx.chainHead, subjectIndex: indexRoot)
                 let note = try SignedNote.sign(text: cp.text, keys: [key])
                 try tx.addCheckpoint(size: size, note: Array(note.serialized.utf8), now: now ?? clock())
                 return note

@@ -75,9 +75,14 @@ extension Ledger {
         }
         var counts: [Int64: Int] = [:]
         for r in rows { counts[r.size, default: 0] += 1 }
+        // A checkpoint that commits to the subject index first: a bundle needs one.
+        let indexed = Dictionary(uniqueKeysWithValues: checkpoints.map { c in
+            (c.size, ((try? SignedNote(parsing: c.note)).flatMap { try? Checkpoint(parsing: $0.text) }?.subjectIndex) != nil)
+        })
         guard let best = checkpoints.max(by: { a, b in
+            let ia = indexed[a.size] ?? false, ib = indexed[b.size] ?? false
             let ca = counts[Int64(a.size)] ?? 0, cb = counts[Int64(b.size)] ?? 0
-            return ca != cb ? ca < cb : a.size < b.size
+            return ia != ib ? !ia : ca != cb ? ca < cb : a.size < b.size
         }) else { return nil }
         let note = try SignedNote(parsing: best.note)
         let cosignatures = rows.filter { $0.size == Int64(best.size) && $0.body == Array(note.text.utf8) }.compactMap { CosignatureCheck.line($0.line) }

@@ -20,14 +20,29 @@ extension Ledger {
         }
         let cp = try Checkpoint(parsing: note.text)
         let root = canonicalSubject(product)
-        var closure = BundleClosure(ledger: self, size: cp.size)
-        try closure.addProduct(root)
-        try closure.addSigners()
-        let entries = try closure.seqs.sorted().map { s in
-            ProductBundle.Entry(record: try closure.load(s).record.record, proof: try inclusionProof(seq: s, size: cp.size).hashes)
+        var source = ExportSource(ledger: self, size: cp.size)
+        let closure = try CompletenessClosure.subjects(product: root) { try source.entries(about: $0) }
+        guard let direct = closure[.identifier(root)], !direct.isEmpty else {
+            throw LedgerError(.unavailable, "no entry in the checkpointed ledger (size \(cp.size)) is about \(root)")
+        }
+        let seqs = Set(closure.values.flatMap { $0.map(\.seq) }).sorted()
+        let entries = try seqs.map { s in
+            ProductBundle.Entry(record: try source.record(s).record, proof: try inclusionProof(seq: s, size: cp.size).hashes)
+        }
+        // Index proofs only against a checkpoint that commits to the index (one signed before
+        // the index existed has none to prove against; the verifier then says so).
+        let index: [ProductBundle.IndexProof] = cp.subjectIndex == nil ? [] : try withSubjectIndex(at: cp.size) { tree in
+            guard tree.root() == cp.subjectIndex else {
+                throw LedgerError(.inconsistent, "the subject index recomputed from the records does not match the checkpoint for size \(cp.size); run assay verify")
+            }
+            return closure.keys.sorted().map { subject in
+                let leaf = tree.leaf(for: subject.key)
+                return ProductBundle.IndexProof(subject: subject, count: leaf?.count ?? 0, chain: leaf?.chain ?? SubjectIndex.empty,
+                                                proof: tree.prove(subject.key))
+            }
         }
         let consistency = try since.map { try consistencyFrom($0, to: cp.size) }
-        return ProductBundle(origin: cp.origin, product: root, checkpoint: note.serialized, entries: entries, consistency: consistency)
+        return ProductBundle(origin: cp.origin, product: root, checkpoint: note.serialized, entries: entries, consistency: consistency, index: index)
     }
 
     /// The consistency proof from a checkpoint the auditor trusts to the tree of `size`.
@@ -43,101 +58,46 @@ extension Ledger {
     }
 }
 
-/// The entries a product's bundle holds, gathered through the subjects index only: the
-/// product's, its components' (transitively), its model's commitments, and then every signer's
-/// genesis, registrations, revocations and delegations.
-private struct BundleClosure {
-    struct Loaded {
-        let record: StoredRecord
-        let statement: Statement
-        let signer: String
-    }
-
+/// Reads the entries about an index subject from the ledger, below a checkpoint's size:
+/// identifiers through the stored subject rows, key references through the registry records.
+private struct ExportSource {
     let ledger: Ledger
     /// The checkpoint's tree size: nothing at or beyond it belongs in the bundle.
     let size: UInt64
-    private(set) var seqs = Set<UInt64>()
-    private var loaded: [UInt64: Loaded] = [:]
+    private var loaded: [UInt64: (record: StoredRecord, entry: IndexedEntry)] = [:]
+    private var byKey: [String: [UInt64]]? = nil
 
     init(ledger: Ledger, size: UInt64) {
         self.ledger = ledger
         self.size = size
     }
 
-    mutating func load(_ seq: UInt64) throws -> Loaded {
+    mutating func record(_ seq: UInt64) throws -> StoredRecord { try load(seq).record }
+
+    private mutating func load(_ seq: UInt64) throws -> (record: StoredRecord, entry: IndexedEntry) {
         if let l = loaded[seq] { return l }
         let r = try ledger.record(at: seq)
         let env = try Envelope(json: r.envelope)
-        let l = Loaded(record: r, statement: try Statement.decode(env.payload), signer: env.signatures[0].keyID)
+        let l = (r, IndexedEntry(seq: seq, statement: try Statement.decode(env.payload), signer: env.signatures[0].keyID, leaf: r.leafHash))
         loaded[seq] = l
         return l
     }
 
-    private func sequences(about subject: String) throws -> [UInt64] {
-        try ledger.mapStoreErrors { try ledger.store.sequences(forSubject: subject) }.filter { $0 < size }
-    }
-
-    /// The product itself and its model's commitments; then its components, transitively:
-    /// what consuming entries consumed, and who produced it.
-    mutating func addProduct(_ root: String) throws {
-        let direct = try sequences(about: root)
-        guard !direct.isEmpty else {
-            throw LedgerError(.unavailable, "no entry in the checkpointed ledger (size \(size)) is about \(root)")
-        }
-        seqs.formUnion(direct)
-        if let model = productModel(of: root) {
-            for s in try sequences(about: model) {
-                if case .lifecycleCommitment(let c) = try load(s).statement, c.covers(root) { seqs.insert(s) }
-            }
-        }
-        var queue: [String] = [root]
-        var seen: Set<String> = [root]
-        while let id = queue.popLast() {
-            for s in try sequences(about: id) {
-                let st = try load(s).statement
-                let produces = st.produced.contains(id)
-                let consumes = st.consumed.contains(id)
-                // Corrections (error declarations) of a component's events travel with them.
-                if id == root || produces || (consumes && isSerialisedItem(id)) || st.kind == .correction { seqs.insert(s) }
-                // Follow only what went into the thing: not the pallet or kit it later went into.
-                guard produces else { continue }
-                for c in st.consumed where seen.insert(c).inserted { queue.append(c) }
-            }
-        }
-    }
-
-    /// Signers: genesis, the registrations and revocations of every key involved, and the
-    /// delegations to their parties (found through the subjects index: a delegation's subject
-    /// is its delegate), until nothing new is involved.
-    mutating func addSigners() throws {
-        var involved = Set(try seqs.map { try load($0).signer })
-        var registry = try ledger.mapStoreErrors { try ledger.store.registryRecords() }.filter { $0.seq < size }.map(\.seq)
-        var partiesSeen = Set<String>()
-        var changed = true
-        while changed {
-            changed = false
-            for seq in registry {
-                guard case .partyRegistration(let p) = try load(seq).statement, let vk = try? VerifierKey(parsing: p.publicKey),
-                      involved.contains(vk.reference), partiesSeen.insert(canonicalSubject(p.partyId)).inserted else { continue }
-                for d in try sequences(about: canonicalSubject(p.partyId)) where !registry.contains(d) {
-                    if case .authorityDelegation = try load(d).statement { registry.append(d) }
+    mutating func entries(about subject: IndexSubject) throws -> [IndexedEntry] {
+        let seqs: [UInt64]
+        switch subject.type {
+        case .identifier:
+            seqs = try ledger.mapStoreErrors { try ledger.store.sequences(forSubject: subject.name) }.filter { $0 < size }
+        case .keyReference:
+            if byKey == nil {
+                var map: [String: [UInt64]] = [:]
+                for r in try ledger.mapStoreErrors({ try ledger.store.registryRecords() }) where r.seq < size {
+                    for ref in IndexSubject.keyReferences(of: try load(r.seq).entry.statement) { map[ref, default: []].append(r.seq) }
                 }
-                registry.sort()
+                byKey = map
             }
-            for seq in registry {
-                let l = try load(seq)
-                var relevant = seq == 0
-                switch l.statement {
-                case .partyRegistration(let p):
-                    if let vk = try? VerifierKey(parsing: p.publicKey) { relevant = involved.contains(vk.reference) }
-                case .keyRevocation(let k): relevant = involved.contains(k.revokedKey)
-                case .authorityDelegation: relevant = true // only delegations to involved parties are in the list
-                default: break
-                }
-                if relevant, seqs.insert(seq).inserted {
-                    changed = involved.insert(l.signer).inserted || changed
-                }
-            }
+            seqs = byKey?[subject.name] ?? []
         }
+        return try seqs.map { try load($0).entry }
     }
 }

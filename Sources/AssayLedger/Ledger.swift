@@ -32,6 +32,9 @@ public final class Ledger: Sendable {
         var registrySeq: Int64 = -1
         /// The largest ledger size seen so far (the ledger never shrinks).
         var knownSize: UInt64 = 0
+        /// The subject index (FORMAT.md §13) as of `index.size` records, built on first use and
+        /// brought forward from storage when a checkpoint is signed or a bundle exported.
+        var index: SubjectIndexTree? = nil
         /// The clock: milliseconds since the epoch.
         var clock: @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
     }

@@ -4,22 +4,26 @@ public import AssayCrypto
 ///
 ///     <origin>\n<tree size>\n<base64 root hash>\n[extension lines]
 ///
-/// Assay adds one extension line binding the hash chain head to the signed text:
-/// `assay-chain-head <base64 chain hash of record size-1>` (32 zero bytes for size 0).
+/// Assay adds extension lines binding the hash chain head and the subject index root to the
+/// signed text: `assay-chain-head <base64 chain hash of record size-1>`, then
+/// `assay-subject-index <base64 root of the subject index over records 0 ..< size>`.
 ///
 /// C2SP allows any extension lines, and generic parsing (`ExtensionRule.any`, what proofs and
-/// bundles carry) accepts them. A checkpoint signed by an Assay ledger has exactly one, the
-/// chain head, as the fourth line: `ExtensionRule.assayLedger` refuses anything else, so that a
-/// verifier can never be handed a checkpoint whose chain head it silently skips.
+/// bundles carry) accepts them. A checkpoint signed by an Assay ledger has the chain head as its
+/// fourth line and, from format 2 on, the subject index root as its fifth and last (a checkpoint
+/// signed before the index existed has the chain head only): `ExtensionRule.assayLedger` refuses
+/// anything else, so that a verifier can never be handed a checkpoint whose lines it silently skips.
 public struct Checkpoint: Sendable, Equatable {
     public static let chainHeadPrefix = "assay-chain-head "
+    public static let subjectIndexPrefix = "assay-subject-index "
 
     /// Which extension lines a parse accepts.
     public enum ExtensionRule: Sendable {
         /// Any extension lines (C2SP tlog-checkpoint).
         case any
-        /// Exactly one extension line, `assay-chain-head <base64 of 32 bytes>` (canonical
-        /// base64), as the fourth line: what an Assay ledger signs and `verify --ledger` requires.
+        /// `assay-chain-head <base64 of 32 bytes>` (canonical base64) as the fourth line, then
+        /// at most one more, `assay-subject-index <base64 of 32 bytes>`: what an Assay ledger
+        /// signs and `verify --ledger` requires.
         case assayLedger
     }
 
@@ -29,11 +33,12 @@ public struct Checkpoint: Sendable, Equatable {
     /// Extension lines, without their newlines.
     public let extensions: [String]
 
-    public init(origin: String, size: UInt64, rootHash: Digest, chainHead: Digest?) {
+    public init(origin: String, size: UInt64, rootHash: Digest, chainHead: Digest?, subjectIndex: Digest? = nil) {
         self.origin = origin
         self.size = size
         self.rootHash = rootHash.bytes
-        self.extensions = chainHead.map { [Self.chainHeadPrefix + $0.base64] } ?? []
+        self.extensions = (chainHead.map { [Self.chainHeadPrefix + $0.base64] } ?? [])
+            + (subjectIndex.map { [Self.subjectIndexPrefix + $0.base64] } ?? [])
     }
 
     /// The root hash as a SHA-256 digest (every Assay checkpoint's root is 32 bytes).
@@ -52,6 +57,21 @@ public struct Checkpoint: Sendable, Equatable {
             return try? Digest(base64: String(e.dropFirst(Self.chainHeadPrefix.count)))
         }
         return nil
+    }
+
+    /// The subject index root from the `assay-subject-index` extension line: nil when there is
+    /// no such line, or more than one, or its value is not the canonical base64 of 32 bytes.
+    public var subjectIndex: Digest? {
+        let lines = extensions.filter { $0.hasPrefix(Self.subjectIndexPrefix) }
+        guard lines.count == 1, let raw = Base64.decode(String(lines[0].dropFirst(Self.subjectIndexPrefix.count))),
+              raw.count == 32, Base64.encode(raw) == String(lines[0].dropFirst(Self.subjectIndexPrefix.count)) else { return nil }
+        return try? Digest(bytes: raw)
+    }
+
+    /// Whether `text` is the canonical standard base64 of 32 bytes.
+    static func canonical32(_ text: Substring) -> Bool {
+        guard let raw = Base64.decode(String(text)), raw.count == 32 else { return false }
+        return Base64.encode(raw) == text
     }
 
     /// The note text.
@@ -83,17 +103,26 @@ public struct Checkpoint: Sendable, Equatable {
         self.rootHash = root
         let extensions = lines.dropFirst(3).map(String.init)
         if rule == .assayLedger {
+            let layout = "an Assay ledger's checkpoint has the chain head as its fourth line and at most one more, the subject index"
             guard let first = extensions.first else {
-                throw bad("no assay-chain-head line (an Assay ledger's checkpoint has exactly one extension line, the chain head)")
+                throw bad("no assay-chain-head line (\(layout))")
             }
             guard first.hasPrefix(Self.chainHeadPrefix) else {
-                throw bad("the fourth line is not assay-chain-head (an Assay ledger's checkpoint has exactly one extension line, the chain head)")
+                throw bad("the fourth line is not assay-chain-head (\(layout))")
             }
-            guard let head = Base64.decode(String(first.dropFirst(Self.chainHeadPrefix.count))), head.count == 32 else {
+            guard Self.canonical32(first.dropFirst(Self.chainHeadPrefix.count)) else {
                 throw bad("the assay-chain-head line does not hold the standard base64 of 32 bytes")
             }
-            guard extensions.count == 1 else {
-                throw bad("\(extensions.count - 1) extension line(s) after assay-chain-head (an Assay ledger's checkpoint has exactly one)")
+            if extensions.count >= 2 {
+                guard extensions[1].hasPrefix(Self.subjectIndexPrefix) else {
+                    throw bad("the fifth line is not assay-subject-index (\(layout))")
+                }
+                guard Self.canonical32(extensions[1].dropFirst(Self.subjectIndexPrefix.count)) else {
+                    throw bad("the assay-subject-index line does not hold the standard base64 of 32 bytes")
+                }
+            }
+            guard extensions.count <= 2 else {
+                throw bad("\(extensions.count - 2) extension line(s) after assay-subject-index (\(layout))")
             }
         }
         self.extensions = extensions

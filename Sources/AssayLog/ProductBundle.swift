@@ -11,7 +11,9 @@ public import AssayModel
 ///
 ///     {"format":"assay-bundle/v1","origin":…,"product":…,"checkpoint":<note text>,
 ///      "entries":[{"record":<base64 record bytes>,"proof":[<base64 hash>…]}…],
-///      "consistency":{"fromCheckpoint":<note text>,"hashes":[…]}?}
+///      "consistency":{"fromCheckpoint":<note text>,"hashes":[…]}?,
+///      "index":[{"type":"identifier"|"key","subject":…,"count":n,"chain":<base64>,
+///                "path":[<base64 hash>…],"neighbor":{"key":…,"count":…,"chain":…}?}…]}
 public struct ProductBundle: Sendable, Equatable {
     public static let format = "assay-bundle/v1"
     /// Largest bundle accepted, in bytes.
@@ -39,6 +41,33 @@ public struct ProductBundle: Sendable, Equatable {
         }
     }
 
+    /// What the checkpoint's subject index (FORMAT.md §13) holds for one subject: the committed
+    /// count and chain (0 and 32 zero bytes when it holds nothing), and the proof of that.
+    public struct IndexProof: Sendable, Equatable {
+        public let subject: IndexSubject
+        public let count: UInt64
+        public let chain: Digest
+        public let proof: SubjectIndex.Proof
+
+        public init(subject: IndexSubject, count: UInt64, chain: Digest, proof: SubjectIndex.Proof) {
+            self.subject = subject
+            self.count = count
+            self.chain = chain
+            self.proof = proof
+        }
+
+        /// The leaf the proof claims (nil: the index holds nothing for the subject).
+        public var leaf: SubjectIndex.Leaf? {
+            count == 0 ? nil : SubjectIndex.Leaf(key: subject.key, count: count, chain: chain)
+        }
+
+        /// Whether the proof shows this (count, chain) for the subject under `root`.
+        public func verifies(root: Digest) -> Bool {
+            guard count > 0 || chain == SubjectIndex.empty else { return false }
+            return SubjectIndex.verify(proof, key: subject.key, leaf: leaf, root: root)
+        }
+    }
+
     public let origin: String
     /// The product, in canonical form.
     public let product: String
@@ -47,13 +76,16 @@ public struct ProductBundle: Sendable, Equatable {
     /// Entries in sequence order.
     public let entries: [Entry]
     public let consistency: Consistency?
+    /// Subject index proofs, one per subject the verdict rests on, ordered by (type, subject).
+    public let index: [IndexProof]
 
-    public init(origin: String, product: String, checkpoint: String, entries: [Entry], consistency: Consistency? = nil) {
+    public init(origin: String, product: String, checkpoint: String, entries: [Entry], consistency: Consistency? = nil, index: [IndexProof] = []) {
         self.origin = origin
         self.product = product
         self.checkpoint = checkpoint
         self.entries = entries
         self.consistency = consistency
+        self.index = index
     }
 
     /// The bundle's JSON text (fixed member order).
@@ -70,6 +102,20 @@ public struct ProductBundle: Sendable, Equatable {
         if let c = consistency {
             f.append(("consistency", JSONWriter.object([("fromCheckpoint", JSONWriter.quote(c.fromCheckpoint)),
                                                        ("hashes", "[" + c.hashes.map { JSONWriter.quote($0.base64) }.joined(separator: ",") + "]")])))
+        }
+        if !index.isEmpty {
+            let ps = index.map { p in
+                var m: [(String, String)] = [("type", JSONWriter.quote(p.subject.type == .identifier ? "identifier" : "key")),
+                                             ("subject", JSONWriter.quote(p.subject.name)), ("count", "\(p.count)"),
+                                             ("chain", JSONWriter.quote(p.chain.base64)),
+                                             ("path", "[" + p.proof.path.map { JSONWriter.quote(($0 ?? SubjectIndex.empty).base64) }.joined(separator: ",") + "]")]
+                if let n = p.proof.neighbor {
+                    m.append(("neighbor", JSONWriter.object([("key", JSONWriter.quote(n.key.base64)), ("count", "\(n.count)"),
+                                                             ("chain", JSONWriter.quote(n.chain.base64))])))
+                }
+                return JSONWriter.object(m)
+            }
+            f.append(("index", "[\n" + ps.joined(separator: ",\n") + "\n]"))
         }
         return JSONWriter.object(f) + "\n"
     }
@@ -111,7 +157,51 @@ public struct ProductBundle: Sendable, Equatable {
         } else {
             consistency = nil
         }
+        var proofs: [IndexProof] = []
+        for (i, v) in (try r.optionalArray("index") ?? []).enumerated() {
+            var p = try ObjectReader(v, path: "index[\(i)]")
+            let type: SubjectIndex.KeyType
+            switch try p.string("type") {
+            case "identifier": type = .identifier
+            case "key": type = .keyReference
+            case let t: throw ModelError(.invalidValue, field: p.fieldPath("type"), "\"\(t.prefix(40))\" is not identifier or key")
+            }
+            let subject = IndexSubject(type, try p.string("subject"))
+            let count = try Self.count(&p, "count")
+            let chain = try Self.hash(&p, "chain")
+            var path: [Digest?] = []
+            for (j, h) in try p.stringArray("path").enumerated() {
+                guard let d = try? Digest(base64: h) else {
+                    throw ModelError(.invalidValue, field: "\(p.fieldPath("path"))[\(j)]", "is not a base64 SHA-256 hash")
+                }
+                path.append(d == SubjectIndex.empty ? nil : d)
+            }
+            guard path.count <= 256 else { throw ModelError(.invalidValue, field: p.fieldPath("path"), "has more than 256 hashes") }
+            var neighbor: SubjectIndex.Leaf? = nil
+            if var n = try p.optionalObject("neighbor") {
+                neighbor = SubjectIndex.Leaf(key: try Self.hash(&n, "key"), count: try Self.count(&n, "count"), chain: try Self.hash(&n, "chain"))
+                try n.finish()
+            }
+            try p.finish()
+            proofs.append(IndexProof(subject: subject, count: count, chain: chain, proof: SubjectIndex.Proof(path: path, neighbor: neighbor)))
+        }
+        index = proofs
         try r.finish()
+    }
+
+    static func hash(_ r: inout ObjectReader, _ key: String) throws(ModelError) -> Digest {
+        guard let d = try? Digest(base64: try r.string(key)) else {
+            throw ModelError(.invalidValue, field: r.fieldPath(key), "is not a base64 SHA-256 hash")
+        }
+        return d
+    }
+
+    static func count(_ r: inout ObjectReader, _ key: String) throws(ModelError) -> UInt64 {
+        let n = try r.number(key)
+        guard n >= 0, n <= 9_007_199_254_740_991, n.rounded() == n else {
+            throw ModelError(.invalidValue, field: r.fieldPath(key), "must be a whole number from 0 to 2^53 - 1")
+        }
+        return UInt64(n)
     }
 
     static func hashes(_ r: inout ObjectReader, _ key: String) throws(ModelError) -> [Digest] {

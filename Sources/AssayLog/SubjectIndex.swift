@@ -1,4 +1,9 @@
 public import AssayCrypto
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 
 /// The per-subject completeness index (issue 13, first step): a compressed binary sparse Merkle
 /// tree over every subject a verdict can rest on, whose leaf commits to how many entries the
@@ -19,8 +24,8 @@ public import AssayCrypto
 /// most significant bit of `K[0]`). The root is the hash of the whole set; an empty index has
 /// root `Z`. The tree's shape, and so its root, depends only on the set of leaves.
 ///
-/// Not yet committed by checkpoints nor carried in bundles: this type is the pure data structure
-/// those steps will use.
+/// Every checkpoint an Assay ledger signs commits to the root (`assay-subject-index`, FORMAT.md
+/// §13); `SubjectIndexTree` maintains it incrementally, and bundles carry proofs from it.
 public enum SubjectIndex {
     /// What a key names.
     public enum KeyType: UInt8, Sendable {
@@ -89,7 +94,7 @@ public enum SubjectIndex {
 
     /// The root over `leaves` (keys distinct).
     public static func root(of leaves: [Leaf]) -> Digest {
-        subtree(leaves.sorted { $0.key.bytes.lexicographicallyPrecedes($1.key.bytes) }[...], depth: 0)
+        subtree(leaves.sorted { precedes($0.key, $1.key) }[...], depth: 0)
     }
 
     /// The hash of the subtree holding `sorted` (keys sharing their first `depth` bits).
@@ -105,9 +110,16 @@ public enum SubjectIndex {
 
     /// The proof for `key` in the index over `leaves`.
     public static func prove(_ key: Digest, in leaves: [Leaf]) -> Proof {
-        var set = leaves.sorted { $0.key.bytes.lexicographicallyPrecedes($1.key.bytes) }[...]
+        let (siblings, terminal) = prove(key, sorted: leaves.sorted { precedes($0.key, $1.key) }[...], depth: 0)
+        return Proof(path: siblings.reversed(), neighbor: terminal.flatMap { $0.key == key ? nil : $0 })
+    }
+
+    /// The siblings (top down, from `depth`) on `key`'s path through the subtree holding
+    /// `sorted`, and the leaf where the path ends (nil: an empty subtree).
+    static func prove(_ key: Digest, sorted: ArraySlice<Leaf>, depth start: Int) -> (siblings: [Digest?], terminal: Leaf?) {
+        var set = sorted
         var siblings: [Digest?] = []
-        var depth = 0
+        var depth = start
         while set.count > 1 {
             let split = set.firstIndex { bit($0.key, depth) == 1 } ?? set.endIndex
             let (mine, other) = bit(key, depth) == 0 ? (set[..<split], set[split...]) : (set[split...], set[..<split])
@@ -116,8 +128,12 @@ public enum SubjectIndex {
             set = mine
             depth += 1
         }
-        let neighbor = set.first.flatMap { $0.key == key ? nil : $0 }
-        return Proof(path: siblings.reversed(), neighbor: neighbor)
+        return (siblings, set.first)
+    }
+
+    /// Byte-wise (big-endian) order of keys: the order of the tree's leaves.
+    public static func precedes(_ a: Digest, _ b: Digest) -> Bool {
+        a.withUnsafeBytes { x in b.withUnsafeBytes { y in memcmp(x.baseAddress!, y.baseAddress!, 32) < 0 } }
     }
 
     /// Whether `proof` shows that the index with `root` holds `leaf` for `key` (when `leaf` is

@@ -137,6 +137,7 @@ public final class SQLiteLedgerStorage: LedgerStorage, @unchecked Sendable {
     /// tables only: nothing signed or hashed changes), in one transaction.
     private func upgrade() throws(StoreError) {
         try db.execute(SQLiteSchema.registryIndexSQL)
+        try db.execute(SQLiteSchema.subjectsBySeqSQL)
         let hasCosignatures = try db.scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'cosignatures'") ?? 0
         guard hasCosignatures == 0 else { return }
         try db.execute("BEGIN IMMEDIATE")
@@ -422,6 +423,24 @@ public final class SQLiteLedgerStorage: LedgerStorage, @unchecked Sendable {
                 out.append(try Self.storedUnsigned(s.int64(0), "the subject index row for \(subject.prefix(200))'s sequence number"))
             }
             return out
+        }
+    }
+
+    public func forEachSubjectEntry(from: UInt64, below: UInt64, _ body: (_ seq: UInt64, _ subject: String, _ leaf: Digest) throws -> Void) throws {
+        guard from < below, from <= UInt64(Int64.max) else { return }
+        try lockedAny {
+            let s = try db.prepareUncached("""
+                SELECT s.seq, s.subject, r.leaf_hash FROM subjects s JOIN records r ON r.seq = s.seq
+                WHERE s.seq >= ?1 AND s.seq < ?2 ORDER BY s.seq, s.subject
+                """)
+            s.bind(1, Int64(bitPattern: from))
+            s.bind(2, Int64(clamping: below))
+            while try s.step() {
+                let seq = try Self.storedUnsigned(s.int64(0), "a subject row's sequence number")
+                let leaf = s.blob(2)
+                guard leaf.count == 32 else { throw StoreError(.corrupt, "record \(seq)'s stored leaf hash is \(leaf.count) bytes, not 32") }
+                try body(seq, s.text(1), try Digest(bytes: leaf))
+            }
         }
     }
 

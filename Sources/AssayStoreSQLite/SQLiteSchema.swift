@@ -14,6 +14,10 @@ enum SQLiteSchema {
     static let registryIndexSQL = "CREATE INDEX IF NOT EXISTS records_registry_v2 ON records(seq) WHERE kind IN ("
         + registryKindList + ")"
 
+    /// The subject rows by sequence number: how the subject index (FORMAT.md §13) is brought up
+    /// to date from a given record on, and how `verify` streams the rows in record order.
+    static let subjectsBySeqSQL = "CREATE INDEX IF NOT EXISTS subjects_by_seq ON subjects(seq)"
+
     /// `'LedgerGenesis', 'PartyRegistration', …`: the registry kinds as an SQL list.
     static let registryKindList = LedgerSchema.registryKinds.map { "'\($0)'" }.joined(separator: ", ")
 
@@ -60,7 +64,7 @@ enum SQLiteSchema {
         PRIMARY KEY (subject, seq)
     ) WITHOUT ROWID;
 
-    """ + cosignatureTableSQL + ";\n" + registryIndexSQL + ";\n" + triggers.map { $0.sql + ";\n" }.joined()
+    """ + cosignatureTableSQL + ";\n" + registryIndexSQL + ";\n" + subjectsBySeqSQL + ";\n" + triggers.map { $0.sql + ";\n" }.joined()
 
     /// What a writable open of a file without the `cosignatures` table (made before it existed)
     /// runs: the table and its two triggers, exactly as `create` writes them.

@@ -13,6 +13,8 @@ struct PreparedRecord: Sendable {
     /// `Statement.subjects` of the parsed statement: exactly what the store indexes the
     /// record under at append.
     let subjects: [String]
+    /// The keys of the statement's index subjects (`IndexSubject.of`), hashed here, off the walk.
+    let indexKeys: [Digest]
 
     /// Prepares `row`, checking its signature against the key its reference names in `keys`.
     init(_ row: RecordRow, keys: [String: PublicKey]) {
@@ -22,9 +24,11 @@ struct PreparedRecord: Sendable {
         if case .success(let e) = parsed {
             signature = EntryChecker.SignatureCheck(e.envelope, keys: keys)
             subjects = e.statement.subjects
+            indexKeys = IndexSubject.of(e.statement).map(\.key)
         } else {
             signature = nil
             subjects = []
+            indexKeys = []
         }
     }
 }
@@ -70,6 +74,11 @@ struct LedgerWalk {
     private var nextCheckpoint = 0
     private var tree: StoredTreeComparator
     private var subjects: SubjectIndexComparator
+    /// The subject index recomputed from the records (FORMAT.md §13).
+    private var index = SubjectIndexTree()
+    /// The size of the first checkpoint checked that commits to the subject index: every
+    /// later one must too.
+    private var firstIndexed: UInt64? = nil
 
     init(policy: WritePolicy, ahead: Registry, checkpoints: [PendingCheckpoint], tree: StoredTreeComparator, subjects: SubjectIndexComparator) {
         registry = Registry(policy: policy)
@@ -160,6 +169,7 @@ struct LedgerWalk {
             report.warnings.append(Finding(.compromise, seq: row.seq, "signed by \(ref) after its compromise time (revoked at seq \(at))"))
         }
         if let m = try tree.append(p.leaf, seq: row.seq, into: &range) { return m }
+        index.addRecord(leaf: p.leaf, keys: p.indexKeys)
         report.entries = row.seq + 1
         return checkCheckpoints(atSize: row.seq + 1)
     }
@@ -192,7 +202,29 @@ struct LedgerWalk {
             nextCheckpoint += 1
             if cp.size < size { continue } // size 0 is refused at init
             if let f = Self.checkCheckpoint(cp, size: size, root: range.root, chain: chain, registry: registry) { return f }
+            if let f = checkIndex(cp, size: size) { return f }
             report.checkpointsChecked += 1
+        }
+        return nil
+    }
+
+    /// The checkpoint's subject index root against the index recomputed from the records; once
+    /// one checkpoint commits to the index, every later one must (FORMAT.md §5, §13).
+    private mutating func checkIndex(_ cp: PendingCheckpoint, size: UInt64) -> Finding? {
+        let which = cp.external ? "given checkpoint" : "stored checkpoint"
+        // The strict parse in `checkCheckpoint` passed: the line, when present, is well formed.
+        guard let note = try? SignedNote(parsing: cp.note), let c = try? Checkpoint(parsing: note.text) else { return nil }
+        guard let committed = c.subjectIndex else {
+            if let first = firstIndexed {
+                return Finding(.checkpoint, seq: size - 1, "\(which) for size \(size) has no assay-subject-index line, but the checkpoint for size \(first) already committed to the subject index: a log may not stop committing to it")
+            }
+            return nil
+        }
+        if firstIndexed == nil { firstIndexed = size }
+        let recomputed = index.root()
+        guard committed == recomputed else {
+            return Finding(.checkpoint, seq: size - 1, "\(which) subject index root for size \(size) does not match the index recomputed from the records: a subject's history was rewritten or the index was forged",
+                           expected: committed.hex, found: recomputed.hex)
         }
         return nil
     }

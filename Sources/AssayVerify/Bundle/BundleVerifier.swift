@@ -62,6 +62,9 @@ public struct BundleVerifier {
         var problems: [PrincipleFinding] = []
         var size: UInt64 = 0
         var root: Digest? = nil
+        /// The checkpoint's `assay-subject-index` root, when it has one.
+        var indexRoot: Digest? = nil
+        var checkpointParsed = false
         var cosignatures = 0
 
         mutating func fail(_ m: String, _ e: [EvidenceRef] = []) { problems.append(.init(severity: .problem, message: m, evidence: e)) }
@@ -76,6 +79,7 @@ public struct BundleVerifier {
         let provable = checkInclusion(bundle, into: &integrity)
         var registry = Registry(policy: policy.writePolicy)
         let checked = checkEntries(provable, registry: &registry, into: &integrity)
+        checkCompleteness(bundle, product: product, checked: checked, leaves: provable, into: &integrity)
 
         let skew = Int64(policy.maxEventTimeSkewHours) * 3_600_000
         let auditEnd = (Int64(auditDate.daysSinceEpoch) + 1) * 86_400_000 - 1
@@ -142,6 +146,8 @@ public struct BundleVerifier {
                                               witnesses: witnesses, witnessesNeeded: witnessesNeeded)
             i.size = signed.checkpoint.size
             i.root = try signed.checkpoint.root
+            i.indexRoot = signed.checkpoint.subjectIndex
+            i.checkpointParsed = true
             i.cosignatures = signed.verifiedSignatures.count - 1
         } catch {
             i.fail("the bundle's checkpoint does not verify: \(error.message)")
@@ -220,6 +226,52 @@ public struct BundleVerifier {
             }
         }
         return checked
+    }
+
+    /// Completeness (FORMAT.md §13): for every subject the verdict rests on (found from the
+    /// entries by `CompletenessClosure`, not from the bundle's list), the checkpoint's subject
+    /// index must commit to exactly the bundle's entries about it; and every entry must be
+    /// about one of those subjects.
+    private func checkCompleteness(_ bundle: ProductBundle, product: String, checked: [CheckedEntry],
+                                   leaves provable: [ProductBundle.Entry], into i: inout Integrity) {
+        guard i.checkpointParsed else { return }
+        guard let indexRoot = i.indexRoot else {
+            i.fail("the checkpoint (size \(i.size)) commits to no subject index (no assay-subject-index line: signed before the index existed), so the bundle cannot show that nothing about the product was left out; sign a new checkpoint and export again")
+            return
+        }
+        var leafBySeq: [UInt64: Digest] = [:]
+        for e in provable { leafBySeq[e.record.seq] = e.record.leafHash }
+        let entries = checked.compactMap { c in
+            leafBySeq[c.seq].map { IndexedEntry(seq: c.seq, statement: c.statement, signer: c.signer.reference, leaf: $0) }
+        }
+        let closure = CompletenessClosure.subjects(product: product, about: CompletenessClosure.lookup(entries))
+        var proofs: [IndexSubject: ProductBundle.IndexProof] = [:]
+        for p in bundle.index where proofs[p.subject] == nil { proofs[p.subject] = p }
+        var covered = Set<UInt64>()
+        for (subject, about) in closure.sorted(by: { $0.key < $1.key }) {
+            covered.formUnion(about.map(\.seq))
+            let evidence = about.prefix(5).map { e in EvidenceRef(seq: e.seq, kind: e.statement.kind.rawValue, signer: e.signer) }
+            guard let proof = proofs[subject] else {
+                i.fail("completeness: the bundle carries no subject-index proof for \(subject), so it cannot show that no entry about it was left out", evidence)
+                continue
+            }
+            guard proof.verifies(root: indexRoot) else {
+                i.fail("completeness: the subject-index proof for \(subject) does not lead to the checkpoint's index root", evidence)
+                continue
+            }
+            let held = CompletenessClosure.leaf(of: about)
+            if held.count < proof.count {
+                let missing = proof.count - held.count
+                i.fail("completeness: \(missing) entr\(missing == 1 ? "y" : "ies") about \(subject) \(missing == 1 ? "is" : "are") missing: the log holds \(proof.count) at size \(i.size), the bundle \(held.count)", evidence)
+            } else if held.count > proof.count {
+                i.fail("completeness: the bundle holds \(held.count) entries about \(subject) but the log committed to \(proof.count) at size \(i.size)", evidence)
+            } else if held.chain != proof.chain {
+                i.fail("completeness: the bundle's \(held.count) entries about \(subject) are not the ones the log committed to (an entry was substituted)", evidence)
+            }
+        }
+        for c in checked where !covered.contains(c.seq) {
+            i.fail("completeness: entry \(c.seq) is about none of the subjects this product's verdict rests on (an entry from another product?)", [EvidenceRef(c)])
+        }
     }
 
     /// Evidence for an entry that did not pass: what its envelope claims, read leniently.

@@ -1,0 +1,173 @@
+public import AssayCrypto
+
+/// The subject index (`SubjectIndex`) maintained incrementally as records are added: what a
+/// ledger signs into each checkpoint, what `verify` recomputes, and what bundle proofs come from.
+///
+/// Layout: the top `topBits` levels of the tree are kept as dense arrays of subtree hashes and
+/// leaf counts (a subtree's hash depends only on the leaves below it, so these are caches of the
+/// definition, not part of it), and the leaves are kept in `2^topBits` buckets by their first
+/// `topBits` key bits, each sorted by key. Adding an entry touches one bucket; `root()`
+/// recomputes only the buckets touched since the last call and their ancestors. Memory is one
+/// 72-byte leaf per subject plus `2^(topBits+1)` cached hashes.
+public struct SubjectIndexTree: Sendable {
+    /// Levels held as dense arrays (4 to 18; grows with the number of subjects).
+    public private(set) var topBits: Int
+    /// Records applied so far: the index is the one over records `0 ..< size`.
+    public private(set) var size: UInt64 = 0
+    /// Subjects with at least one entry.
+    public private(set) var subjectCount = 0
+    private var buckets: [ContiguousArray<SubjectIndex.Leaf>]
+    /// `hashes[d][i]`, `counts[d][i]`: the subtree of the keys whose first `d` bits are `i`.
+    private var hashes: [[Digest]]
+    private var counts: [[UInt32]]
+    private var dirty: [Int] = []
+    private var isDirty: [Bool]
+
+    /// An empty index sized for about `expectedSubjects` subjects (any number works; the
+    /// estimate only sets how many top levels are cached).
+    public init(expectedSubjects: Int = 0) {
+        var bits = 4
+        while bits < 18 && (1 << bits) * 16 < expectedSubjects { bits += 1 }
+        topBits = bits
+        buckets = Array(repeating: [], count: 1 << bits)
+        hashes = (0...bits).map { Array(repeating: SubjectIndex.empty, count: 1 << $0) }
+        counts = (0...bits).map { Array(repeating: 0, count: 1 << $0) }
+        isDirty = Array(repeating: false, count: 1 << bits)
+    }
+
+    /// Splits every bucket in four (two more cached levels) once buckets average 64 leaves.
+    private mutating func growIfCrowded() {
+        guard topBits < 18 && subjectCount > (1 << topBits) * 64 else { return }
+        let old = buckets
+        self = SubjectIndexTree(expectedSubjects: 0, topBits: topBits + 2, size: size, subjectCount: subjectCount)
+        for bucket in old {
+            for leaf in bucket { buckets[self.bucket(leaf.key)].append(leaf) } // keys stay sorted within each new bucket
+        }
+        for b in buckets.indices where !buckets[b].isEmpty {
+            isDirty[b] = true
+            dirty.append(b)
+        }
+    }
+
+    private init(expectedSubjects: Int, topBits bits: Int, size: UInt64, subjectCount: Int) {
+        self.init(expectedSubjects: (1 << bits) * 16)
+        self.size = size
+        self.subjectCount = subjectCount
+    }
+
+    /// The bucket of `key`: its first `topBits` bits.
+    private func bucket(_ key: Digest) -> Int {
+        let top = key.withUnsafeBytes { raw -> UInt32 in
+            UInt32(raw[0]) << 24 | UInt32(raw[1]) << 16 | UInt32(raw[2]) << 8 | UInt32(raw[3])
+        }
+        return Int(top >> UInt32(32 - topBits))
+    }
+
+    /// Where `key` is, or would be inserted, in its bucket.
+    private func position(_ key: Digest, in b: Int) -> (index: Int, found: Bool) {
+        let leaves = buckets[b]
+        var lo = 0, hi = leaves.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if SubjectIndex.precedes(leaves[mid].key, key) { lo = mid + 1 } else { hi = mid }
+        }
+        return (lo, lo < leaves.count && leaves[lo].key == key)
+    }
+
+    /// Adds one entry, whose record has leaf hash `entryLeaf`, to the subject with `key`.
+    public mutating func add(key: Digest, entryLeaf: Digest) {
+        let b = bucket(key)
+        let (i, found) = position(key, in: b)
+        if found {
+            let l = buckets[b][i]
+            buckets[b][i] = SubjectIndex.Leaf(key: key, count: l.count + 1, chain: SubjectIndex.chain(previous: l.chain, leaf: entryLeaf))
+        } else {
+            buckets[b].insert(SubjectIndex.Leaf(key: key, count: 1, chain: SubjectIndex.chain(previous: SubjectIndex.empty, leaf: entryLeaf)), at: i)
+            subjectCount += 1
+            growIfCrowded()
+        }
+        if !isDirty[b] {
+            isDirty[b] = true
+            dirty.append(b)
+        }
+    }
+
+    /// Adds record `size` (the next one): its leaf hash and the keys of its index subjects
+    /// (distinct). Records must be added in order, each once.
+    public mutating func addRecord(leaf: Digest, keys: some Sequence<Digest>) {
+        for k in keys { add(key: k, entryLeaf: leaf) }
+        size += 1
+    }
+
+    /// Marks `count` records as added whose subjects were added with `add(key:entryLeaf:)`.
+    public mutating func advance(to newSize: UInt64) {
+        precondition(newSize >= size, "the index never shrinks")
+        size = newSize
+    }
+
+    /// The leaf for `key`, if the subject has entries.
+    public func leaf(for key: Digest) -> SubjectIndex.Leaf? {
+        let b = bucket(key)
+        let (i, found) = position(key, in: b)
+        return found ? buckets[b][i] : nil
+    }
+
+    /// The root: recomputes what changed since the last call.
+    public mutating func root() -> Digest {
+        guard !dirty.isEmpty else { return hashes[0][0] }
+        var level = dirty.sorted()
+        for b in level {
+            let leaves = buckets[b]
+            counts[topBits][b] = UInt32(leaves.count)
+            hashes[topBits][b] = SubjectIndex.subtree(leaves[...], depth: topBits)
+            isDirty[b] = false
+        }
+        dirty.removeAll(keepingCapacity: true)
+        for d in stride(from: topBits - 1, through: 0, by: -1) {
+            var parents: [Int] = []
+            parents.reserveCapacity(level.count)
+            for c in level where parents.last != c >> 1 { parents.append(c >> 1) }
+            for p in parents {
+                let cl = counts[d + 1][2 * p], cr = counts[d + 1][2 * p + 1]
+                counts[d][p] = cl + cr
+                switch cl + cr {
+                case 0: hashes[d][p] = SubjectIndex.empty
+                case 1: hashes[d][p] = cl == 1 ? hashes[d + 1][2 * p] : hashes[d + 1][2 * p + 1]
+                default: hashes[d][p] = SubjectIndex.node(hashes[d + 1][2 * p], hashes[d + 1][2 * p + 1])
+                }
+            }
+            level = parents
+        }
+        return hashes[0][0]
+    }
+
+    /// The proof for `key` (membership when the subject has entries, absence otherwise) against `root()`.
+    public mutating func prove(_ key: Digest) -> SubjectIndex.Proof {
+        _ = root()
+        var siblings: [Digest?] = []
+        var index = 0
+        for d in 0..<topBits {
+            if counts[d][index] <= 1 {
+                // The path ends here: at nothing, or at the one leaf below this prefix.
+                let terminal = counts[d][index] == 0 ? nil : onlyLeaf(level: d, index: index)
+                return SubjectIndex.Proof(path: siblings.reversed(), neighbor: terminal.flatMap { $0.key == key ? nil : $0 })
+            }
+            let bit = SubjectIndex.bit(key, d)
+            let sibling = 2 * index + (1 - bit)
+            siblings.append(counts[d + 1][sibling] == 0 ? nil : hashes[d + 1][sibling])
+            index = 2 * index + bit
+        }
+        let (below, terminal) = SubjectIndex.prove(key, sorted: buckets[index][...], depth: topBits)
+        siblings += below
+        return SubjectIndex.Proof(path: siblings.reversed(), neighbor: terminal.flatMap { $0.key == key ? nil : $0 })
+    }
+
+    /// The single leaf below the prefix `index` of level `d` (whose count is 1).
+    private func onlyLeaf(level d: Int, index: Int) -> SubjectIndex.Leaf? {
+        var i = index
+        for l in d..<topBits {
+            i = counts[l + 1][2 * i] == 1 ? 2 * i : 2 * i + 1
+        }
+        return buckets[i].first
+    }
+}
