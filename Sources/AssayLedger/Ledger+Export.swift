@@ -31,18 +31,31 @@ extension Ledger {
         }
         // Index proofs only against a checkpoint that commits to the index (one signed before
         // the index existed has none to prove against; the verifier then says so).
-        let index: [ProductBundle.IndexProof] = cp.subjectIndex == nil ? [] : try withSubjectIndex(at: cp.size) { tree in
-            guard tree.root() == cp.subjectIndex else {
+        let subjects = closure.keys.sorted()
+        let index = try indexProofs(subjects, checkpoint: cp)
+        let consistency = try since.map { old in
+            let c = try consistencyFrom(old, to: cp.size)
+            // Per-subject prefix proofs: what the trusted checkpoint's index held for each subject.
+            let prefix = try indexProofs(subjects, checkpoint: try Checkpoint(parsing: old.text))
+            return ProductBundle.Consistency(fromCheckpoint: c.fromCheckpoint, hashes: c.hashes, index: prefix)
+        }
+        return ProductBundle(origin: cp.origin, product: root, checkpoint: note.serialized, entries: entries, consistency: consistency, index: index)
+    }
+
+    /// Index proofs for `subjects` against `cp`'s subject index root; none when `cp` commits to
+    /// no index (signed before the index existed: the verifier then says so).
+    func indexProofs(_ subjects: [IndexSubject], checkpoint cp: Checkpoint) throws -> [ProductBundle.IndexProof] {
+        guard let committed = cp.subjectIndex else { return [] }
+        return try withSubjectIndex(at: cp.size) { tree in
+            guard tree.root() == committed else {
                 throw LedgerError(.inconsistent, "the subject index recomputed from the records does not match the checkpoint for size \(cp.size); run assay verify")
             }
-            return closure.keys.sorted().map { subject in
+            return subjects.map { subject in
                 let leaf = tree.leaf(for: subject.key)
                 return ProductBundle.IndexProof(subject: subject, count: leaf?.count ?? 0, chain: leaf?.chain ?? SubjectIndex.empty,
                                                 proof: tree.prove(subject.key))
             }
         }
-        let consistency = try since.map { try consistencyFrom($0, to: cp.size) }
-        return ProductBundle(origin: cp.origin, product: root, checkpoint: note.serialized, entries: entries, consistency: consistency, index: index)
     }
 
     /// The consistency proof from a checkpoint the auditor trusts to the tree of `size`.

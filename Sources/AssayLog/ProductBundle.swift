@@ -30,14 +30,18 @@ public struct ProductBundle: Sendable, Equatable {
         }
     }
 
-    /// A consistency proof from an older checkpoint to the bundle's checkpoint.
+    /// A consistency proof from an older checkpoint to the bundle's checkpoint and, when that
+    /// checkpoint commits to the subject index, what its index held for each of the bundle's
+    /// subjects (per-subject prefix proofs, FORMAT.md §13.7).
     public struct Consistency: Sendable, Equatable {
         public let fromCheckpoint: String
         public let hashes: [Digest]
+        public let index: [IndexProof]
 
-        public init(fromCheckpoint: String, hashes: [Digest]) {
+        public init(fromCheckpoint: String, hashes: [Digest], index: [IndexProof] = []) {
             self.fromCheckpoint = fromCheckpoint
             self.hashes = hashes
+            self.index = index
         }
     }
 
@@ -100,10 +104,17 @@ public struct ProductBundle: Sendable, Equatable {
         }
         f.append(("entries", "[\n" + es.joined(separator: ",\n") + "\n]"))
         if let c = consistency {
-            f.append(("consistency", JSONWriter.object([("fromCheckpoint", JSONWriter.quote(c.fromCheckpoint)),
-                                                       ("hashes", "[" + c.hashes.map { JSONWriter.quote($0.base64) }.joined(separator: ",") + "]")])))
+            var m = [("fromCheckpoint", JSONWriter.quote(c.fromCheckpoint)),
+                     ("hashes", "[" + c.hashes.map { JSONWriter.quote($0.base64) }.joined(separator: ",") + "]")]
+            if !c.index.isEmpty { m.append(("index", Self.json(c.index))) }
+            f.append(("consistency", JSONWriter.object(m)))
         }
-        if !index.isEmpty {
+        if !index.isEmpty { f.append(("index", Self.json(index))) }
+        return JSONWriter.object(f) + "\n"
+    }
+
+    /// Index proofs as a JSON array, one object per line.
+    static func json(_ index: [IndexProof]) -> String {
             let ps = index.map { p in
                 var m: [(String, String)] = [("type", JSONWriter.quote(p.subject.type == .identifier ? "identifier" : "key")),
                                              ("subject", JSONWriter.quote(p.subject.name)), ("count", "\(p.count)"),
@@ -115,9 +126,7 @@ public struct ProductBundle: Sendable, Equatable {
                 }
                 return JSONWriter.object(m)
             }
-            f.append(("index", "[\n" + ps.joined(separator: ",\n") + "\n]"))
-        }
-        return JSONWriter.object(f) + "\n"
+            return "[\n" + ps.joined(separator: ",\n") + "\n]"
     }
 
     /// Parses a bundle.
@@ -152,14 +161,21 @@ public struct ProductBundle: Sendable, Equatable {
         }
         entries = out
         if var c = try r.optionalObject("consistency") {
-            consistency = Consistency(fromCheckpoint: try c.string("fromCheckpoint"), hashes: try Self.hashes(&c, "hashes"))
+            consistency = Consistency(fromCheckpoint: try c.string("fromCheckpoint"), hashes: try Self.hashes(&c, "hashes"),
+                                      index: try Self.indexProofs(&c))
             try c.finish()
         } else {
             consistency = nil
         }
+        index = try Self.indexProofs(&r)
+        try r.finish()
+    }
+
+    /// The optional `index` member: subject index proofs.
+    static func indexProofs(_ r: inout ObjectReader) throws(ModelError) -> [IndexProof] {
         var proofs: [IndexProof] = []
         for (i, v) in (try r.optionalArray("index") ?? []).enumerated() {
-            var p = try ObjectReader(v, path: "index[\(i)]")
+            var p = try ObjectReader(v, path: r.fieldPath("index") + "[\(i)]")
             let type: SubjectIndex.KeyType
             switch try p.string("type") {
             case "identifier": type = .identifier
@@ -185,8 +201,7 @@ public struct ProductBundle: Sendable, Equatable {
             try p.finish()
             proofs.append(IndexProof(subject: subject, count: count, chain: chain, proof: SubjectIndex.Proof(path: path, neighbor: neighbor)))
         }
-        index = proofs
-        try r.finish()
+        return proofs
     }
 
     static func hash(_ r: inout ObjectReader, _ key: String) throws(ModelError) -> Digest {

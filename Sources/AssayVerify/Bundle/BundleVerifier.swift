@@ -272,6 +272,34 @@ public struct BundleVerifier {
         for c in checked where !covered.contains(c.seq) {
             i.fail("completeness: entry \(c.seq) is about none of the subjects this product's verdict rests on (an entry from another product?)", [EvidenceRef(c)])
         }
+        checkPrefixes(bundle, closure: closure, into: &i)
+    }
+
+    /// Per-subject prefix proofs (FORMAT.md §13.7): when the bundle proves consistency from an
+    /// older checkpoint that commits to the index, that index must have held, for every subject,
+    /// exactly the bundle's entries about it below the older size: nothing about a subject was
+    /// left out then and shown now, or rewritten in between.
+    private func checkPrefixes(_ bundle: ProductBundle, closure: [IndexSubject: [IndexedEntry]], into i: inout Integrity) {
+        guard let c = bundle.consistency,
+              let old = try? SignedCheckpoint(parsing: Array(c.fromCheckpoint.utf8), logKey: logKey, origin: origin).checkpoint,
+              let oldRoot = old.subjectIndex else { return }
+        var proofs: [IndexSubject: ProductBundle.IndexProof] = [:]
+        for p in c.index where proofs[p.subject] == nil { proofs[p.subject] = p }
+        for (subject, about) in closure.sorted(by: { $0.key < $1.key }) {
+            let before = about.filter { $0.seq < old.size }
+            guard let proof = proofs[subject] else {
+                i.fail("completeness: the bundle carries no prefix proof for \(subject) against the older checkpoint (size \(old.size)), so it cannot show that its history was not rewritten")
+                continue
+            }
+            guard proof.verifies(root: oldRoot) else {
+                i.fail("completeness: the prefix proof for \(subject) does not lead to the older checkpoint's (size \(old.size)) index root")
+                continue
+            }
+            let held = CompletenessClosure.leaf(of: before)
+            if held.count != proof.count || held.chain != proof.chain {
+                i.fail("completeness: the log's index at size \(old.size) held \(proof.count) entries about \(subject), but the bundle shows \(held.count) before that size\(held.count == proof.count ? ", not the same ones" : ""): the subject's history was rewritten or an earlier index left entries out")
+            }
+        }
     }
 
     /// Evidence for an entry that did not pass: what its envelope claims, read leniently.
