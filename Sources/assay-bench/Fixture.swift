@@ -47,6 +47,15 @@ final class Fixture {
         }
     }
 
+    /// `count` signed GenericEvent envelopes about one product, signed by the suppliers in turn.
+    func events(about product: String, count: Int) -> [Ledger.AppendItem] {
+        (0..<count).map { i in
+            let json = "{\"type\":\"GenericEvent\",\"subject\":\"\(product)\",\"action\":\"inspected\",\"data\":{\"n\":\(i)},\"eventTime\":\"2026-11-20T10:00:00+01:00\",\"eventTimeZoneOffset\":\"+01:00\"}"
+            let env = Envelope.sign(payload: Array(json.utf8), with: suppliers[i % suppliers.count])
+            return Ledger.AppendItem(label: "p\(i)", bytes: env.canonicalJSON)
+        }
+    }
+
     /// Appends batches until the ledger holds `target` entries (signing is not timed by callers
     /// that time only this call's append part — see `grow`).
     func grow(to target: Int, batch: Int) throws {
