@@ -10,6 +10,8 @@ struct StoreLedgerSource: LedgerSource {
         try store.forEachRecord(body)
     }
 
+    func recordCount() throws -> UInt64 { try store.rowCount() }
+
     func storedNodes(level: UInt8) throws -> any IteratorProtocol<(index: UInt64, hash: [UInt8])> {
         let cursor = try store.nodeCursor(level: level)
         return AnyIterator { try? cursor.next() }
@@ -55,14 +57,18 @@ extension Ledger {
     /// Verifies the whole ledger (see `LedgerVerifier`).
     /// - Parameter externalCheckpoints: signed checkpoint notes from elsewhere (an auditor's
     ///   copy, a witness's) that must also match this ledger's tree.
-    public func verify(externalCheckpoints: [[UInt8]] = [], batchSize: Int = 256, progress: ((UInt64) -> Void)? = nil) throws -> LedgerReport {
+    /// - Parameter indexRecordsInMemory: above this many records the subject index is recomputed
+    ///   in partitions (bounded memory; see `LedgerVerifier.indexRecordsInMemory`).
+    public func verify(externalCheckpoints: [[UInt8]] = [], batchSize: Int = 256, indexRecordsInMemory: UInt64? = nil,
+                       progress: ((UInt64) -> Void)? = nil) throws -> LedgerReport {
         // One snapshot for every read, so a writer committing meanwhile cannot make the
         // records, tree nodes and checkpoints disagree.
         let policy = self.policy
         return try mapStoreErrors {
             try store.read {
-                try LedgerVerifier(policy: policy, batchSize: batchSize, progress: progress)
-                    .verify(StoreLedgerSource(store: store), externalCheckpoints: externalCheckpoints)
+                var verifier = LedgerVerifier(policy: policy, batchSize: batchSize, progress: progress)
+                if let indexRecordsInMemory { verifier.indexRecordsInMemory = indexRecordsInMemory }
+                return try verifier.verify(StoreLedgerSource(store: store), externalCheckpoints: externalCheckpoints)
             }
         }
     }

@@ -36,16 +36,27 @@ public struct SubjectIndexTree: Sendable {
     }
 
     /// Splits every bucket in four (two more cached levels) once buckets average 64 leaves.
+    /// Old buckets are released as they are split, so memory never holds the leaves twice.
     private mutating func growIfCrowded() {
         guard topBits < 18 && subjectCount > (1 << topBits) * 64 else { return }
-        let old = buckets
+        var old = buckets
+        buckets = []
         self = SubjectIndexTree(expectedSubjects: 0, topBits: topBits + 2, size: size, subjectCount: subjectCount)
-        for bucket in old {
-            for leaf in bucket { buckets[self.bucket(leaf.key)].append(leaf) } // keys stay sorted within each new bucket
-        }
-        for b in buckets.indices where !buckets[b].isEmpty {
-            isDirty[b] = true
-            dirty.append(b)
+        for i in old.indices {
+            let leaves = old[i]
+            old[i] = []
+            // The four new buckets of old bucket i are 4i … 4i+3; leaves stay in key order.
+            var start = leaves.startIndex
+            for j in 0..<4 {
+                let b = 4 * i + j
+                let end = leaves[start...].firstIndex { bucket($0.key) != b } ?? leaves.endIndex
+                if start < end {
+                    buckets[b] = ContiguousArray(leaves[start..<end])
+                    isDirty[b] = true
+                    dirty.append(b)
+                }
+                start = end
+            }
         }
     }
 
@@ -139,6 +150,14 @@ public struct SubjectIndexTree: Sendable {
             level = parents
         }
         return hashes[0][0]
+    }
+
+    /// The hash and leaf count of the subtree of the keys whose first `level` bits are `index`
+    /// (`level` at most `topBits`).
+    public mutating func subtree(level: Int, index: Int) -> (hash: Digest, count: UInt32) {
+        precondition(level <= topBits, "only the cached levels can be read")
+        _ = root()
+        return (hashes[level][index], counts[level][index])
     }
 
     /// The proof for `key` (membership when the subject has entries, absence otherwise) against `root()`.

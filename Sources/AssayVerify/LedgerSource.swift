@@ -4,6 +4,8 @@
 public protocol LedgerSource {
     /// Streams every record in stored order (by `seq`); stop when `body` returns false.
     func forEachRow(_ body: (RecordRow) throws -> Bool) throws
+    /// How many records are stored (an estimate is enough: it sizes the subject index check).
+    func recordCount() throws -> UInt64
     /// Streams the stored interior tree nodes of `level` (≥ 1) in index order.
     func storedNodes(level: UInt8) throws -> any IteratorProtocol<(index: UInt64, hash: [UInt8])>
     /// The raw stored id (`level << 56 | index`) of the first stored node, by id, whose level is

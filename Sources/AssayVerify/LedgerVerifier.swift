@@ -15,6 +15,9 @@ public struct LedgerVerifier {
     public var batchSize: Int
     /// Called after each chunk with the number of entries done.
     public var progress: ((UInt64) -> Void)?
+    /// The most records whose subject index is recomputed in one tree in memory; a larger
+    /// ledger is recomputed in partitions through a temporary file (`SubjectIndexCheck`).
+    public var indexRecordsInMemory: UInt64 = SubjectIndexCheck.defaultRecordsInMemory
 
     public init(policy: WritePolicy = .default, batchSize: Int = 256, progress: ((UInt64) -> Void)? = nil) {
         self.policy = policy
@@ -63,7 +66,8 @@ public struct LedgerVerifier {
         let ahead = try registryAhead(source)
         var walk = LedgerWalk(policy: policy, ahead: ahead, checkpoints: checkpoints,
                               tree: StoredTreeComparator(nodes: { try source.storedNodes(level: $0) }),
-                              subjects: try SubjectIndexComparator(source.subjectRows()))
+                              subjects: try SubjectIndexComparator(source.subjectRows()),
+                              index: try SubjectIndexCheck(expectedRecords: source.recordCount(), recordsInMemory: indexRecordsInMemory))
 
         let keys = ahead.publicKeys
         let pipeline = OrderedPipeline<RecordRow, PreparedRecord> { PreparedRecord($0, keys: keys) }

@@ -75,12 +75,14 @@ struct LedgerWalk {
     private var tree: StoredTreeComparator
     private var subjects: SubjectIndexComparator
     /// The subject index recomputed from the records (FORMAT.md §13).
-    private var index = SubjectIndexTree()
+    private var index: SubjectIndexCheck
     /// The size of the first checkpoint checked that commits to the subject index: every
     /// later one must too.
     private var firstIndexed: UInt64? = nil
 
-    init(policy: WritePolicy, ahead: Registry, checkpoints: [PendingCheckpoint], tree: StoredTreeComparator, subjects: SubjectIndexComparator) {
+    init(policy: WritePolicy, ahead: Registry, checkpoints: [PendingCheckpoint], tree: StoredTreeComparator, subjects: SubjectIndexComparator,
+         index: SubjectIndexCheck) {
+        self.index = index
         registry = Registry(policy: policy)
         self.ahead = ahead
         self.checkpoints = checkpoints.sorted { $0.size < $1.size }
@@ -114,6 +116,7 @@ struct LedgerWalk {
         }
         if failure == nil { failure = try tree.leftovers(entries: report.entries, source: source) }
         if failure == nil { failure = subjects.leftovers(entries: report.entries) }
+        if failure == nil { failure = try index.finish() }
         if failure == nil, report.entries == 0 {
             failure = Finding(.sequence, seq: 0, "the ledger is empty: it has no genesis entry")
         }
@@ -169,7 +172,7 @@ struct LedgerWalk {
             report.warnings.append(Finding(.compromise, seq: row.seq, "signed by \(ref) after its compromise time (revoked at seq \(at))"))
         }
         if let m = try tree.append(p.leaf, seq: row.seq, into: &range) { return m }
-        index.addRecord(leaf: p.leaf, keys: p.indexKeys)
+        try index.add(leaf: p.leaf, keys: p.indexKeys)
         report.entries = row.seq + 1
         return checkCheckpoints(atSize: row.seq + 1)
     }
@@ -221,12 +224,7 @@ struct LedgerWalk {
             return nil
         }
         if firstIndexed == nil { firstIndexed = size }
-        let recomputed = index.root()
-        guard committed == recomputed else {
-            return Finding(.checkpoint, seq: size - 1, "\(which) subject index root for size \(size) does not match the index recomputed from the records: a subject's history was rewritten or the index was forged",
-                           expected: committed.hex, found: recomputed.hex)
-        }
-        return nil
+        return index.checkpoint(size: size, committed: committed, which: which)
     }
 
     /// The metadata must be exactly `LedgerVerifier.expectedMetadata(origin:)`: no key missing,
