@@ -19,6 +19,9 @@ extension Ledger {
             throw LedgerError(.unavailable, "the ledger has no checkpoint yet; sign one with assay checkpoint")
         }
         let cp = try Checkpoint(parsing: note.text)
+        guard cp.subjectIndex != nil else {
+            throw LedgerError(.unavailable, "the ledger's checkpoints predate the subject index (FORMAT.md §13.7), so a bundle could not show that nothing was left out; sign a checkpoint after the next append (one per tree size) and export again")
+        }
         let root = canonicalSubject(product)
         var source = ExportSource(ledger: self, size: cp.size)
         let closure = try CompletenessClosure.subjects(product: root) { try source.entries(about: $0) }

@@ -260,10 +260,11 @@ struct SubjectIndexLedgerTests {
         #expect(integrity.verdict == .satisfied, "\(integrity.findings.map(\.message))")
     }
 
-    // After the upgrade, a ledger that has not grown keeps returning its pre-index checkpoint, so
-    // it cannot produce a bundle that verifies until something new is appended — though the
-    // bundle verifier's advice is to "sign a new checkpoint and export again".
-    @Test("upgrade without new entries: signing a checkpoint yields one that commits to the index, so the ledger's bundles verify")
+    // After the upgrade, a ledger that has not grown cannot store a second checkpoint for the
+    // same size (FORMAT.md §5: one per size, and the table is append-only), so its latest
+    // checkpoint stays the pre-index one until the next append (FORMAT.md §13.7). Export says
+    // so instead of producing a bundle that cannot verify; one append later, everything works.
+    @Test("upgrade without new entries: export refuses with a clear reason until the next append, then bundles verify")
     func upgradeWithoutGrowth() throws {
         let lab = try Lab()
         let ledger = try lab.ledger()
@@ -273,17 +274,24 @@ struct SubjectIndexLedgerTests {
         try lab.storeCheckpoint(old, size: size)
         let upgraded = try lab.ledger()
         let note = try upgraded.signCheckpoint(with: F.operatorKey)
+        #expect(try Checkpoint(parsing: note.text).subjectIndex == nil, "the stored checkpoint for this size is returned, not a second one")
         let product = Lab.product(1)
+        do {
+            _ = try upgraded.exportBundle(product: product)
+            Issue.record("export of a ledger whose only checkpoint predates the index should refuse")
+        } catch let e as LedgerError {
+            #expect(e.message.contains("predate the subject index"), "\(e.message)")
+        }
+        #expect(try lab.verify().ok)
+        // One append later, the next checkpoint commits to the index and the bundle verifies.
+        try Lab.appendRound(2, to: upgraded)
+        let next = try upgraded.signCheckpoint(with: F.operatorKey)
+        #expect(try Checkpoint(parsing: next.text).subjectIndex != nil)
         let bundle = try upgraded.exportBundle(product: product)
         let report = BundleVerifier(logKey: F.operatorKey.verifierKey, origin: Lab.origin, product: product, auditDate: Lab.auditDate).verify(bundle)
         let integrity = try #require(report.principles.first { $0.principle == .integrity })
-        let committed = try Checkpoint(parsing: note.text).subjectIndex
-        // Whatever happens, verify --ledger still passes.
+        #expect(integrity.verdict == .satisfied, "\(integrity.findings.map(\.message))")
         #expect(try lab.verify().ok)
-        withKnownIssue("signCheckpoint returns the stored pre-index checkpoint when the tree has not grown (Ledger+Checkpoint.swift), so no indexed checkpoint can be had until an append") {
-            #expect(committed != nil, "signCheckpoint returned the pre-index checkpoint")
-            #expect(integrity.verdict == .satisfied, "\(integrity.findings.map(\.message))")
-        }
     }
 
     // MARK: - Two handles on one file

@@ -236,7 +236,7 @@ public struct BundleVerifier {
                                    leaves provable: [ProductBundle.Entry], into i: inout Integrity) {
         guard i.checkpointParsed else { return }
         guard let indexRoot = i.indexRoot else {
-            i.fail("the checkpoint (size \(i.size)) commits to no subject index (no assay-subject-index line: signed before the index existed), so the bundle cannot show that nothing about the product was left out; sign a new checkpoint and export again")
+            i.fail("the checkpoint (size \(i.size)) commits to no subject index (no assay-subject-index line: signed before the index existed), so the bundle cannot show that nothing about the product was left out; export it again against a checkpoint that commits to the index")
             return
         }
         var leafBySeq: [UInt64: Digest] = [:]
