@@ -93,6 +93,10 @@ public struct SubjectIndexTree: Sendable {
             let l = buckets[b][i]
             buckets[b][i] = SubjectIndex.Leaf(key: key, count: l.count + 1, chain: SubjectIndex.chain(previous: l.chain, leaf: entryLeaf))
         } else {
+            // Grow a full bucket by a quarter, not double: buckets fill at the same pace, so
+            // doubling would leave most of them half empty at once.
+            let n = buckets[b].count
+            if n == buckets[b].capacity { buckets[b].reserveCapacity(n + max(4, n / 4)) }
             buckets[b].insert(SubjectIndex.Leaf(key: key, count: 1, chain: SubjectIndex.chain(previous: SubjectIndex.empty, leaf: entryLeaf)), at: i)
             subjectCount += 1
             growIfCrowded()

@@ -24,7 +24,8 @@ struct PreparedRecord: Sendable {
         if case .success(let e) = parsed {
             signature = EntryChecker.SignatureCheck(e.envelope, keys: keys)
             subjects = e.statement.subjects
-            indexKeys = IndexSubject.of(e.statement).map(\.key)
+            indexKeys = subjects.map { SubjectIndex.key($0, type: .identifier) }
+                + IndexSubject.keyReferences(of: e.statement).map { SubjectIndex.key($0, type: .keyReference) }
         } else {
             signature = nil
             subjects = []

@@ -5,7 +5,7 @@ import Foundation
 /// Recomputes the subject index (FORMAT.md §13) while a ledger walk feeds it records, and checks
 /// the index root every checkpoint commits to.
 ///
-/// Memory is bounded: a ledger of up to `recordsInMemory` (2^18) records is indexed in one tree held in
+/// Memory is bounded: a ledger of up to `recordsInMemory` (2^17) records is indexed in one tree held in
 /// memory (about 100 bytes per subject) and each checkpoint is checked when the walk reaches it.
 /// A larger one is indexed in `P = 2^b` partitions by the first `b` bits of the subject key: the
 /// walk indexes partition 0 in memory and appends every other (key, entry leaf) pair to an
@@ -15,8 +15,8 @@ import Foundation
 /// subtrees with the same rule as inside the tree. Only one partition's leaves are in memory at
 /// a time; the file is read sequentially and lives in the page cache, not the process.
 public struct SubjectIndexCheck {
-    /// Above this many records the index is partitioned (≈ 25 MiB of leaves per partition).
-    public static let defaultRecordsInMemory: UInt64 = 262_144
+    /// Above this many records the index is partitioned (≈ 12 MiB of leaves per partition).
+    public static let defaultRecordsInMemory: UInt64 = 131_072
 
     /// A checkpoint whose index root is checked.
     private struct Pending {

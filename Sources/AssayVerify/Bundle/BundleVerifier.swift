@@ -217,10 +217,28 @@ public struct BundleVerifier {
     /// append checks them. A failure here is an integrity failure: the log would never have
     /// accepted the entry.
     private func checkEntries(_ provable: [ProductBundle.Entry], registry: inout Registry, into i: inout Integrity) -> [CheckedEntry] {
+        // Parsing and signatures on every core; authorisation in order. A signature checked
+        // ahead against the key its reference names in the bundle's registry entries stands
+        // only if authorisation resolves that very key (`EntryChecker.signatureValid`).
+        let parsed = provable.concurrentMap(minimumChunk: 8) { e in EntryChecker.parse(e.record.envelope, requireCanonical: true) }
+        var keys: [String: PublicKey] = [:]
+        for case .success(let p) in parsed {
+            let named: String?
+            switch p.statement {
+            case .ledgerGenesis(let g): named = g.operatorKey
+            case .partyRegistration(let r): named = r.publicKey
+            default: named = nil
+            }
+            if let named, let vk = try? VerifierKey(parsing: named), keys[vk.reference] == nil { keys[vk.reference] = vk.publicKey }
+        }
+        let known = keys
+        let prechecks = parsed.concurrentMap(minimumChunk: 8) { r -> EntryChecker.SignatureCheck? in
+            guard case .success(let p) = r else { return nil }
+            return EntryChecker.SignatureCheck(p.envelope, keys: known)
+        }
         var checked: [CheckedEntry] = []
-        for e in provable {
-            let pending = PendingEntry(seq: e.record.seq, appendedAtMillis: e.record.appendedAtMillis, envelopeBytes: e.record.envelope)
-            switch EntryChecker.check(pending, registry: &registry, requireCanonical: true) {
+        for (n, e) in provable.enumerated() {
+            switch parsed[n].flatMap({ EntryChecker.admit($0, seq: e.record.seq, appendedAtMillis: e.record.appendedAtMillis, registry: &registry, precheck: prechecks[n]) }) {
             case .success(let c): checked.append(c)
             case .failure(let r): i.fail("entry \(e.record.seq): \(r.message)", [Self.claimed(e.record)])
             }
