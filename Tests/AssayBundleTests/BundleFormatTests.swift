@@ -70,9 +70,28 @@ struct BundleFormatTests {
             for leak in ["PLUG-0001", "RELAY-1", TF.relais.gln, TF.relaisKey.name] { #expect(!payload.contains(leak), "entry \(seq) \(st.kind)") }
         }
         // Small: the closure of one product, each entry with a proof of at most log2(size) hashes.
-        let bytes = built.bundle.json.utf8.count
-        #expect(bytes < 40_000, "bundle is \(bytes) bytes")
+        // (Measured without the subject-index proofs, which come on top: one per closure subject.)
+        let entriesOnly = ProductBundle(origin: built.bundle.origin, product: built.bundle.product, checkpoint: built.bundle.checkpoint,
+                                        entries: built.bundle.entries)
+        let bytes = entriesOnly.json.utf8.count
+        #expect(bytes < 40_000, "bundle without its index proofs is \(bytes) bytes")
         #expect(built.bundle.entries.allSatisfy { $0.proof.count <= 5 })
+
+        // The subject-index proofs: exactly one for each subject the thermostat's verdict rests on
+        // — the product, its model class, the main board and the five components, the six parties
+        // whose keys signed, and those seven keys — and none about the plug, its relay lot, Relais
+        // or its key.
+        let keys = [TF.manufacturerKey, TF.operatorKey, TF.chipsKey, TF.radioKey, TF.cellsKey, TF.boardsKey, TF.recyclerKey]
+        let closure: [IndexSubject] = [TF.product, TF.model, TF.board].map(IndexSubject.identifier) + TF.components.map(IndexSubject.identifier)
+            + ([TF.acme, TF.recycler] + TF.suppliers).map { IndexSubject.identifier($0.partyId) } + keys.map { IndexSubject.key(TF.reference($0)) }
+        #expect(built.bundle.index.map(\.subject) == closure.sorted(), "\(built.bundle.index.map(\.subject))")
+        for p in built.bundle.index {
+            for leak in ["PLUG-0001", "RELAY-1", TF.relais.gln, TF.relaisKey.name] { #expect(!p.subject.name.contains(leak), "\(p.subject)") }
+            // Every subject here has entries (membership proofs), each proof a short path: about
+            // 2·log2(n) hashes for the n = 28 subjects of this ledger, at most 256 by the format.
+            #expect(p.count > 0 && p.proof.neighbor == nil && p.proof.path.count <= 20, "\(p.subject): \(p.count), \(p.proof.path.count) hashes")
+        }
+        #expect(built.bundle.index.map(\.count).reduce(0, +) >= UInt64(built.bundle.entries.count), "each entry is about at least one subject")
 
         // And the plug's own bundle holds only its entries, none of the thermostat's.
         let plug = try built.ledger.exportBundle(product: TF.plug)
@@ -129,10 +148,60 @@ struct BundleFormatTests {
         let built = try TF(includeUnrelatedProduct: false).build()
         let good = built.bundle.json
         let withConsistency = try built.ledger.exportBundle(product: TF.product, since: built.earlyCheckpoint).json
+        #expect(good.contains("\"index\":[\n{\"type\":\"identifier\",") && good.contains("\"path\":["), "the index member is as the edits expect")
+        let unindexed = ProductBundle(origin: built.bundle.origin, product: built.bundle.product, checkpoint: built.bundle.checkpoint,
+                                      entries: built.bundle.entries).json
+        #expect(!unindexed.contains("\"index\""))
+        #expect(built.bundle.index.first.map { !$0.proof.path.isEmpty } == true, "the edits below insert into the first proof's path")
+        /// `good` with the first index proof's path replaced by `path` empty subtrees.
+        func withFirstProof(path: Int) -> String {
+            let p = built.bundle.index[0]
+            let long = ProductBundle.IndexProof(subject: p.subject, count: p.count, chain: p.chain,
+                                                proof: SubjectIndex.Proof(path: Array(repeating: Digest.zero, count: path), neighbor: nil))
+            return ProductBundle(origin: built.bundle.origin, product: built.bundle.product, checkpoint: built.bundle.checkpoint,
+                                 entries: built.bundle.entries, index: [long] + built.bundle.index.dropFirst()).json
+        }
+        /// `good` with the first occurrence of `target` replaced.
+        func first(_ target: String, _ replacement: String) -> String {
+            guard let r = good.range(of: target) else { return good }
+            return good.replacingCharacters(in: r, with: replacement)
+        }
+        /// The range of the value of the first `"member":` (a string without escapes, an array
+        /// without nested arrays, or a scalar), after its colon.
+        func valueRange(of member: String) -> Range<String.Index>? {
+            guard let key = good.range(of: "\"\(member)\":") else { return nil }
+            let start = key.upperBound
+            var end = start
+            switch good[start] {
+            case "\"": end = good[good.index(after: start)...].firstIndex(of: "\"").map { good.index(after: $0) } ?? start
+            case "[": end = good[start...].firstIndex(of: "]").map { good.index(after: $0) } ?? start
+            default: end = good[start...].firstIndex { $0 == "," || $0 == "}" } ?? start
+            }
+            return start..<end
+        }
+        /// `good` with the value of the first `"member":` replaced by `json`.
+        func value(of member: String, _ json: String) -> String {
+            guard let r = valueRange(of: member) else { return good }
+            return good.replacingCharacters(in: r, with: json)
+        }
+        /// `good` without the first `"member":…` (which is not the first member of its object).
+        func removing(_ member: String) -> String {
+            guard let r = valueRange(of: member), let key = good.range(of: ",\"\(member)\":") else { return good }
+            return good.replacingCharacters(in: key.lowerBound..<r.upperBound, with: "")
+        }
+        let h = Base64.encode([UInt8](repeating: 7, count: 32))
         let valid = [
             good, withConsistency,
             good.replacingOccurrences(of: "\n]}", with: "\n],\"consistency\":null}"),
             good.replacingOccurrences(of: "{\"seq\":0,", with: "{\"seq\":0.0,"),
+            // The index member: optional, null, empty; a neighbor leaf, or null; a path of 256 hashes.
+            unindexed,
+            unindexed.replacingOccurrences(of: "\n]}", with: "\n],\"index\":null}"),
+            unindexed.replacingOccurrences(of: "\n]}", with: "\n],\"index\":[]}"),
+            first("\"path\":[", "\"neighbor\":null,\"path\":["),
+            first("\"path\":[", "\"neighbor\":{\"key\":\"\(h)\",\"count\":0,\"chain\":\"\(h)\"},\"path\":["),
+            withFirstProof(path: 256),
+            value(of: "count", "1.0"),
         ]
         var invalid = Self.malformed.filter { $0.0 != "seq that disagrees with the record" }.map { $0.1(good) }
         invalid += [
@@ -142,9 +211,35 @@ struct BundleFormatTests {
             good.replacingOccurrences(of: "\"record\":\"AQ", with: "\"record\":\"AA"), // version byte 0x00
             good.replacingOccurrences(of: "\n]}", with: "\n],\"consistency\":{\"hashes\":[]}}"),
             good.replacingOccurrences(of: "\"checkpoint\":", with: "\"checkpoint\":null,\"c\":"),
+            // The index member.
+            unindexed.replacingOccurrences(of: "\n]}", with: "\n],\"index\":{}}"),
+            unindexed.replacingOccurrences(of: "\n]}", with: "\n],\"index\":[null]}"),
+            value(of: "type", "\"gtin\""),
+            value(of: "type", "1"),
+            value(of: "subject", "null"),
+            value(of: "subject", "[]"),
+            removing("subject"),
+            value(of: "count", "-1"),
+            value(of: "count", "0.5"),
+            value(of: "count", "9007199254740993"),
+            value(of: "count", "\"1\""),
+            removing("count"),
+            value(of: "chain", "\"AAAA\""),
+            value(of: "chain", "\"" + Base64.encode([UInt8](repeating: 7, count: 31)) + "\""),
+            removing("chain"),
+            removing("path"),
+            value(of: "path", "null"),
+            first("\"path\":[", "\"path\":[null,"),
+            first("\"path\":[", "\"path\":[\"AAAA\","),
+            first("\"path\":[", "\"proof\":[],\"path\":["),
+            first("\"path\":[", "\"neighbor\":{\"key\":\"\(h)\",\"count\":0,\"chain\":\"\(h)\",\"x\":1},\"path\":["),
+            first("\"path\":[", "\"neighbor\":{\"key\":\"\(h)\",\"count\":0},\"path\":["),
+            first("\"path\":[", "\"neighbor\":[],\"path\":["),
+            withFirstProof(path: 257),
         ]
         for d in valid { #expect(throws: Never.self) { _ = try ProductBundle(text: d) } }
         for (i, d) in invalid.enumerated() { #expect(throws: (any Error).self, "invalid[\(i)]") { _ = try ProductBundle(text: d) } }
+        for (i, d) in (valid.dropFirst() + invalid).enumerated() { #expect(d != good, "edit \(i) changed nothing") }
         let verdicts = try PythonJSONSchema.validate(valid + invalid, schema: "bundle.schema.json")
         #expect(verdicts == valid.map { _ in true } + invalid.map { _ in false }, "\(verdicts)")
     }

@@ -96,11 +96,6 @@ extension ProductBundle {
         try self.init(bytes: Array(text.utf8))
     }
 
-    /// The same bundle with another checkpoint note.
-    func with(checkpoint: String) -> ProductBundle {
-        ProductBundle(origin: origin, product: product, checkpoint: checkpoint, entries: entries, consistency: consistency)
-    }
-
     /// The statements of its entries, decoded (for inspection, not verification).
     var statements: [(seq: UInt64, signer: String, statement: Statement)] {
         entries.map { e in
@@ -154,15 +149,11 @@ enum PythonJSONSchema {
 }
 
 /// A log that signs whatever it is given: records built by hand (no append checks), its
-/// Merkle tree computed in memory, a checkpoint signed with the thermostat operator's key, and
-/// a bundle of every record. For what an honest ledger refuses to hold, so that the offline
+/// Merkle tree and subject index computed in memory, a checkpoint signed with the thermostat
+/// operator's key, and a bundle of every record with the index proofs of the product's
+/// closure (`HandBuiltBundle`). For what an honest ledger refuses to hold, so that the offline
 /// verifier's own checks are tested.
 struct RogueLog {
-    private struct Nodes: MerkleNodeSource {
-        var hashes: [NodeID: Digest] = [:]
-        func hash(of id: NodeID) throws -> Digest { hashes[id]! }
-    }
-
     var records: [LedgerRecord] = []
 
     /// Appends `statementJSON` signed by `key` with record time `time` (RFC 3339).
@@ -172,23 +163,9 @@ struct RogueLog {
                                     envelope: Fixtures.envelope(statementJSON, by: key)))
     }
 
-    /// The bundle of every record about `product`, with a checkpoint signed by `TF.operatorKey`.
+    /// The bundle of every record, about `product`, with a checkpoint signed by `TF.operatorKey`.
     func bundle(product: String) throws -> ProductBundle {
-        var nodes = Nodes()
-        var range = CompactRange()
-        var chain = Digest.zero
-        for (i, r) in records.enumerated() {
-            nodes.hashes[NodeID(level: 0, index: UInt64(i))] = r.leafHash
-            range.append(r.leafHash) { id, h in nodes.hashes[id] = h }
-            chain = LedgerRecord.chainHash(previous: chain, leaf: r.leafHash)
-        }
-        let size = UInt64(records.count)
-        let cp = Checkpoint(origin: TF.ledgerOrigin, size: size, rootHash: range.root, chainHead: chain)
-        let note = try SignedNote.sign(text: cp.text, keys: [TF.operatorKey])
-        let entries = try records.map { r in
-            ProductBundle.Entry(record: r, proof: try InclusionProof.generate(index: r.seq, treeSize: size, source: nodes).hashes)
-        }
-        return ProductBundle(origin: TF.ledgerOrigin, product: product, checkpoint: note.serialized, entries: entries)
+        try HandBuiltBundle.make(origin: TF.ledgerOrigin, product: product, records: records, key: TF.operatorKey)
     }
 
     /// A log holding the genesis only.

@@ -8,8 +8,10 @@ import Testing
 
 /// The agreement cases of `Schemas/FORMAT.md` §12, read from the document itself: each case is
 /// built as a bundle by this file (a small log without append checks, signed and proved as the
-/// document says), verified by the real `assay verify --bundle`, and its outcome compared with
-/// the one the document states. The document and the verifier cannot drift apart unnoticed.
+/// document says: a checkpoint with the chain head and the subject index, an inclusion proof per
+/// entry, a subject-index proof per subject of the product's closure — `HandBuiltBundle`),
+/// verified by the real `assay verify --bundle`, and its outcome compared with the one the
+/// document states. The document and the verifier cannot drift apart unnoticed.
 @Suite("FORMAT.md agreement cases run through assay verify")
 struct FormatAgreementTests {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -48,6 +50,14 @@ struct FormatAgreementTests {
     }
 
     static let event = "{\"type\":\"GenericEvent\",\"subject\":\"\(product)\",\"action\":\"inspected\",\"eventTime\":\"2026-11-02T10:00:00Z\",\"eventTimeZoneOffset\":\"+00:00\"}"
+
+    /// Cases whose outcome, as FORMAT.md §12 states it, cannot hold since bundles must be
+    /// complete (§13), recorded as known issues until the document says otherwise. A5's log holds
+    /// no entry about the product, so no subject the product's verdict rests on reaches the
+    /// supplier's key: its registration and self-revocation (and the genesis) are "about none of
+    /// the subjects" and integrity fails. The case's point — the signer rules accept a revocation
+    /// signed by the key it revokes — is still checked: every problem is a completeness one.
+    static let outcomeConflictsWithCompleteness: Set<String> = ["A5"]
 
     /// The log each case describes.
     static func build(_ id: String) throws -> RogueLog {
@@ -131,7 +141,14 @@ struct FormatAgreementTests {
         let integrity = result("integrity")
         for clause in c.outcome.components(separatedBy: "; ") {
             let clause = clause.replacingOccurrences(of: "`", with: "")
-            if clause.hasPrefix("integrity satisfied") {
+            if clause.hasPrefix("integrity satisfied") && Self.outcomeConflictsWithCompleteness.contains(c.id) {
+                #expect(!integrity.problems.isEmpty && integrity.problems.allSatisfy {
+                    $0.hasPrefix("completeness: entry ") && $0.contains("is about none of the subjects")
+                }, "\(c.id): only completeness may fail: \(integrity)")
+                withKnownIssue("FORMAT.md §12 \(c.id) says \"\(clause)\", but its bundle cannot be complete (§13)") {
+                    #expect(integrity.verdict == "satisfied", "\(c.id): \(integrity)")
+                }
+            } else if clause.hasPrefix("integrity satisfied") {
                 #expect(integrity.verdict == "satisfied", "\(c.id): \(integrity)")
             } else if clause.hasPrefix("integrity fails") {
                 #expect(integrity.verdict == "not-satisfied", "\(c.id): \(integrity)")

@@ -19,10 +19,19 @@ struct IntegrityTests {
         let report = TF.verify(forged)
         let integrity = report.result(.integrity)
         #expect(integrity.verdict == .notSatisfied, "\(report.summary)")
-        #expect(integrity.problems.count == 1)
         let problem = try #require(integrity.problems.first)
         #expect(problem.message.contains("entry \(seq): inclusion proof does not lead to the checkpoint root"), "\(problem.message)")
         #expect(problem.evidence.map(\.seq) == [seq])
+        // The refused entry then counts as missing: the battery lot's index leaf holds two entries
+        // (origin and assembly), the bundle proves one; and the cell supplier's registration, reached
+        // only through the refused origin's signer, is about none of the closure's subjects.
+        #expect(integrity.problems.count == 3, "\(report.summary)")
+        #expect(integrity.problems.contains { $0.message.contains("completeness: 1 entry about \(TF.batteryLot) is missing: the log holds 2") },
+                "\(report.summary)")
+        #expect(integrity.problems.contains {
+            $0.message.contains("completeness: entry \(built.seq(.registerCells)) is about none of the subjects")
+                && names($0.evidence, exactly: [built.expected(.registerCells)])
+        }, "\(report.summary)")
         // Nothing in a bundle whose integrity fails can be relied on: the other principles say nothing.
         #expect(report.verdicts == integrityFailed, "\(report.summary)")
         #expect(report.result(.provenance).findings.allSatisfy { $0.severity == .fact && $0.message.hasPrefix("not evaluated") })
@@ -46,10 +55,13 @@ struct IntegrityTests {
             e.record.seq != seq ? e : ProductBundle.Entry(record: LedgerRecord(seq: seq, appendedAtMillis: e.record.appendedAtMillis - 1,
                                                                              envelope: e.record.envelope), proof: e.proof)
         }
-        let report = TF.verify(ProductBundle(origin: built.bundle.origin, product: built.bundle.product,
-                                             checkpoint: built.bundle.checkpoint, entries: entries))
+        let report = TF.verify(built.bundle.with(entries: entries))
         #expect(report.result(.integrity).verdict == .notSatisfied)
         #expect(report.result(.integrity).problems.flatMap(\.evidence).map(\.seq) == [seq], "\(report.summary)")
+        #expect(report.result(.integrity).problems.first?.message.contains("entry \(seq): inclusion proof does not lead") == true, "\(report.summary)")
+        // The refused commitment is the model's only entry: it counts as missing from the index leaf.
+        #expect(report.result(.integrity).problems.contains { $0.message.contains("completeness: 1 entry about \(TF.model) is missing") },
+                "\(report.summary)")
         #expect(report.verdicts == integrityFailed, "\(report.summary)")
     }
 
@@ -65,9 +77,8 @@ struct IntegrityTests {
         #expect(report.verdicts == integrityFailed, "\(report.summary)")
     }
 
-    // A bundle proves each entry's inclusion, not that nothing was left out: removing an entry
-    // leaves every remaining proof valid, so integrity holds and the gap shows in the principle
-    // that needs the missing entry.
+    // Removing an entry leaves every remaining inclusion proof valid; the subject-index proofs
+    // (FORMAT.md §13) are what show the gap, naming the subject and how many entries are missing.
     @Test("a bundle without a supplier's registration: its origin fails the signer rules, so integrity fails and nothing else is judged")
     func removedRegistration() throws {
         let built = try TF().build()
@@ -76,28 +87,52 @@ struct IntegrityTests {
         let report = TF.verify(cut)
         #expect(report.verdicts == integrityFailed, "\(report.summary)")
         let refused = try #require(report.result(.integrity).problems.first)
-        #expect(report.result(.integrity).problems.count == 1)
         #expect(refused.message.contains("\(TF.reference(TF.cellsKey)) is not a registered key"), "\(refused.message)")
         #expect(names(refused.evidence, exactly: [built.expected(.batteryOrigin)]))
+        // The refused origin is then missing from the battery lot's entries: the completeness check
+        // names the lot too (and nothing else).
+        #expect(report.result(.integrity).problems.count == 2, "\(report.summary)")
+        let gap = try #require(report.result(.integrity).problems.last)
+        #expect(gap.message.contains("completeness: 1 entry about \(TF.batteryLot) is missing: the log holds 2 at size 20, the bundle 1"), "\(gap.message)")
+        #expect(names(gap.evidence, exactly: [built.expected(.assembly)]), "\(gap.evidence)")
         #expect(!report.passed)
     }
 
-    @Test("a bundle without a component's origin: provenance not satisfied, naming the step that consumed it")
+    // Before issue 13 this bundle verified (integrity held) and the gap showed only as provenance's
+    // "has no origin"; the subject index now shows that the origin was left out.
+    @Test("a bundle without a component's origin: caught by completeness, naming the lot and the one entry missing")
     func removedOrigin() throws {
         let built = try TF().build()
         let report = TF.verify(try ProductBundle(text: BundleText.removing(seq: built.seq(.mcuOrigin), from: built.bundle.json)))
-        #expect(report.verdicts == verdicts(notSatisfied: [.provenance]), "\(report.summary)")
-        let problem = try #require(report.result(.provenance).problems.first)
-        #expect(problem.message.contains("\(TF.mcuLot) has no origin"), "\(problem.message)")
+        #expect(report.verdicts == integrityFailed, "\(report.summary)")
+        let integrity = report.result(.integrity)
+        #expect(integrity.problems.count == 1, "\(report.summary)")
+        let problem = try #require(integrity.problems.first)
+        #expect(problem.message.contains("completeness: 1 entry about \(TF.mcuLot) is missing: the log holds 2 at size 20, the bundle 1"), "\(problem.message)")
+        // The evidence is what the bundle does hold about the lot: the step that consumed it.
         #expect(names(problem.evidence, exactly: [built.expected(.encodingStep)]))
+        #expect(!report.passed)
     }
 
-    @Test("a bundle without its last entry (the end of life) still verifies: proofs cover inclusion, not completeness")
+    // Before issue 13 this was the gap: "a bundle without its last entry (the end of life) still
+    // verifies: proofs cover inclusion, not completeness". The subject index closes it.
+    @Test("a bundle without its last entry (the end of life) fails integrity: completeness names the product and the one entry missing")
     func removedLastEntry() throws {
         let built = try TF().build()
         let report = TF.verify(try ProductBundle(text: BundleText.removing(seq: built.seq(.endOfLife), from: built.bundle.json)))
-        #expect(report.verdicts == verdicts(notSatisfied: []), "\(report.summary)")
-        #expect(!report.result(.lifecycle).findings.contains { $0.message.contains("end of life") })
+        #expect(report.verdicts == integrityFailed, "\(report.summary)")
+        let problems = report.result(.integrity).problems
+        let gap = try #require(problems.first { $0.message.contains("about \(TF.product)") }, "\(report.summary)")
+        #expect(gap.message.contains("completeness: 1 entry about \(TF.product) is missing: the log holds 3 at size 20, the bundle 2"), "\(gap.message)")
+        #expect(names(gap.evidence, exactly: [built.expected(.assembly), built.expected(.shipping)]), "\(gap.evidence)")
+        // The recycler's registration, which only the end of life's signer brought in, is now
+        // about none of the subjects the verdict rests on; nothing else is reported.
+        #expect(problems.count == 2, "\(report.summary)")
+        #expect(problems.contains {
+            $0.message.contains("completeness: entry \(built.seq(.registerRecycler)) is about none of the subjects")
+                && names($0.evidence, exactly: [built.expected(.registerRecycler)])
+        }, "\(report.summary)")
+        #expect(!report.passed)
     }
 
     @Test("a bundle without the genesis entry: integrity not satisfied, and no signer can be checked")
@@ -118,10 +153,17 @@ struct IntegrityTests {
         let report = TF.verify(built.bundle.with(checkpoint: other.checkpoint.serialized))
         let integrity = report.result(.integrity)
         #expect(integrity.verdict == .notSatisfied)
-        // The checkpoint's signature verifies (same key) but no proof leads to its root.
+        // The checkpoint's signature verifies (same key) but no proof leads to its root: one
+        // problem per entry, and the index proofs of the two subjects left (the product and its
+        // model class, with no entry accepted) do not lead to its subject-index root either.
         #expect(!integrity.problems.contains { $0.message.contains("checkpoint does not verify") }, "\(report.summary)")
-        #expect(integrity.problems.count == built.bundle.entries.count)
-        #expect(Set(integrity.problems.flatMap(\.evidence).map(\.seq)) == Set(built.bundle.entries.map(\.record.seq)))
+        let perEntry = integrity.problems.filter { !$0.message.hasPrefix("completeness: ") }
+        #expect(perEntry.count == built.bundle.entries.count, "\(report.summary)")
+        #expect(Set(perEntry.flatMap(\.evidence).map(\.seq)) == Set(built.bundle.entries.map(\.record.seq)))
+        let index = integrity.problems.filter { $0.message.hasPrefix("completeness: ") }.map(\.message)
+        #expect(index.sorted() == [TF.model, TF.product].map {
+            "completeness: the subject-index proof for \($0) does not lead to the checkpoint's index root"
+        }, "\(index)")
         #expect(report.entries.isEmpty && !report.passed)
     }
 
@@ -214,8 +256,7 @@ struct IntegrityTests {
         let c = try #require(bundle.consistency)
         var raw = c.hashes[0].bytes
         raw[0] ^= 0x80
-        let forged = ProductBundle(origin: bundle.origin, product: bundle.product, checkpoint: bundle.checkpoint, entries: bundle.entries,
-                                   consistency: .init(fromCheckpoint: c.fromCheckpoint, hashes: [try Digest(bytes: raw)] + c.hashes.dropFirst()))
+        let forged = bundle.with(consistency: .init(fromCheckpoint: c.fromCheckpoint, hashes: [try Digest(bytes: raw)] + c.hashes.dropFirst()))
         let report = TF.verify(forged, trustedCheckpoint: Array(built.earlyCheckpoint.serialized.utf8))
         #expect(report.result(.integrity).verdict == .notSatisfied, "\(report.summary)")
     }

@@ -118,9 +118,13 @@ struct PrincipleTests {
         let report = TF.verify(built.bundle)
         #expect(report.verdicts == integrityFailed, "\(report.summary)")
         let problem = try #require(report.result(.integrity).problems.first)
-        #expect(report.result(.integrity).problems.count == 1)
         #expect(problem.message.contains("may not write ComponentOrigin"), "\(problem.message)")
         #expect(names(problem.evidence, exactly: [built.expected(.radioOrigin)]))
+        // The refused origin then counts as missing from the radio lot's entries (completeness,
+        // FORMAT.md §13), naming the lot; nothing else is reported.
+        #expect(report.result(.integrity).problems.count == 2, "\(report.summary)")
+        let gap = try #require(report.result(.integrity).problems.last)
+        #expect(gap.message.contains("completeness: 1 entry about \(TF.radioLot) is missing"), "\(gap.message)")
         #expect(!report.passed)
     }
 
@@ -250,11 +254,20 @@ struct PrincipleTests {
         let report = TF.verify(try log(revoked: true).bundle(product: TF.radioLot), product: TF.radioLot)
         #expect(report.verdicts == integrityFailed, "\(report.summary)")
         let integrity = report.result(.integrity)
-        #expect(integrity.problems.count == 1)
         let problem = try #require(integrity.problems.first)
         #expect(problem.message.contains("signer \(TF.reference(TF.radioKey)) was revoked at seq 2"), "\(problem.message)")
         let origin = TF.ExpectedEvidence(entry: .radioOrigin, seq: 3, kind: "ComponentOrigin", signer: TF.reference(TF.radioKey))
         #expect(names(problem.evidence, exactly: [origin]), "\(problem.evidence)")
+        // The signer rules refuse only that entry; the rest are completeness consequences of the
+        // refusal (FORMAT.md §13): the lot's one entry is missing, and the genesis, registration
+        // and revocation, reached only through the refused origin, are about none of the
+        // subjects the verdict rests on.
+        #expect(integrity.problems.filter { !$0.message.hasPrefix("completeness: ") }.count == 1, "\(report.summary)")
+        #expect(integrity.problems.contains { $0.message.contains("completeness: 1 entry about \(TF.radioLot) is missing: the log holds 1 at size 4, the bundle 0") },
+                "\(report.summary)")
+        let unreached = integrity.problems.filter { $0.message.contains("is about none of the subjects") }
+        #expect(unreached.flatMap(\.evidence).map(\.seq) == [0, 1, 2], "\(report.summary)")
+        #expect(integrity.problems.count == 5, "\(report.summary)")
         #expect(!report.entries.contains { $0.seq == 3 }, "the refused origin does not count for provenance")
     }
 

@@ -81,6 +81,8 @@ struct RegistryRefusalTests {
         #expect(strict.result(.accountability).problems.contains { $0.message.contains("after it was recorded") }, "\(strict.summary)")
         let wide = try AuditPolicy(json: Array(#"{"type":"AuditPolicy","maxEventTimeSkewHours":48}"#.utf8))
         let lenient = TF.verify(try log.bundle(product: TF.product), policy: wide, auditDate: try CalendarDate(parsing: "2027-01-01"))
+        // Both judged: the hand-built bundle is complete and sound (else the check below would hold vacuously).
+        #expect(strict.result(.integrity).verdict == .satisfied && lenient.result(.integrity).verdict == .satisfied, "\(strict.summary)\n\(lenient.summary)")
         #expect(!lenient.result(.accountability).problems.contains { $0.message.contains("after it was recorded") }, "\(lenient.summary)")
     }
 }

@@ -160,7 +160,7 @@ struct CheckpointTamperTests {
 
     /// Ways to spoil the checkpoint an inclusion proof carries.
     enum BadCheckpoint: String, CaseIterable, Sendable, CustomTestStringConvertible {
-        case signatureByteFlipped, rootReplaced, sizeChanged, chainHeadChanged, signedByImpostorWithSameName, signedByAnotherKey
+        case signatureByteFlipped, rootReplaced, sizeChanged, chainHeadChanged, subjectIndexChanged, signedByImpostorWithSameName, signedByAnotherKey
         var testDescription: String { rawValue }
     }
 
@@ -172,14 +172,17 @@ struct CheckpointTamperTests {
         let proof = try shared.text(shared.file("inc3.txt"))
         let note = try ProofFiles.checkpoint(of: proof)
         var lines = note.components(separatedBy: "\n")
-        // lines: origin, size, root, chain head, "", signature, ""
+        // lines: origin, size, root, chain head, subject index, "", signature, ""; the signature
+        // line is found by its em dash rather than by counting the extension lines.
         let newNote: String
         switch bad {
         case .signatureByteFlipped:
-            var sig = Array(lines[5].utf8)
+            let signature = try #require(lines.firstIndex { $0.hasPrefix("— ") }, "no signature line in\n\(note)")
+            var sig = Array(lines[signature].utf8)
             let at = sig.count - 6
+            try #require(at > 0, "signature line too short: \(lines[signature])")
             sig[at] = sig[at] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
-            lines[5] = String(decoding: sig, as: UTF8.self)
+            lines[signature] = String(decoding: sig, as: UTF8.self)
             newNote = lines.joined(separator: "\n")
         case .rootReplaced:
             lines[2] = try shared.text(shared.file("cp11.txt")).components(separatedBy: "\n")[2]
@@ -188,7 +191,12 @@ struct CheckpointTamperTests {
             lines[1] = "9"
             newNote = lines.joined(separator: "\n")
         case .chainHeadChanged:
+            #expect(lines[3].hasPrefix("assay-chain-head "))
             lines[3] = "assay-chain-head " + Data(repeating: 7, count: 32).base64EncodedString()
+            newNote = lines.joined(separator: "\n")
+        case .subjectIndexChanged:
+            #expect(lines[4].hasPrefix("assay-subject-index "), "the fifth line should be the subject index\n\(note)")
+            lines[4] = "assay-subject-index " + Data(repeating: 7, count: 32).base64EncodedString()
             newNote = lines.joined(separator: "\n")
         case .signedByImpostorWithSameName, .signedByAnotherKey:
             // A whole other log under the same origin, signed by a key the auditor does not trust.

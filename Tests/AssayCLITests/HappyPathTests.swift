@@ -391,20 +391,24 @@ final class EndToEnd {
         #expect(report.root == root8)
     }
 
-    /// `checkpoint` signs a C2SP note (origin, size, root, chain head, one signature), stored once and returned again.
+    /// `checkpoint` signs a C2SP note (origin, size, root, chain head, subject index root, one
+    /// signature), stored once and returned again.
     func checkpoint() throws {
         let cp = try assay("checkpoint", "--ledger", L, "--key", ws.key(.operator))
         expectSuccess(cp)
         cp8Note = cp.stdout
         cp8Lines = cp.stdoutLines
-        #expect(cp8Lines.count == 6, "\(cp)")
-        if cp8Lines.count == 6 {
+        #expect(cp8Lines.count == 7, "\(cp)")
+        if cp8Lines.count == 7 {
             #expect(cp8Lines[0] == testOrigin)
             #expect(cp8Lines[1] == "8")
             #expect(cp8Lines[2] == Data(RecordFormat.root(leaves)).base64EncodedString())
             #expect(cp8Lines[3] == "assay-chain-head " + Data(rows[7].chainHash).base64EncodedString())
-            #expect(cp8Lines[4] == "")
-            #expect(cp8Lines[5].hasPrefix("— \(Actor.operator.keyName) "))
+            // The subject index root (FORMAT.md §13): the canonical base64 of 32 bytes.
+            let index = cp8Lines[4].hasPrefix("assay-subject-index ") ? String(cp8Lines[4].dropFirst("assay-subject-index ".count)) : ""
+            #expect(Data(base64Encoded: index).map { $0.count == 32 && $0.base64EncodedString() == index } == true, "\(cp8Lines[4])")
+            #expect(cp8Lines[5] == "")
+            #expect(cp8Lines[6].hasPrefix("— \(Actor.operator.keyName) "))
         }
         cp8 = try ws.write("cp8.txt", cp8Note)
         let latest = try assay("checkpoint", "--ledger", L, "--latest")

@@ -67,9 +67,18 @@ struct MalformedInputTests {
 
     // Line layout of the fixture files:
     //   inc3.txt:  0 header, 1 extra, 2 index, 3–5 hashes, 6 blank, 7 origin, 8 size, 9 root,
-    //              10 chain head, 11 blank, 12 signature, 13 "" (after the final newline)
+    //              10 chain head, 11 subject index, 12 blank, 13 signature, 14 "" (after the final newline)
     //   cons.txt:  0 header, 1 old, 2 new, 3 hash, 4 ""
-    //   cp8.txt:   0 origin, 1 size, 2 root, 3 chain head, 4 blank, 5 signature, 6 ""
+    //   cp8.txt:   0 origin, 1 size, 2 root, 3 chain head, 4 subject index, 5 blank, 6 signature, 7 ""
+    // The extension lines of a checkpoint may grow with the format, so the cases find the
+    // signature line (the first line starting with "— ") instead of counting to it; when a file
+    // has none, the case leaves it unchanged and the check fails on "the case must change the file".
+    static func signatureLine(_ l: [String]) -> Int? { l.firstIndex { $0.hasPrefix("— ") } }
+
+    /// Applies `edit` at the index of the signature line, if there is one.
+    static func atSignature(_ edit: @escaping @Sendable (inout [String], Int) -> Void) -> @Sendable (inout [String]) -> Void {
+        { l in if let i = signatureLine(l) { edit(&l, i) } }
+    }
     static let b64of31 = Data(repeating: 1, count: 31).base64EncodedString()
     static let b64of33 = Data(repeating: 1, count: 33).base64EncodedString()
     static let someHash = Data(repeating: 9, count: 32).base64EncodedString()
@@ -121,21 +130,23 @@ struct MalformedInputTests {
         Case("checkpoint root not base64", "inc3.txt", .proof, lines: { $0[9] = "root?" }),
         Case("checkpoint root of 31 bytes", "inc3.txt", .proof, lines: { $0[9] = b64of31 }),
         Case("checkpoint without its root line", "inc3.txt", .proof, lines: { $0.remove(at: 9) }),
-        Case("checkpoint with only origin and size", "inc3.txt", .proof, lines: { $0.removeSubrange(9...10) }),
+        Case("checkpoint with only origin and size", "inc3.txt", .proof, lines: atSignature { l, i in l.removeSubrange(9..<(i - 1)) }),
         Case("checkpoint with an empty origin", "inc3.txt", .proof, lines: { $0[7] = "" }),
-        Case("signature by an unknown key name", "inc3.txt", .proof, lines: {
-            $0[12] = $0[12].replacingOccurrences(of: Actor.operator.keyName, with: "unknown.example/key")
+        Case("signature by an unknown key name", "inc3.txt", .proof, lines: atSignature { l, i in
+            l[i] = l[i].replacingOccurrences(of: Actor.operator.keyName, with: "unknown.example/key")
         }),
-        Case("signature not base64", "inc3.txt", .proof, lines: { $0[12] = "— \(Actor.operator.keyName) @@@@" }),
-        Case("signature of 4 bytes (a key id only)", "inc3.txt", .proof, lines: { $0[12] = "— \(Actor.operator.keyName) AAAAAA==" }),
-        Case("signature of 5 bytes", "inc3.txt", .proof, lines: { $0[12] = "— \(Actor.operator.keyName) AAAAAAA=" }),
-        Case("signature line without the em dash", "inc3.txt", .proof, lines: { $0[12] = "- " + $0[12].dropFirst(2) }),
-        Case("signature line with a third field", "inc3.txt", .proof, lines: { $0[12] += " extra" }),
-        Case("key name containing '+'", "inc3.txt", .proof, lines: {
-            $0[12] = $0[12].replacingOccurrences(of: Actor.operator.keyName, with: Actor.operator.keyName + "+x")
+        Case("signature not base64", "inc3.txt", .proof, lines: atSignature { l, i in l[i] = "— \(Actor.operator.keyName) @@@@" }),
+        Case("signature of 4 bytes (a key id only)", "inc3.txt", .proof, lines: atSignature { l, i in l[i] = "— \(Actor.operator.keyName) AAAAAA==" }),
+        Case("signature of 5 bytes", "inc3.txt", .proof, lines: atSignature { l, i in l[i] = "— \(Actor.operator.keyName) AAAAAAA=" }),
+        Case("signature line without the em dash", "inc3.txt", .proof, lines: atSignature { l, i in l[i] = "- " + l[i].dropFirst(2) }),
+        Case("signature line with a third field", "inc3.txt", .proof, lines: atSignature { l, i in l[i] += " extra" }),
+        Case("key name containing '+'", "inc3.txt", .proof, lines: atSignature { l, i in
+            l[i] = l[i].replacingOccurrences(of: Actor.operator.keyName, with: Actor.operator.keyName + "+x")
         }),
-        Case("no signature lines", "inc3.txt", .proof, lines: { $0.removeSubrange(12...) ; $0.append("") }),
-        Case("101 signature lines", "inc3.txt", .proof, lines: { $0.insert(contentsOf: Array(repeating: $0[12], count: 100), at: 12) }),
+        Case("no signature lines", "inc3.txt", .proof, lines: atSignature { l, i in l.removeSubrange(i...); l.append("") }),
+        Case("101 signature lines", "inc3.txt", .proof, lines: atSignature { l, i in l.insert(contentsOf: Array(repeating: l[i], count: 100), at: i) }),
+        Case("subject index line not base64", "inc3.txt", .proof, lines: { $0[11] = "assay-subject-index %%%%" }),
+        Case("subject index line removed", "inc3.txt", .proof, lines: { $0.remove(at: 11) }),
         Case("garbage after the signatures", "inc3.txt", .proof, text: { $0 + "garbage\n" }),
         Case("no final newline", "inc3.txt", .proof, text: { String($0.dropLast()) }),
         Case("CRLF line endings", "inc3.txt", .proof, text: { $0.replacingOccurrences(of: "\n", with: "\r\n") }),
@@ -208,18 +219,21 @@ struct MalformedInputTests {
 
     static let checkpoints: [Case] = {
         let spoilers: [(String, @Sendable (inout [String]) -> Void)] = [
-            ("signature byte changed", { l in
-                var s = Array(l[5].utf8)
+            ("signature byte changed", atSignature { l, i in
+                var s = Array(l[i].utf8)
                 s[s.count - 6] = s[s.count - 6] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
-                l[5] = String(decoding: s, as: UTF8.self)
+                l[i] = String(decoding: s, as: UTF8.self)
             }),
             ("size beyond 64 bits", { $0[1] = "18446744073709551616" }),
             ("size not a number", { $0[1] = "many" }),
             ("root not base64", { $0[2] = "%%" }),
             ("root of 31 bytes", { $0[2] = b64of31 }),
-            ("unknown key name", { $0[5] = $0[5].replacingOccurrences(of: Actor.operator.keyName, with: "nobody.example") }),
-            ("no signatures", { $0.removeSubrange(5...); $0.append("") }),
-            ("no blank line", { $0.remove(at: 4) }),
+            ("unknown key name", atSignature { l, i in l[i] = l[i].replacingOccurrences(of: Actor.operator.keyName, with: "nobody.example") }),
+            ("no signatures", atSignature { l, i in l.removeSubrange(i...); l.append("") }),
+            ("no blank line", atSignature { l, i in l.remove(at: i - 1) }),
+            ("subject index root of 31 bytes", { $0[4] = "assay-subject-index " + b64of31 }),
+            ("subject index line removed", { $0.remove(at: 4) }),
+            ("a sixth extension line", { $0.insert("assay-other " + someHash, at: 5) }),
             ("only one line", { $0 = [$0[0], ""] }),
             ("empty", { $0 = [""] }),
         ]

@@ -70,8 +70,11 @@ struct LedgerSoundnessTests {
 
     // MARK: - The subject index
 
-    // Before: nothing read `subjects` during verify; export reads only it.
-    @Test("a deleted subject index row fails verify naming the seq; export would silently drop that entry")
+    // Before: nothing read `subjects` during verify; export reads only it, and an export then
+    // silently left the entry out. Since the checkpoint commits to the subject index (issue 13),
+    // the index export recomputes from the subject rows no longer matches the signed one, so the
+    // export refuses instead of dropping the entry.
+    @Test("a deleted subject index row fails verify naming the seq; export refuses instead of silently dropping that entry")
     func deletedSubjectRow() throws {
         let lab = try Lab()
         #expect(try lab.verify().ok)
@@ -79,8 +82,11 @@ struct LedgerSoundnessTests {
         #expect(before.contains(13), "the end-of-life entry is exported")
 
         try lab.edit("DELETE FROM subjects WHERE seq = 13", behind: [.noDelete("subjects")])
-        let after = try lab.ledger().exportBundle(product: Self.product).entries.map(\.record.seq)
-        #expect(!after.contains(13), "the attack works: an honest export now leaves the end-of-life entry out")
+        #expect { try lab.ledger().exportBundle(product: Self.product) } throws: { e in
+            guard let e = e as? LedgerError else { return false }
+            return e.code == .inconsistent && e.message.contains("subject index") && e.message.contains("size 14")
+                && !e.message.contains("\n")
+        }
         try expectFailure(try lab.verify(), .storedColumns, seq: 13, mentioning: ["subject index", Self.product])
     }
 
@@ -124,6 +130,19 @@ struct LedgerSoundnessTests {
 
     enum CheckpointShape: String, CaseIterable, Sendable {
         case noChainHead, malformedChainHead, shortChainHead, chainHeadAfterOtherLine, lineAfterChainHead, otherLineOnly
+        case subjectIndexBeforeChainHead, malformedSubjectIndex, shortSubjectIndex, lineAfterSubjectIndex, twoSubjectIndexLines
+
+        /// What the refusal names: the line that is wrong.
+        var words: [String] {
+            switch self {
+            case .noChainHead, .malformedChainHead, .shortChainHead, .chainHeadAfterOtherLine, .otherLineOnly,
+                 .subjectIndexBeforeChainHead:
+                ["assay-chain-head"]
+            case .lineAfterChainHead: ["fifth line", "assay-subject-index"]
+            case .malformedSubjectIndex, .shortSubjectIndex: ["assay-subject-index", "32 bytes"]
+            case .lineAfterSubjectIndex, .twoSubjectIndexLines: ["1 extension line(s) after assay-subject-index"]
+            }
+        }
     }
 
     /// The checkpoint body for the lab's real tree at size 14, shaped as asked, signed by the
@@ -132,6 +151,8 @@ struct LedgerSoundnessTests {
         let ledger = try lab.ledger()
         let root = try ledger.root(size: 14)
         let head = "assay-chain-head " + (try ledger.record(at: 13)).chainHash.base64
+        // The shapes are refused whatever the index root is; any 32 bytes do.
+        let index = "assay-subject-index " + Base64.encode([UInt8](repeating: 9, count: 32))
         let ext: [String]
         switch shape {
         case .noChainHead: ext = []
@@ -140,26 +161,34 @@ struct LedgerSoundnessTests {
         case .chainHeadAfterOtherLine: ext = ["example.com/other-extension 1", head]
         case .lineAfterChainHead: ext = [head, "example.com/other-extension 1"]
         case .otherLineOnly: ext = ["example.com/other-extension 1"]
+        case .subjectIndexBeforeChainHead: ext = [index, head]
+        case .malformedSubjectIndex: ext = [head, "assay-subject-index not-base64!"]
+        case .shortSubjectIndex: ext = [head, "assay-subject-index " + Base64.encode([UInt8](repeating: 7, count: 31))]
+        case .lineAfterSubjectIndex: ext = [head, index, "example.com/other-extension 1"]
+        case .twoSubjectIndexLines: ext = [head, index, index]
         }
         let text = "test.example/ledger\n14\n\(root.base64)\n" + ext.map { $0 + "\n" }.joined()
         return try SignedNote.sign(text: text, keys: [F.operatorKey]).serialized
     }
 
     // Before: `chainHead` returned nil for a missing or malformed line and the check was skipped;
-    // it found the line wherever it was, so other lines around it passed too.
-    @Test("a stored checkpoint without exactly one well-formed assay-chain-head line as its fourth line fails verify",
+    // it found the line wherever it was, so other lines around it passed too. Since issue 13 the
+    // rule is: a well-formed assay-chain-head as the fourth line, then at most one more line, a
+    // well-formed assay-subject-index; a sixth line, or a fifth that is not the index, is refused.
+    @Test("a stored checkpoint without a well-formed assay-chain-head fourth line and at most an assay-subject-index fifth line fails verify",
           arguments: CheckpointShape.allCases)
     func storedCheckpointShape(_ shape: CheckpointShape) throws {
         let lab = try Lab()
         try lab.storeCheckpoint(try Self.shapedCheckpoint(shape, lab: lab), size: 14)
-        try expectFailure(try lab.verify(), .checkpoint, seq: 13, mentioning: ["stored checkpoint", "assay-chain-head"])
+        try expectFailure(try lab.verify(), .checkpoint, seq: 13, mentioning: ["stored checkpoint"] + shape.words)
     }
 
-    @Test("a given --checkpoint without exactly one well-formed assay-chain-head line fails verify", arguments: CheckpointShape.allCases)
+    @Test("a given --checkpoint without a well-formed assay-chain-head fourth line and at most an assay-subject-index fifth line fails verify",
+          arguments: CheckpointShape.allCases)
     func givenCheckpointShape(_ shape: CheckpointShape) throws {
         let lab = try Lab(checkpoint: false)
         let note = try Self.shapedCheckpoint(shape, lab: lab)
-        try expectFailure(try lab.verify(external: [Array(note.utf8)]), .checkpoint, seq: nil, mentioning: ["given checkpoint", "assay-chain-head"])
+        try expectFailure(try lab.verify(external: [Array(note.utf8)]), .checkpoint, seq: nil, mentioning: ["given checkpoint"] + shape.words)
     }
 
     @Test("generic C2SP parsing still accepts other extension lines; the Assay rule refuses them")
@@ -170,13 +199,31 @@ struct LedgerSoundnessTests {
         #expect(cp.extensions.count == 2)
         #expect(throws: LogError(.malformedCheckpoint, "")) { try Checkpoint(parsing: other, extensions: .assayLedger) }
         #expect(try Checkpoint(parsing: "o\n5\n\(root)\n\(head)\n", extensions: .assayLedger).chainHead == .zero)
+
+        // The chain head then the subject index is what a ledger signs now; nothing after it,
+        // and no other fifth line, is accepted.
+        let index = "assay-subject-index " + Digest.zero.base64
+        let both = try Checkpoint(parsing: "o\n5\n\(root)\n\(head)\n\(index)\n", extensions: .assayLedger)
+        #expect(both.chainHead == .zero && both.subjectIndex == .zero)
+        #expect(try Checkpoint(parsing: "o\n5\n\(root)\n\(head)\n\(index)\nexample.com/ext 1\n").extensions.count == 3)
+        #expect(throws: LogError(.malformedCheckpoint, "")) {
+            try Checkpoint(parsing: "o\n5\n\(root)\n\(head)\n\(index)\nexample.com/ext 1\n", extensions: .assayLedger)
+        }
+        #expect(throws: LogError(.malformedCheckpoint, "")) {
+            try Checkpoint(parsing: "o\n5\n\(root)\n\(head)\n\(index)\n\(index)\n", extensions: .assayLedger)
+        }
+        #expect(throws: LogError(.malformedCheckpoint, "")) {
+            try Checkpoint(parsing: "o\n5\n\(root)\n\(head)\nexample.com/ext 1\n", extensions: .assayLedger)
+        }
     }
 
     @Test("checkpoints the ledger signs pass the Assay rule, and verify still passes")
     func signedCheckpointsPass() throws {
         let lab = try Lab()
         let note = try #require(try lab.ledger().latestCheckpoint())
-        #expect(try Checkpoint(parsing: note.text, extensions: .assayLedger).chainHead != nil)
+        let parsed = try Checkpoint(parsing: note.text, extensions: .assayLedger)
+        #expect(parsed.chainHead != nil)
+        #expect(parsed.subjectIndex != nil, "a checkpoint signed now commits to the subject index")
         let report = try lab.verify(external: [Array(note.serialized.utf8)])
         #expect(report.ok, "\(report.failure.map(\.description) ?? "")")
         #expect(report.checkpointsChecked == 2)

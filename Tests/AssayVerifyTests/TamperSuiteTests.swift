@@ -292,21 +292,21 @@ struct TamperSuiteTests {
             _ = try other.signCheckpoint(with: F.operatorKey)
             var entries = b.entries
             entries[1] = .init(record: entries[1].record, proof: try other.inclusionProof(seq: 1, size: 15).hashes)
-            return try lab.judge(ProductBundle(origin: b.origin, product: b.product, checkpoint: b.checkpoint, entries: entries))
+            return try lab.judge(b.with(entries: entries))
         },
         Attack(name: "bundle: record bytes altered", expect: .bundle(.integrity)) { lab in
             let b = try lab.bundle()
             var entries = b.entries
             let r = entries.last!.record
             entries[entries.count - 1] = .init(record: LedgerRecord(seq: r.seq, appendedAtMillis: r.appendedAtMillis + 1, envelope: r.envelope), proof: entries.last!.proof)
-            return try lab.judge(ProductBundle(origin: b.origin, product: b.product, checkpoint: b.checkpoint, entries: entries))
+            return try lab.judge(b.with(entries: entries))
         },
         Attack(name: "bundle: checkpoint from another ledger", expect: .bundle(.integrity)) { lab in
             let b = try lab.bundle()
             let other = try F.ledger(at: ":memory:", events: 10)
             try other.append([.init(label: "x", bytes: F.envelope(F.event(31337), by: F.supplierKey))])
             let cp = try other.signCheckpoint(with: F.operatorKey)
-            return try lab.judge(ProductBundle(origin: b.origin, product: b.product, checkpoint: cp.serialized, entries: b.entries))
+            return try lab.judge(b.with(checkpoint: cp.serialized))
         },
         Attack(name: "bundle: witness cosignature dropped below the threshold", expect: .bundle(.integrity)) { lab in
             let b = try lab.bundle()
@@ -314,17 +314,54 @@ struct TamperSuiteTests {
             let note = try SignedNote(parsing: Array(b.checkpoint.utf8))
             let line = Cosignature.sign(checkpointText: note.text, timestamp: 1_795_168_800, key: F.witnessKey)
             let cosigned = SignedNote(text: note.text, signatures: note.signatures + [line])
-            let ok = try lab.judge(ProductBundle(origin: b.origin, product: b.product, checkpoint: cosigned.serialized, entries: b.entries),
+            let ok = try lab.judge(b.with(checkpoint: cosigned.serialized),
                                    witnesses: [F.witnessKey.verifierKey], needed: 1)
-            precondition(ok.bundle!.principles[0].verdict == .satisfied, "the cosigned bundle must pass integrity")
+            guard ok.bundle?.principles.first?.verdict == .satisfied else {
+                throw SetupFailure("the cosigned bundle must pass integrity: \(ok.bundle?.principles.first.map { "\($0)" } ?? "no report")")
+            }
             return try lab.judge(b, witnesses: [F.witnessKey.verifierKey], needed: 1)
+        },
+        Attack(name: "bundle: the entry about the product left out (every remaining proof verifies)", expect: .bundle(.integrity)) { lab in
+            try dropProductEntry(lab)
+        },
+        Attack(name: "bundle: the product's subject-index proof rewritten to claim no entries", expect: .bundle(.integrity)) { lab in
+            let b = try lab.bundle()
+            let index = b.index.map { p in
+                p.subject != .identifier(b.product) ? p : ProductBundle.IndexProof(subject: p.subject, count: 0, chain: SubjectIndex.empty, proof: p.proof)
+            }
+            guard index != b.index else { throw SetupFailure("the bundle carries no index proof for \(b.product)") }
+            return try lab.judge(ProductBundle(origin: b.origin, product: b.product, checkpoint: b.checkpoint, entries: b.entries, index: index))
         },
         Attack(name: "bundle: a signer's registration removed", expect: .bundle(.integrity)) { lab in
             let b = try lab.bundle()
             let entries = b.entries.filter { $0.record.seq != 1 }
-            return try lab.judge(ProductBundle(origin: b.origin, product: b.product, checkpoint: b.checkpoint, entries: entries))
+            return try lab.judge(b.with(entries: entries))
         },
     ]
+
+    /// An attack whose set-up did not go as planned, or whose detection did not name what it must.
+    struct SetupFailure: Error, CustomStringConvertible {
+        let description: String
+        init(_ d: String) { description = d }
+    }
+
+    /// Leaves the one entry about the product out of its bundle: every remaining inclusion proof
+    /// still verifies; only the subject index shows the gap (and must name it).
+    static func dropProductEntry(_ lab: Lab) throws -> Outcome {
+        let b = try lab.bundle()
+        let product = "https://id.gs1.org/01/04012345000016/21/SN3"
+        let about = b.entries.filter { e in
+            guard let env = try? Envelope(json: e.record.envelope), let st = try? Statement.decode(env.payload) else { return false }
+            return st.subjects.contains(product)
+        }
+        guard about.count == 1, let dropped = about.first?.record.seq else { throw SetupFailure("expected one entry about \(product), found \(about.count)") }
+        let outcome = try lab.judge(b.with(entries: b.entries.filter { $0.record.seq != dropped }))
+        let problems = outcome.bundle?.principles.first?.problems.map(\.message) ?? []
+        guard problems.contains(where: { $0.contains("completeness: 1 entry about \(product) is missing") }) else {
+            throw SetupFailure("the gap is not named: \(problems)")
+        }
+        return outcome
+    }
 
     @Test("each attack is caught, naming where", arguments: attacks)
     func attack(_ a: Attack) throws {
