@@ -5,13 +5,14 @@ import AssayStore
 import AssayVerify
 
 extension Ledger {
-    /// Builds the offline bundle for one product (see `ProductBundle`): the product's entries;
-    /// for each component it consumed (transitively), the entries that produced it (origins,
-    /// manufacturing steps) and, for serialised components, every entry that consumed it; the
-    /// lifecycle commitments of its model; the genesis, registrations and revocations of every
-    /// signer involved; an inclusion proof for each entry in the tree of the best-witnessed
-    /// stored checkpoint (the one with the most stored cosignatures; ties: the largest), whose
-    /// note carries its stored cosignature lines.
+    /// Builds the offline bundle for one product (see `ProductBundle`, FORMAT.md §13.4): every
+    /// entry about every subject of `CompletenessClosure` — the product's entries; the defining
+    /// entries of its model (commitments) and of each lot it consumed, transitively, and every
+    /// entry about each serialised component; the genesis, registrations and revocations of
+    /// every signer involved and the entries about their parties — with an inclusion proof for
+    /// each entry and an index proof for each subject, against the best-witnessed stored
+    /// checkpoint that commits to the subject index (the one with the most stored cosignatures;
+    /// ties: the largest), whose note carries its stored cosignature lines.
     /// Reads only indexed rows: no scan of the ledger.
     /// - Parameter since: an older checkpoint the auditor trusts; a consistency proof from it is included.
     public func exportBundle(product: String, since: SignedNote? = nil) throws -> ProductBundle {
@@ -104,6 +105,8 @@ private struct ExportSource {
         switch subject.type {
         case .identifier:
             seqs = try ledger.mapStoreErrors { try ledger.store.sequences(forSubject: subject.name) }.filter { $0 < size }
+        case .defining:
+            seqs = try ledger.mapStoreErrors { try ledger.store.sequences(forSubject: subject.name, kinds: IndexSubject.definingKindNames) }.filter { $0 < size }
         case .keyReference:
             if byKey == nil {
                 var map: [String: [UInt64]] = [:]

@@ -26,15 +26,17 @@ extension Ledger {
         try state.withLock { st in try withSubjectIndex(at: size, reader: store, state: &st, body) }
     }
 
-    /// Adds records `tree.size ..< size` to `tree`: their identifier subjects from the stored
-    /// subject rows, their key references from the registry records (the only kinds that have
-    /// any). Each subject's entries are added in record order, which is all the index depends on.
+    /// Adds records `tree.size ..< size` to `tree`: their identifier (and, for defining kinds,
+    /// defining) subjects from the stored subject rows and kinds — both checked by `verify` —
+    /// and their key references from the registry records (the only kinds that have any). Each subject's entries are added in record order, which is all the index depends on.
     static func bringForward(_ tree: inout SubjectIndexTree, to size: UInt64, reader: any LedgerStorage) throws {
         guard tree.size < size else { return }
         let from = tree.size
         do {
-            try reader.forEachSubjectEntry(from: from, below: size) { _, subject, leaf in
+            let defining = IndexSubject.definingKindNames
+            try reader.forEachSubjectEntry(from: from, below: size) { _, subject, kind, leaf in
                 tree.add(key: SubjectIndex.key(subject, type: .identifier), entryLeaf: leaf)
+                if defining.contains(kind) { tree.add(key: SubjectIndex.key(subject, type: .defining), entryLeaf: leaf) }
             }
             for r in try reader.registryRecords(after: Int64(from) - 1) where r.seq < size {
                 let statement: Statement

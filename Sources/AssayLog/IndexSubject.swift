@@ -14,12 +14,23 @@ public struct IndexSubject: Sendable, Hashable, Comparable, CustomStringConverti
     }
 
     public static func identifier(_ name: String) -> IndexSubject { IndexSubject(.identifier, name) }
+    public static func defining(_ name: String) -> IndexSubject { IndexSubject(.defining, name) }
     public static func key(_ reference: String) -> IndexSubject { IndexSubject(.keyReference, reference) }
 
     /// `SHA-256(0x10 || type || UTF-8 name)`.
     public var key: Digest { SubjectIndex.key(name, type: type) }
 
-    public var description: String { type == .identifier ? name : "key \(name)" }
+    /// The name, as messages show it (`key …` for a key reference). An identifier is required
+    /// either whole or by its defining entries, never both, so the name alone is unambiguous.
+    public var description: String { type == .keyReference ? "key \(name)" : name }
+
+    /// The kinds whose entries define (or correct) what they are about: what a lot's or a
+    /// model's verdict rests on, without the assemblies and shipments of every product that
+    /// used it (FORMAT.md §13.1).
+    public static let definingKinds: Set<StatementKind> = [.componentOrigin, .manufacturingStep, .endOfLife, .lifecycleCommitment, .correction]
+
+    /// `definingKinds` as stored kind names.
+    public static let definingKindNames: Set<String> = Set(definingKinds.map(\.rawValue))
 
     public static func < (a: IndexSubject, b: IndexSubject) -> Bool {
         (a.type.rawValue, a.name) < (b.type.rawValue, b.name)
@@ -37,8 +48,12 @@ public struct IndexSubject: Sendable, Hashable, Comparable, CustomStringConverti
         }
     }
 
-    /// Every index subject of a statement: its identifiers, then its key references.
+    /// Every index subject of a statement: its identifiers, the same as defining subjects when
+    /// its kind is a defining one, then its key references.
     public static func of(_ statement: Statement) -> [IndexSubject] {
-        statement.subjects.map(IndexSubject.identifier) + keyReferences(of: statement).map(IndexSubject.key)
+        let ids = statement.subjects
+        return ids.map(IndexSubject.identifier)
+            + (definingKinds.contains(statement.kind) ? ids.map(IndexSubject.defining) : [])
+            + keyReferences(of: statement).map(IndexSubject.key)
     }
 }

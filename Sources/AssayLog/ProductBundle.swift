@@ -12,7 +12,7 @@ public import AssayModel
 ///     {"format":"assay-bundle/v1","origin":…,"product":…,"checkpoint":<note text>,
 ///      "entries":[{"record":<base64 record bytes>,"proof":[<base64 hash>…]}…],
 ///      "consistency":{"fromCheckpoint":<note text>,"hashes":[…]}?,
-///      "index":[{"type":"identifier"|"key","subject":…,"count":n,"chain":<base64>,
+///      "index":[{"type":"identifier"|"defining"|"key","subject":…,"count":n,"chain":<base64>,
 ///                "path":[<base64 hash>…],"neighbor":{"key":…,"count":…,"chain":…}?}…]}
 public struct ProductBundle: Sendable, Equatable {
     public static let format = "assay-bundle/v1"
@@ -116,7 +116,7 @@ public struct ProductBundle: Sendable, Equatable {
     /// Index proofs as a JSON array, one object per line.
     static func json(_ index: [IndexProof]) -> String {
             let ps = index.map { p in
-                var m: [(String, String)] = [("type", JSONWriter.quote(p.subject.type == .identifier ? "identifier" : "key")),
+                var m: [(String, String)] = [("type", JSONWriter.quote(p.subject.type.name)),
                                              ("subject", JSONWriter.quote(p.subject.name)), ("count", "\(p.count)"),
                                              ("chain", JSONWriter.quote(p.chain.base64)),
                                              ("path", "[" + p.proof.path.map { JSONWriter.quote(($0 ?? SubjectIndex.empty).base64) }.joined(separator: ",") + "]")]
@@ -179,8 +179,9 @@ public struct ProductBundle: Sendable, Equatable {
             let type: SubjectIndex.KeyType
             switch try p.string("type") {
             case "identifier": type = .identifier
+            case "defining": type = .defining
             case "key": type = .keyReference
-            case let t: throw ModelError(.invalidValue, field: p.fieldPath("type"), "\"\(t.prefix(40))\" is not identifier or key")
+            case let t: throw ModelError(.invalidValue, field: p.fieldPath("type"), "\"\(t.prefix(40))\" is not identifier, defining or key")
             }
             let subject = IndexSubject(type, try p.string("subject"))
             let count = try Self.count(&p, "count")

@@ -29,8 +29,22 @@ import Darwin
 public enum SubjectIndex {
     /// What a key names.
     public enum KeyType: UInt8, Sendable {
+        /// Every entry about an identifier.
         case identifier = 0x00
+        /// The registry entries about a key (by reference).
         case keyReference = 0x01
+        /// The entries that define an identifier: those about it of a defining kind
+        /// (`IndexSubject.definingKinds`).
+        case defining = 0x02
+
+        /// The name a bundle gives the type.
+        public var name: String {
+            switch self {
+            case .identifier: "identifier"
+            case .keyReference: "key"
+            case .defining: "defining"
+            }
+        }
     }
 
     /// One subject's entry in the index.

@@ -70,9 +70,13 @@ public protocol LedgerStorage: AnyObject, Sendable, MerkleNodeSource {
     func sequences(forSubject subject: String) throws(StoreError) -> [UInt64]
 
     /// Streams every subject row with `from <= seq < below`, ordered by sequence number, with
-    /// the leaf hash of the record it names: what the subject index (FORMAT.md §13) is built
+    /// the stored kind and the leaf hash of the record it names: what the subject index (FORMAT.md §13) is built
     /// from. Rows for sequence numbers with no record are not streamed.
-    func forEachSubjectEntry(from: UInt64, below: UInt64, _ body: (_ seq: UInt64, _ subject: String, _ leaf: Digest) throws -> Void) throws
+    func forEachSubjectEntry(from: UInt64, below: UInt64, _ body: (_ seq: UInt64, _ subject: String, _ kind: String, _ leaf: Digest) throws -> Void) throws
+
+    /// Sequence numbers of the records indexed under `subject` whose stored kind is one of
+    /// `kinds`, ascending.
+    func sequences(forSubject subject: String, kinds: Set<String>) throws(StoreError) -> [UInt64]
     /// The subject index ordered by sequence number, then subject, streamed (for `verify`).
     func subjectCursor() throws(StoreError) -> any SubjectCursor
 

@@ -426,11 +426,11 @@ public final class SQLiteLedgerStorage: LedgerStorage, @unchecked Sendable {
         }
     }
 
-    public func forEachSubjectEntry(from: UInt64, below: UInt64, _ body: (_ seq: UInt64, _ subject: String, _ leaf: Digest) throws -> Void) throws {
+    public func forEachSubjectEntry(from: UInt64, below: UInt64, _ body: (_ seq: UInt64, _ subject: String, _ kind: String, _ leaf: Digest) throws -> Void) throws {
         guard from < below, from <= UInt64(Int64.max) else { return }
         try lockedAny {
             let s = try db.prepareUncached("""
-                SELECT s.seq, s.subject, r.leaf_hash FROM subjects s JOIN records r ON r.seq = s.seq
+                SELECT s.seq, s.subject, r.leaf_hash, r.kind FROM subjects s JOIN records r ON r.seq = s.seq
                 WHERE s.seq >= ?1 AND s.seq < ?2 ORDER BY s.seq, s.subject
                 """)
             s.bind(1, Int64(bitPattern: from))
@@ -439,8 +439,23 @@ public final class SQLiteLedgerStorage: LedgerStorage, @unchecked Sendable {
                 let seq = try Self.storedUnsigned(s.int64(0), "a subject row's sequence number")
                 let leaf = s.blob(2)
                 guard leaf.count == 32 else { throw StoreError(.corrupt, "record \(seq)'s stored leaf hash is \(leaf.count) bytes, not 32") }
-                try body(seq, s.text(1), try Digest(bytes: leaf))
+                try body(seq, s.text(1), s.text(3), try Digest(bytes: leaf))
             }
+        }
+    }
+
+    public func sequences(forSubject subject: String, kinds: Set<String>) throws(StoreError) -> [UInt64] {
+        guard !kinds.isEmpty else { return [] }
+        return try locked { () throws(StoreError) -> [UInt64] in
+            let list = kinds.sorted().map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ", ")
+            let s = try db.prepare("SELECT s.seq FROM subjects s JOIN records r ON r.seq = s.seq WHERE s.subject = ?1 AND r.kind IN (\(list)) ORDER BY s.seq")
+            defer { s.reset() }
+            s.bind(1, subject)
+            var out: [UInt64] = []
+            while try s.step() {
+                out.append(try Self.storedUnsigned(s.int64(0), "the subject index row for \(subject.prefix(200))'s sequence number"))
+            }
+            return out
         }
     }
 

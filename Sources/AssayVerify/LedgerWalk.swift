@@ -24,7 +24,9 @@ struct PreparedRecord: Sendable {
         if case .success(let e) = parsed {
             signature = EntryChecker.SignatureCheck(e.envelope, keys: keys)
             subjects = e.statement.subjects
+            let defining = IndexSubject.definingKinds.contains(e.statement.kind)
             indexKeys = subjects.map { SubjectIndex.key($0, type: .identifier) }
+                + (defining ? subjects.map { SubjectIndex.key($0, type: .defining) } : [])
                 + IndexSubject.keyReferences(of: e.statement).map { SubjectIndex.key($0, type: .keyReference) }
         } else {
             signature = nil

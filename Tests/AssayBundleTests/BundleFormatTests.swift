@@ -78,11 +78,13 @@ struct BundleFormatTests {
         #expect(built.bundle.entries.allSatisfy { $0.proof.count <= 5 })
 
         // The subject-index proofs: exactly one for each subject the thermostat's verdict rests on
-        // — the product, its model class, the main board and the five components, the six parties
-        // whose keys signed, and those seven keys — and none about the plug, its relay lot, Relais
-        // or its key.
+        // — the product, its model class (defining entries: the commitment), the main board and
+        // the five components (serialised ones whole, lots by their defining entries), the six
+        // parties whose keys signed, and those seven keys — and none about the plug, its relay
+        // lot, Relais or its key.
         let keys = [TF.manufacturerKey, TF.operatorKey, TF.chipsKey, TF.radioKey, TF.cellsKey, TF.boardsKey, TF.recyclerKey]
-        let closure: [IndexSubject] = [TF.product, TF.model, TF.board].map(IndexSubject.identifier) + TF.components.map(IndexSubject.identifier)
+        let closure: [IndexSubject] = [TF.product, TF.board].map(IndexSubject.identifier) + [IndexSubject.defining(TF.model)]
+            + TF.components.map { isSerialisedItem($0) ? IndexSubject.identifier($0) : IndexSubject.defining($0) }
             + ([TF.acme, TF.recycler] + TF.suppliers).map { IndexSubject.identifier($0.partyId) } + keys.map { IndexSubject.key(TF.reference($0)) }
         #expect(built.bundle.index.map(\.subject) == closure.sorted(), "\(built.bundle.index.map(\.subject))")
         for p in built.bundle.index {

@@ -80,7 +80,7 @@ struct CompletenessTests {
         let problems = report.integrityResult.problems.map(\.message)
         #expect(problems.contains { $0.contains("entry \(story.seq(.batteryOrigin)):") && $0.contains("\(TF.reference(TF.cellsKey)) is not a registered key") },
                 "\(report.integrityLines)")
-        let n = try #require(story.about[.identifier(TF.batteryLot)]).count
+        let n = try #require(story.about[.defining(TF.batteryLot)]).count
         #expect(problems.contains("completeness: 1 entry about \(TF.batteryLot) is missing: the log holds \(n) at size \(story.size), the bundle \(n - 1)"),
                 "\(report.integrityLines)")
     }
@@ -184,7 +184,7 @@ struct CompletenessTests {
     // MARK: - Index proofs
 
     @Test("a bundle without the index proof for one subject fails integrity naming it",
-          arguments: [IndexSubject.identifier(TF.product), .identifier(TF.model), .identifier(TF.mcuLot), .key(TF.reference(TF.chipsKey))])
+          arguments: [IndexSubject.identifier(TF.product), .defining(TF.model), .defining(TF.mcuLot), .key(TF.reference(TF.chipsKey))])
     func missingIndexProof(_ subject: IndexSubject) throws {
         let story = try Story.shared.get()
         #expect(story.bundle.index.contains { $0.subject == subject })
@@ -236,7 +236,7 @@ struct CompletenessTests {
         let seq = story.seq(dropped)
         let subject: IndexSubject = switch dropped {
         case .endOfLife: .identifier(TF.product)
-        case .commitment: .identifier(TF.model)
+        case .commitment: .defining(TF.model)
         default: .key(TF.reference(TF.chipsKey))
         }
         let honest = try #require(story.bundle.index.first { $0.subject == subject })
@@ -411,15 +411,15 @@ enum CompletenessDrop: String, CaseIterable, Sendable, CustomTestStringConvertib
         }
     }
 
-    /// The component origin: its lot. The step: the board it makes. The commitment: the model
-    /// class. The registration of Chips GmbH's successor key: the party (found through the
+    /// The component origin: its lot's defining entries. The step: the board it makes (a
+    /// serialised item: all its entries). The commitment: the model class's defining entries. The registration of Chips GmbH's successor key: the party (found through the
     /// registration of its signing key). The revocation: the revoked key's reference. Everything
     /// else: the product.
     var subject: IndexSubject {
         switch self {
-        case .origin: .identifier(TF.mcuLot)
+        case .origin: .defining(TF.mcuLot)
         case .step: .identifier(TF.board)
-        case .commitment: .identifier(TF.model)
+        case .commitment: .defining(TF.model)
         case .registration: .identifier(TF.chips.partyId)
         case .revocation: .key(TF.reference(TF.chipsKey))
         case .assembly, .stateOfHealth, .endOfLife, .correction: .identifier(TF.product)

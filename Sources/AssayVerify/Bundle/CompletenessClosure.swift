@@ -22,11 +22,13 @@ public struct IndexedEntry: Sendable {
 /// The subjects a product's verdict rests on (FORMAT.md §13), found the same way by the exporter
 /// (over the ledger) and by the verifier (over the bundle's entries):
 ///
-/// 1. the product, and its model's class (`https://id.gs1.org/01/{GTIN}`, whose entries hold the
-///    lifecycle commitments);
-/// 2. for every entry about an identifier already included that **produces** that identifier
-///    (an assembly's parent, a step's output, a commissioning), everything the entry consumed —
-///    transitively, so components of components are included;
+/// 1. every entry about the product, and the defining entries of its model's class
+///    (`https://id.gs1.org/01/{GTIN}`: the lifecycle commitments);
+/// 2. for every entry in those lists that **produces** the identifier (an assembly's parent, a
+///    step's output, a commissioning), everything the entry consumed — transitively, so
+///    components of components are included: every entry about a serialised item (its whole
+///    history, so a second consumption shows), the defining entries of a lot or class (its
+///    origins, steps, corrections, ends of life — not every product that used the lot);
 /// 3. for every entry included, its signer's key reference (the key's registration and revocations);
 /// 4. for every registration included through a key reference, the registered party's identifier
 ///    (the party's other registrations and the delegations to it).
@@ -41,7 +43,7 @@ public enum CompletenessClosure {
         var found: [IndexSubject: [IndexedEntry]] = [:]
         let root = canonicalSubject(product)
         var queue: [IndexSubject] = [.identifier(root)]
-        if let model = productModel(of: root) { queue.append(.identifier(model)) }
+        if let model = productModel(of: root) { queue.append(.defining(model)) }
         while let subject = queue.popLast() {
             guard found[subject] == nil else { continue }
             let entries = try about(subject)
@@ -49,9 +51,13 @@ public enum CompletenessClosure {
             for e in entries {
                 queue.append(.key(e.signer))
                 switch subject.type {
-                case .identifier:
+                case .identifier, .defining:
                     guard e.statement.produced.contains(subject.name) else { continue }
-                    for c in e.statement.consumed { queue.append(.identifier(canonicalSubject(c))) }
+                    for c in e.statement.consumed.map(canonicalSubject) {
+                        // A serialised item's whole history (a second consumption shows); a lot's
+                        // or a class's defining entries only (not every product that used it).
+                        queue.append(isSerialisedItem(c) ? .identifier(c) : .defining(c))
+                    }
                 case .keyReference:
                     guard case .partyRegistration(let p) = e.statement, IndexSubject.keyReferences(of: e.statement) == [subject.name] else { continue }
                     queue.append(.identifier(p.partyId))
