@@ -6,12 +6,12 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Export one product's offline bundle: its entries, their closure, signers, proofs and a checkpoint.",
-        discussion: "Needs a checkpoint covering the entries (assay checkpoint). With --since, includes a consistency proof from that older checkpoint."
+        discussion: "Needs a checkpoint covering the entries (assay checkpoint) that commits to the subject index. The bundle holds every entry about every subject the product's verdict rests on, with an index proof for each (FORMAT.md §13). With --since, includes a consistency proof from that older checkpoint and per-subject prefix proofs against its index."
     )
     @OptionGroup var options: LedgerOptions
     @Option(help: "The product: a GS1 Digital Link or EPC URN of the item (any form; it is normalised).") var product: String
     @Option(help: "Where to write the bundle.") var out: String
-    @Option(help: "An older checkpoint the auditor trusts; a consistency proof from it is included.") var since: String?
+    @Option(help: "An older checkpoint the auditor trusts; a consistency proof and per-subject prefix proofs from it are included.") var since: String?
     @Flag(help: "Print the result as JSON: bundle file, product, entries and checkpoint size.") var json = false
 
     func run() throws {

@@ -287,8 +287,11 @@ public struct BundleVerifier {
                 i.fail("completeness: the bundle's \(held.count) entries about \(subject) are not the ones the log committed to (an entry was substituted)", evidence)
             }
         }
+        // With entries refused above, subjects reached only through them are not in the set: say
+        // so rather than suggest another product.
+        let why = checked.count < bundle.entries.count ? " that the admitted entries reach (some were refused above)" : " (an entry from another product?)"
         for c in checked where !covered.contains(c.seq) {
-            i.fail("completeness: entry \(c.seq) is about none of the subjects this product's verdict rests on (an entry from another product?)", [EvidenceRef(c)])
+            i.fail("completeness: entry \(c.seq) is about none of the subjects this product's verdict rests on\(why)", [EvidenceRef(c)])
         }
         checkPrefixes(bundle, closure: closure, into: &i)
     }
