@@ -17,8 +17,12 @@ extension Ledger {
         }
         var tree = SubjectIndexTree(expectedSubjects: Int(clamping: size))
         try Self.bringForward(&tree, to: size, reader: reader)
+        let result = try body(&tree)
+        // Kept after `body` ran (it computes the root): a copy kept before would share the
+        // tree's storage and keep every bucket marked as changed, so the next root would
+        // rehash the whole index.
         if st.index == nil { st.index = tree }
-        return try body(&tree)
+        return result
     }
 
     /// `withSubjectIndex` under the ledger's lock, reading from the storage.

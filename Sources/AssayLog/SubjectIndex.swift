@@ -63,9 +63,10 @@ public enum SubjectIndex {
         public var hash: Digest {
             var h = SHA256.Hasher256()
             h.update(byte: 0x11)
-            h.update(key.bytes)
-            h.update((0..<8).map { UInt8(truncatingIfNeeded: count >> (56 - 8 * $0)) })
-            h.update(chain.bytes)
+            h.update(key)
+            var be = count.bigEndian
+            withUnsafeBytes(of: &be) { h.update($0) }
+            h.update(chain)
             return h.finalize()
         }
     }
@@ -88,22 +89,34 @@ public enum SubjectIndex {
 
     /// `SHA-256(0x10 || type || UTF-8 subject)`.
     public static func key(_ subject: String, type: KeyType = .identifier) -> Digest {
-        SHA256.hash([0x10, type.rawValue] + Array(subject.utf8))
+        var h = SHA256.Hasher256()
+        h.update(byte: 0x10)
+        h.update(byte: type.rawValue)
+        h.update(subject.utf8)
+        return h.finalize()
     }
 
     /// `SHA-256(0x12 || previous || leaf)`: the subject chain extended by one entry's leaf hash.
     public static func chain(previous: Digest, leaf: Digest) -> Digest {
-        SHA256.hash([0x12] + previous.bytes + leaf.bytes)
+        var h = SHA256.Hasher256()
+        h.update(byte: 0x12)
+        h.update(previous)
+        h.update(leaf)
+        return h.finalize()
     }
 
     /// `SHA-256(0x13 || left || right)`.
     public static func node(_ left: Digest, _ right: Digest) -> Digest {
-        SHA256.hash([0x13] + left.bytes + right.bytes)
+        var h = SHA256.Hasher256()
+        h.update(byte: 0x13)
+        h.update(left)
+        h.update(right)
+        return h.finalize()
     }
 
     /// Bit `i` of `key` (0 is the most significant bit of the first byte).
     public static func bit(_ key: Digest, _ i: Int) -> Int {
-        Int(key.bytes[i >> 3] >> (7 - UInt8(i & 7))) & 1
+        key.withUnsafeBytes { Int($0[i >> 3] >> (7 - UInt8(i & 7))) & 1 }
     }
 
     /// The root over `leaves` (keys distinct).

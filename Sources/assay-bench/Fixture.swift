@@ -107,24 +107,39 @@ final class Fixture {
     }
 
     /// Runs `assay verify` on the ledger as a child process: wall time and peak RSS.
+    ///
+    /// The peak is read by `/usr/bin/time -f %M` (Debian's `time` package), which forks from its
+    /// own small process: a child forked from this benchmark directly would carry the
+    /// benchmark's own resident size into its `ru_maxrss` (Linux records the old address space's
+    /// high-water mark at `exec`), which is not what `assay verify` uses.
     static func verifyInChildProcess(ledger: String) throws -> (seconds: Double, maxRSSKiB: Int) {
         let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         let assay = me.deletingLastPathComponent().appendingPathComponent("assay").path
         guard FileManager.default.isExecutableFile(atPath: assay) else {
             throw ValidationErrorText("build the assay product too: swift build -c release --product assay (looked for \(assay))")
         }
+        let timeTool = "/usr/bin/time"
+        guard FileManager.default.isExecutableFile(atPath: timeTool) else {
+            throw ValidationErrorText("install Debian's time package (apt-get install time): the peak memory of assay verify is measured with \(timeTool)")
+        }
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: assay)
-        p.arguments = ["verify", "--ledger", ledger]
+        p.executableURL = URL(fileURLWithPath: timeTool)
+        p.arguments = ["-f", "assay-bench-maxrss-kib %M", assay, "verify", "--ledger", ledger]
         p.standardOutput = FileHandle.standardError
+        let err = Pipe()
+        p.standardError = err
         let t0 = now()
         try p.run()
-        var status: Int32 = 0
-        var usage = rusage()
-        _ = wait4(p.processIdentifier, &status, 0, &usage)
+        let output = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
         let secs = now() - t0
-        guard status == 0 else { throw ValidationErrorText("assay verify failed on the benchmark ledger (status \(status))") }
-        return (secs, Int(usage.ru_maxrss))
+        guard p.terminationStatus == 0 else { throw ValidationErrorText("assay verify failed on the benchmark ledger (status \(p.terminationStatus))") }
+        let text = String(decoding: output, as: UTF8.self)
+        guard let line = text.split(separator: "\n").last(where: { $0.hasPrefix("assay-bench-maxrss-kib ") }),
+              let kib = Int(line.dropFirst("assay-bench-maxrss-kib ".count)) else {
+            throw ValidationErrorText("could not read the peak memory from /usr/bin/time: \(text.suffix(200))")
+        }
+        return (secs, kib)
     }
 
     /// Inclusion proofs for random leaves of the whole tree: generation rate on first use (a

@@ -4,6 +4,8 @@
 # Usage: bash tools/bench/run.sh [assay-bench options]   e.g. --quick, --sizes 10000,100000,1000000
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# /usr/bin/time measures the peak memory of `assay verify` (Debian's time package).
+command -v /usr/bin/time >/dev/null || { apt-get install -y -qq time >/dev/null 2>&1 || echo "note: install the time package (apt-get install time)" >&2; }
 python3 -m pip install --quiet --disable-pip-version-check in-toto >/dev/null 2>&1 || \
   echo "note: could not install in-toto from PyPI; the peer comparison will be skipped" >&2
 swift build -c release --product assay && swift build -c release --product assay-bench

@@ -237,7 +237,7 @@ struct PrincipleChecker {
             let text = String(decoding: e.envelope.payload, as: UTF8.self)
             let allowed: [String]
             if case .lifecycleCommitment(let c) = e.statement { allowed = [c.vulnerabilityContact] } else { allowed = [] }
-            for token in Self.personalDataTokens(in: text) where !allowed.contains(where: { $0.contains(token) }) {
+            for token in PersonalData.tokens(in: text) where !allowed.contains(where: { $0.contains(token) }) {
                 f.append(problem("entry \(e.seq) holds what looks like personal contact data (\(token.prefix(3))…): contact details belong only in party registrations", [e]))
                 break
             }
@@ -256,31 +256,6 @@ struct PrincipleChecker {
         let corrections = events.filter { $0.1.kind == .correction }.map(\.0)
         f.append(fact("\(corrections.count) correction(s), each appended as a new entry", corrections))
         return result(.privacy, f)
-    }
-
-    /// E-mail addresses and phone numbers in free text.
-    static func personalDataTokens(in text: String) -> [String] {
-        var out: [String] = []
-        let words = text.split(whereSeparator: { "\"{}[],: \n\t<>()".contains($0) })
-        for w in words {
-            let s = String(w.hasPrefix("mailto") ? w.dropFirst(6) : w)
-            guard let at = s.firstIndex(of: "@"), at != s.startIndex, !s.contains("/") else { continue }
-            // local@domain.tld: a host name whose last label is letters only (not a version like 1.4.2).
-            let local = s[..<at], domain = s[s.index(after: at)...]
-            let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
-            guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" } }),
-                  let tld = labels.last, tld.count >= 2, tld.allSatisfy(\.isLetter),
-                  local.allSatisfy({ $0.isLetter || $0.isNumber || ".+_-%".contains($0) }) else { continue }
-            out.append(s)
-        }
-        // +<country code> followed by at least 8 digits, spaces allowed.
-        var i = text.startIndex
-        while let plus = text[i...].firstIndex(of: "+") {
-            let digits = text[text.index(after: plus)...].prefix(while: { $0.isNumber || $0 == " " || $0 == "-" }).filter(\.isNumber)
-            if digits.count >= 9 { out.append("+" + digits) }
-            i = text.index(after: plus)
-        }
-        return out
     }
 
     // MARK: Interoperability
