@@ -414,8 +414,13 @@ public final class SQLiteLedgerStorage: LedgerStorage, @unchecked Sendable {
 
     /// Sequence numbers of the records indexed under `subject`.
     public func sequences(forSubject subject: String) throws(StoreError) -> [UInt64] {
+        try sequences(subject, sql: "SELECT seq FROM subjects WHERE subject = ?1 ORDER BY seq")
+    }
+
+    /// `sql` (one parameter, the subject; one column, a sequence number) run for `subject`.
+    private func sequences(_ subject: String, sql: String) throws(StoreError) -> [UInt64] {
         try locked { () throws(StoreError) -> [UInt64] in
-            let s = try db.prepare("SELECT seq FROM subjects WHERE subject = ?1 ORDER BY seq")
+            let s = try db.prepare(sql)
             defer { s.reset() }
             s.bind(1, subject)
             var out: [UInt64] = []
@@ -446,17 +451,8 @@ public final class SQLiteLedgerStorage: LedgerStorage, @unchecked Sendable {
 
     public func sequences(forSubject subject: String, kinds: Set<String>) throws(StoreError) -> [UInt64] {
         guard !kinds.isEmpty else { return [] }
-        return try locked { () throws(StoreError) -> [UInt64] in
-            let list = kinds.sorted().map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ", ")
-            let s = try db.prepare("SELECT s.seq FROM subjects s JOIN records r ON r.seq = s.seq WHERE s.subject = ?1 AND r.kind IN (\(list)) ORDER BY s.seq")
-            defer { s.reset() }
-            s.bind(1, subject)
-            var out: [UInt64] = []
-            while try s.step() {
-                out.append(try Self.storedUnsigned(s.int64(0), "the subject index row for \(subject.prefix(200))'s sequence number"))
-            }
-            return out
-        }
+        let list = kinds.sorted().map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ", ")
+        return try sequences(subject, sql: "SELECT s.seq FROM subjects s JOIN records r ON r.seq = s.seq WHERE s.subject = ?1 AND r.kind IN (\(list)) ORDER BY s.seq")
     }
 
     /// Streams the subject index ordered by sequence number, then subject.
