@@ -23,7 +23,7 @@ import FoundationXML
 ///   `prefix:localName`: text-only elements become strings, elements with children become
 ///   objects, repeated siblings become arrays; extension attributes become string members;
 /// - `@context` is the EPCIS 2.0 context followed by one `{prefix: namespace}` object per
-///   namespace the document declares, in document order, leaving out the namespaces the
+///   namespace the document declares, ordered by prefix (XML gives declarations no order), leaving out the namespaces the
 ///   EPCIS context already defines (epcis, cbv, cbvmda, gs1, …) and those of XML itself
 ///   (the EPCIS XML namespace, xsi, sbdh).
 ///
@@ -89,6 +89,7 @@ final class XMLNode {
 enum XMLTree {
     /// Parses well-formed XML (no DTD, no external entities) into a tree.
     static func parse(_ bytes: [UInt8]) throws(ModelError) -> (XMLNode, [(prefix: String, uri: String)]) {
+        try refuseDTD(bytes)
         let delegate = TreeBuilder()
         let parser = XMLParser(data: Data(bytes))
         parser.shouldProcessNamespaces = true
@@ -97,11 +98,34 @@ enum XMLTree {
         parser.delegate = delegate
         let ok = parser.parse()
         if let e = delegate.failure { throw e }
-        guard ok, let root = delegate.root else {
-            let reason = parser.parserError.map { "\($0.localizedDescription)" } ?? "parse failed"
+        // libxml2 may recover from some errors; a document it had to repair is refused all the same.
+        guard ok, parser.parserError == nil, delegate.parseError == nil, delegate.stack.isEmpty, delegate.ended,
+              let root = delegate.root else {
+            let reason = (delegate.parseError ?? parser.parserError).map { "\($0.localizedDescription)" }
+                ?? (delegate.stack.isEmpty ? "parse failed" : "element \(delegate.stack.last!.local) is not closed")
             throw ModelError(.malformedJSON, "not well-formed XML (line \(parser.lineNumber), column \(parser.columnNumber)): \(reason)")
         }
         return (root, delegate.declarations)
+    }
+
+    /// Refuses a document type declaration in the prolog: EPCIS XML has none, and refusing it
+    /// rules out entity expansion. The prolog is read as XML's grammar has it (white space,
+    /// processing instructions, comments) up to the first element or `<!DOCTYPE`.
+    static func refuseDTD(_ b: [UInt8]) throws(ModelError) {
+        var i = b.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        func at(_ s: String) -> Bool { b[i...].starts(with: Array(s.utf8)) }
+        func skip(past end: String) {
+            let e = Array(end.utf8)
+            while i < b.count, !b[i...].starts(with: e) { i += 1 }
+            i = min(b.count, i + e.count)
+        }
+        while i < b.count {
+            if [0x20, 0x09, 0x0A, 0x0D].contains(b[i]) { i += 1 }
+            else if at("<?") { skip(past: "?>") }
+            else if at("<!--") { skip(past: "-->") }
+            else if at("<!DOCTYPE") { throw ModelError(.invalidValue, "XML: a document type declaration (DTD) is not allowed in an EPCIS document") }
+            else { return }
+        }
     }
 
     final class TreeBuilder: NSObject, XMLParserDelegate {
@@ -114,6 +138,14 @@ enum XMLTree {
         var declarations: [(prefix: String, uri: String)] = []
         var failure: ModelError?
         var siblingCounts: [[String: Int]] = [[:]]
+        var parseError: (any Error)?
+        var ended = false
+
+        func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
+            if self.parseError == nil { self.parseError = parseError }
+        }
+
+        func parserDidEndDocument(_ parser: XMLParser) { ended = true }
 
         func fail(_ parser: XMLParser, _ e: ModelError) {
             if failure == nil { failure = e }
@@ -176,6 +208,10 @@ enum XMLTree {
         }
 
         func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+            guard let top = stack.last, top.local == elementName || (qName ?? "").hasSuffix(":" + top.local) || qName == top.local else {
+                fail(parser, ModelError(.malformedJSON, "not well-formed XML (line \(parser.lineNumber)): end tag \(qName ?? elementName) does not match"))
+                return
+            }
             stack.removeLast()
             scopes.removeLast()
             siblingCounts.removeLast()
@@ -376,6 +412,8 @@ struct Mapper {
         var used: [(String, String, XMLNode)] = []
         for d in declarations { used.append((d.prefix, d.uri, root)) }
         walk(root, &used)
+        // Namespace declarations are unordered in XML, so the context lists them by prefix.
+        used.sort { Array($0.0.utf16).lexicographicallyPrecedes(Array($1.0.utf16)) }
         for (p, u, n) in used {
             if let old = seen[p] {
                 guard old == u else {
