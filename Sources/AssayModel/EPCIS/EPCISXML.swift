@@ -44,9 +44,8 @@ public enum EPCISXML {
         return i < bytes.count && bytes[i] == UInt8(ascii: "<")
     }
 
-    /// The JSON-LD `EPCISDocument` an EPCIS 2.0 XML document maps to, ready for
-    /// `EPCISDocument(json:)`-style splitting (serialise it and pass the bytes to
-    /// `EPCISDocument(bytes:)`).
+    /// The JSON-LD `EPCISDocument` an EPCIS 2.0 XML document maps to: serialise it
+    /// (`.serialized`) and pass the bytes to `EPCISDocument(bytes:)` to split it into events.
     /// - Throws: `ModelError` whose message starts with the element path and names the XSD rule.
     public static func jsonDocument(from bytes: [UInt8]) throws(ModelError) -> JSONValue {
         guard bytes.count <= EPCISDocument.maxBytes else {
@@ -329,7 +328,6 @@ struct Mapper {
     let declarations: [(prefix: String, uri: String)]
     /// prefix → namespace, for `@context`, in first-declaration order.
     var contextEntries: [(String, String)] = []
-    var generated = 0
 
     init(root: XMLNode, declarations: [(prefix: String, uri: String)]) {
         self.root = root
@@ -402,7 +400,7 @@ struct Mapper {
 
     /// Namespace declarations that become `@context` entries; a prefix bound to two namespaces is refused.
     mutating func collectContext(_ root: XMLNode) throws(ModelError) {
-        // Declarations are gathered by walking the tree's prefixes in document order.
+        // The declarations the parser reported, and every prefix the tree uses.
         var seen: [String: String] = [:]
         func walk(_ n: XMLNode, _ out: inout [(String, String, XMLNode)]) {
             if let p = n.prefix, !n.uri.isEmpty { out.append((p, n.uri, n)) }
