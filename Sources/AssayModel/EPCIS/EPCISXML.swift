@@ -517,6 +517,9 @@ struct Mapper {
                 o[name] = .string(Self.cbv(try leaf(n), urn: "urn:epcglobal:cbv:disp:", web: "https://ref.gs1.org/cbv/Disp-", terms: CBV.dispositions))
             case "readPoint", "bizLocation":
                 let parts = try sequence(n, [.init("id", 1), .init("extension")], other: true)
+                if let c = parts["extension"]?.first?.children.first {
+                    throw fail(c, .unknownField, "\(name)/extension content (##local) has no JSON-LD mapping; not imported")
+                }
                 var place: [String: JSONValue] = ["id": .string(try leaf(parts["id"]![0]))]
                 try extensionMembers(parts, into: &place, at: n)
                 o[name] = .object(place)
@@ -573,6 +576,9 @@ struct Mapper {
                 o[name] = try errorDeclaration(n)
             case "ilmd":
                 let parts = try sequence(n, [.init("extension")], other: true)
+                if let c = parts["extension"]?.first?.children.first {
+                    throw fail(c, .unknownField, "ilmd/extension content (##local) has no JSON-LD mapping; not imported")
+                }
                 var ilmd: [String: JSONValue] = [:]
                 try extensionMembers(parts, into: &ilmd, at: n)
                 o[name] = .object(ilmd)
