@@ -123,7 +123,7 @@ public struct EPCISEvent: Sendable, Equatable {
         }
         sourceList = try Self.endpoints(&r, "sourceList", member: "source")
         destinationList = try Self.endpoints(&r, "destinationList", member: "destination")
-        try Self.checkBizTransactions(&r)
+        let bizTransactionCount = try Self.checkBizTransactions(&r)
         certificationInfo = try Self.certificationInfo(&r)
         errorDeclaration = try Self.errorDeclaration(&r)
         sensorElements = try SensorElement.list(&r)
@@ -148,6 +148,16 @@ public struct EPCISEvent: Sendable, Equatable {
         (assay, extensions) = try Self.extensionFields(&r, ilmd: ilmdFields)
         try r.finish(allowExtensions: true)
         try checkShape(path: path, epcListGiven: epcListGiven)
+        if type == .transactionEvent {
+            // EPCIS 2.0 §7.4.5 and its JSON Schema: a TransactionEvent names its business
+            // transactions, and its objects (epcList, possibly empty, or quantityList) unless it is a DELETE.
+            if bizTransactionCount == 0 {
+                throw ModelError(.missingField, field: r.fieldPath("bizTransactionList"), "a TransactionEvent names at least one business transaction (EPCIS 2.0 §7.4.5)")
+            }
+            if action != .delete && !epcListGiven && quantityList.isEmpty {
+                throw ModelError(.missingField, field: r.fieldPath("epcList"), "a TransactionEvent \(action?.rawValue ?? "") names its objects in epcList or quantityList (EPCIS 2.0 §7.4.5)")
+            }
+        }
     }
 
     /// `persistentDisposition`: its `set` and `unset` lists hold CBV (or extension) dispositions.
@@ -174,8 +184,9 @@ public struct EPCISEvent: Sendable, Equatable {
     }
 
     /// `bizTransactionList`: each a URI with an optional type.
-    private static func checkBizTransactions(_ r: inout ObjectReader) throws(ModelError) {
-        guard let bt = try r.optionalArray("bizTransactionList") else { return }
+    @discardableResult
+    private static func checkBizTransactions(_ r: inout ObjectReader) throws(ModelError) -> Int {
+        guard let bt = try r.optionalArray("bizTransactionList") else { return 0 }
         for (i, v) in bt.enumerated() {
             var b = try ObjectReader(v, path: "\(r.fieldPath("bizTransactionList"))[\(i)]")
             let id = try b.string("bizTransaction")
@@ -183,6 +194,7 @@ public struct EPCISEvent: Sendable, Equatable {
             if let t = try b.optionalString("type") { _ = try CBV.businessTransactionType(t, field: b.fieldPath("type")) }
             try b.finish()
         }
+        return bt.count
     }
 
     /// `certificationInfo`: a string or an array of strings.
