@@ -290,9 +290,14 @@ struct SchemaAgreementTests {
             ("Correction-1", "eventID", true), ("LedgerGenesis-1", "operatorName", true),
             ("KeyRevocation-1", "replacementKey", true), ("ManufacturingStep-1", "bizLocation", true),
             ("PartyRegistration-1", "validUntil", true), ("LifecycleCommitment-1", "dismantlingInformation", true),
-            ("GenericEvent-1", "data", true), ("SupplyChainEvent-2", "bizStep", false), // then a first assembly: no date
-            ("Correction-2", "errorDeclaration", false), // then an assembly without a date of manufacture
-            ("ComponentOrigin-1", "bizLocation", false), ("LedgerGenesis-1", "eventTime", false),
+            // Nulling these turns the event into one that leaves out a fact Assay's principles need
+            // (a first assembly without a date of manufacture, an origin without a facility): EPCIS
+            // 2.0 accepts it, so Assay does too, and judges the missing fact at audit time.
+            ("GenericEvent-1", "data", true), ("SupplyChainEvent-2", "bizStep", true),
+            ("Correction-2", "errorDeclaration", true), ("ComponentOrigin-1", "bizLocation", true),
+            // Required by EPCIS 2.0 itself: null is missing.
+            ("SupplyChainEvent-1", "action", false), ("ComponentOrigin-1", "eventTimeZoneOffset", false),
+            ("ProductAssembly-1", "parentID", false), ("LedgerGenesis-1", "eventTime", false),
             ("ProductAssembly-1", "assay:gtin", false), ("EndOfLife-1", "assay:endOfLifeStatus", false),
         ]
         let dir = URL(fileURLWithPath: Fixtures.tempDir(), isDirectory: true)

@@ -37,6 +37,10 @@ public struct AssayExtension: Sendable, Equatable {
     }
 
     public let partNumber: String?
+    /// The lot (batch) number: ILMD `cbvmda:lotNumber` (CBV 2.0 master data).
+    public let lotNumber: String?
+    /// The item expiration date: ILMD `cbvmda:itemExpirationDate` (CBV 2.0 master data), as written.
+    public let itemExpirationDate: String?
     public let supplier: String?
     public let manufacturer: String?
     public let countryOfOrigin: String?
@@ -80,14 +84,20 @@ public struct AssayExtension: Sendable, Equatable {
         if let manufacturer { try checkPartyIdentifier(manufacturer, field: fields[prefixOf("manufacturer")]!.1) }
         owner = try string("owner")
         if let owner { try checkPartyIdentifier(owner, field: fields[prefixOf("owner")]!.1) }
-        var country = try string("countryOfOrigin")
-        var countryField = fields[prefixOf("countryOfOrigin")]?.1 ?? ""
-        if country == nil, case .string(let c)? = cbvmda["cbvmda:countryOfOrigin"] {
-            country = c
-            countryField = "ilmd.cbvmda:countryOfOrigin"
+        // Standard master data counts as evidence without an assay: member: the country of origin
+        // from ILMD cbvmda:countryOfOrigin (CBV 2.0, ISO 3166-1 alpha-2) or the GS1 Web
+        // Vocabulary's gs1:countryOfOrigin (a code, or a gs1:Country with gs1:countryCode).
+        // Both the standard and the assay: member are accepted; given together they must agree.
+        let own = try string("countryOfOrigin")
+        if let own { try checkCountryCode(own, field: fields[prefixOf("countryOfOrigin")]!.1) }
+        let standard = try Self.standardCountry(cbvmda)
+        if let own, let standard, own != standard.code {
+            throw ModelError(.invalidValue, field: fields[prefixOf("countryOfOrigin")]!.1,
+                             "\"\(own)\" contradicts \(standard.field) \"\(standard.code)\"")
         }
-        if let country { try checkCountryCode(country, field: countryField) }
-        countryOfOrigin = country
+        countryOfOrigin = standard?.code ?? own
+        lotNumber = try Self.standardString(cbvmda, "cbvmda:lotNumber")
+        itemExpirationDate = try Self.standardString(cbvmda, "cbvmda:itemExpirationDate")
         manufacturingDate = try string("manufacturingDate")
         if let manufacturingDate { try checkDate(manufacturingDate, field: fields[prefixOf("manufacturingDate")]!.1) }
         gtin = try string("gtin")
@@ -110,6 +120,58 @@ public struct AssayExtension: Sendable, Equatable {
         for (k, (_, path)) in fields where !seen.contains(k) {
             throw ModelError(.unknownField, field: path, "is not an Assay extension field")
         }
+    }
+
+    /// The ILMD names a standard attribute is written under: the CURIE and the full URI.
+    static func standardNames(_ curie: String) -> [String] {
+        if curie.hasPrefix("cbvmda:") { return [curie, "urn:epcglobal:cbv:mda:" + curie.dropFirst(7)] }
+        if curie.hasPrefix("gs1:") { return [curie, "https://gs1.org/voc/" + curie.dropFirst(4), "https://ref.gs1.org/voc/" + curie.dropFirst(4)] }
+        return [curie]
+    }
+
+    /// A standard string attribute from `ilmd` (non-empty when given).
+    static func standardString(_ ilmd: [String: JSONValue], _ curie: String) throws(ModelError) -> String? {
+        for name in standardNames(curie) {
+            guard let v = ilmd[name] else { continue }
+            if case .null = v { continue }
+            guard case .string(let s) = v, !s.isEmpty else {
+                throw ModelError(.wrongType, field: "ilmd.\(name)", "must be a non-empty string (CBV 2.0 master data)")
+            }
+            return s
+        }
+        return nil
+    }
+
+    /// The country of origin given in standard master data, with the field it came from.
+    static func standardCountry(_ ilmd: [String: JSONValue]) throws(ModelError) -> (code: String, field: String)? {
+        for name in standardNames("cbvmda:countryOfOrigin") {
+            guard let v = ilmd[name] else { continue }
+            if case .null = v { continue }
+            guard case .string(let c) = v else {
+                throw ModelError(.wrongType, field: "ilmd.\(name)", "must be an ISO 3166-1 alpha-2 country code string (CBV 2.0 master data)")
+            }
+            try checkCountryCode(c, field: "ilmd.\(name)")
+            return (c, "ilmd.\(name)")
+        }
+        for name in standardNames("gs1:countryOfOrigin") {
+            guard let v = ilmd[name] else { continue }
+            var code: String?
+            switch v {
+            case .null: continue
+            case .string(let c): code = c
+            case .object(let o):
+                for k in ["gs1:countryCode", "countryCode", "https://gs1.org/voc/countryCode"] {
+                    if case .string(let c)? = o[k] { code = c; break }
+                }
+            default: break
+            }
+            guard let code else {
+                throw ModelError(.wrongType, field: "ilmd.\(name)", "must be an ISO 3166-1 alpha-2 country code or a gs1:Country with gs1:countryCode")
+            }
+            try checkCountryCode(code, field: "ilmd.\(name)")
+            return (code, "ilmd.\(name)")
+        }
+        return nil
     }
 
     /// `assay:certifications`: non-empty strings.

@@ -23,6 +23,51 @@ public enum CBV {
 
     public static let errorReasons: Set<String> = ["did_not_occur", "incorrect_data"]
 
+    /// CBV 2.0 business transaction types (§8.5; `testprd`, `testres`, `upevt` are new in 2.0).
+    public static let businessTransactionTypes: Set<String> = [
+        "bol", "cert", "desadv", "inv", "pedigree", "po", "poc", "prodorder", "recadv", "rma", "testprd", "testres", "upevt",
+    ]
+
+    /// CBV 2.0 source/destination types (§8.6).
+    public static let sourceDestinationTypes: Set<String> = ["owning_party", "possessing_party", "location"]
+
+    /// EPCIS 2.0 / CBV 2.0 sensor measurement types (`sensorReport.type`; GS1 Web Vocabulary
+    /// `gs1:MeasurementType` values, written bare in JSON).
+    public static let measurementTypes: Set<String> = [
+        "AbsoluteHumidity", "AbsorbedDose", "AbsorbedDoseRate", "Acceleration", "Radioactivity", "Altitude", "AmountOfSubstance",
+        "AmountOfSubstancePerUnitVolume", "Angle", "AngularAcceleration", "AngularMomentum", "AngularVelocity", "Area",
+        "Capacitance", "Conductance", "Conductivity", "Count", "Density", "Dimensionless", "DoseEquivalent", "DoseEquivalentRate",
+        "DynamicViscosity", "ElectricCharge", "ElectricCurrent", "ElectricCurrentDensity", "ElectricFieldStrength", "Energy",
+        "Exposure", "Force", "Frequency", "Illuminance", "Inductance", "Irradiance", "KinematicViscosity", "Length",
+        "LinearMomentum", "Luminance", "LuminousFlux", "LuminousIntensity", "MagneticFlux", "MagneticFluxDensity",
+        "MagneticVectorPotential", "Mass", "MassConcentration", "MassFlowRate", "MassPerAreaTime", "MemoryCapacity",
+        "MolalityOfSolute", "MolarEnergy", "MolarMass", "MolarVolume", "Power", "Pressure", "RadiantFlux", "RadiantIntensity",
+        "RelativeHumidity", "Resistance", "Resistivity", "SolidAngle", "SpecificVolume", "Speed", "SurfaceDensity",
+        "SurfaceTension", "Temperature", "Time", "Torque", "Voltage", "Volume", "VolumeFlowRate", "VolumeFraction",
+        "VolumetricFlux", "Wavenumber",
+    ]
+
+    /// EPCIS 2.0 sensor alert types (`sensorReport.exception`).
+    public static let sensorAlertTypes: Set<String> = ["ALARM_CONDITION", "ERROR_CONDITION"]
+
+    /// EPCIS 2.0 sensor report components (`sensorReport.component`).
+    public static let sensorComponents: Set<String> = [
+        "x", "y", "z", "axial_distance", "azimuth", "height", "spherical_radius", "polar_angle", "elevation_angle",
+        "easting", "northing", "latitude", "longitude", "altitude",
+    ]
+
+    /// Whether `s` is in a namespace GS1 reserves for the CBV (where only CBV values exist).
+    static func isCBVNamespace(_ s: String) -> Bool {
+        s.hasPrefix("urn:epcglobal:cbv:") || s.hasPrefix("https://ref.gs1.org/cbv/") || s.hasPrefix("https://ns.gs1.org/cbv/")
+            || s.hasPrefix("http://ns.gs1.org/cbv/")
+    }
+
+    /// Whether `s` is in the GS1 Web Vocabulary's namespace (where only its terms exist).
+    static func isGS1WebVocabulary(_ s: String) -> Bool {
+        s.hasPrefix("https://gs1.org/voc/") || s.hasPrefix("http://gs1.org/voc/") || s.hasPrefix("https://www.gs1.org/voc/")
+            || s.hasPrefix("http://www.gs1.org/voc/")
+    }
+
     /// A vocabulary value in normal form: the bare CBV word, or the extension URI as written.
     public enum Value: Sendable, Hashable, CustomStringConvertible {
         case standard(String)
@@ -52,7 +97,7 @@ public enum CBV {
         } else if raw.hasPrefix(webPrefix) {
             word = String(raw.dropFirst(webPrefix.count))
         } else if isAbsoluteURI(raw) {
-            if raw.hasPrefix("urn:epcglobal:cbv:") || raw.hasPrefix("https://ref.gs1.org/cbv/") {
+            if isCBVNamespace(raw) {
                 throw ModelError(.invalidValue, field: field, "\"\(raw.prefix(80))\" is a CBV URI of the wrong vocabulary for a \(what)")
             }
             return .extension(raw)
@@ -71,6 +116,21 @@ public enum CBV {
     public static func disposition(_ raw: String, field: String) throws(ModelError) -> Value {
         try value(raw, field: field, allowed: dispositions, urnPrefix: "urn:epcglobal:cbv:disp:",
                   webPrefix: "https://ref.gs1.org/cbv/Disp-", what: "disposition")
+    }
+
+    /// A `bizTransactionList[].type`: a CBV 2.0 business transaction type (bare, or its
+    /// `urn:epcglobal:cbv:btt:` / `https://ref.gs1.org/cbv/BTT-` form) or an extension URI
+    /// outside the CBV's namespaces.
+    public static func businessTransactionType(_ raw: String, field: String) throws(ModelError) -> Value {
+        try value(raw, field: field, allowed: businessTransactionTypes, urnPrefix: "urn:epcglobal:cbv:btt:",
+                  webPrefix: "https://ref.gs1.org/cbv/BTT-", what: "business transaction type")
+    }
+
+    /// A `sourceList[].type` / `destinationList[].type`: owning_party, possessing_party,
+    /// location (bare, `urn:epcglobal:cbv:sdt:` or `https://ref.gs1.org/cbv/SDT-`) or an extension URI.
+    public static func sourceDestinationType(_ raw: String, field: String) throws(ModelError) -> Value {
+        try value(raw, field: field, allowed: sourceDestinationTypes, urnPrefix: "urn:epcglobal:cbv:sdt:",
+                  webPrefix: "https://ref.gs1.org/cbv/SDT-", what: "source/destination type")
     }
 
     public static func errorReason(_ raw: String, field: String) throws(ModelError) -> Value {

@@ -13,15 +13,14 @@ public struct SupplyChainStatement: Sendable, Equatable {
     /// receiving …) are logistics: supply-chain events.
     static let assemblySteps: Set<String?> = [nil, "assembling", "repairing", "replacing", "installing", "removing"]
 
-    /// Classifies a decoded event and checks what its kind requires.
+    /// Classifies a decoded event. Classification never refuses: every event EPCIS 2.0 accepts
+    /// is a statement of some kind. What Assay's principles need beyond the standard (a part
+    /// number, a country of origin, a facility, a place and date of manufacture, a firmware
+    /// digest, an end-of-life status) is judged when a product is audited (`missingFacts`).
     public init(event e: EPCISEvent) throws(ModelError) {
         event = e
         // An extension business step (a URI) is not one of the CBV words below.
         let step: String? = e.bizStep.map { $0.standard ?? "extension:" + $0.description }
-        var classified = StatementKind.supplyChainEvent
-        func require(_ ok: Bool, _ field: String, _ why: String) throws(ModelError) {
-            if !ok { throw ModelError(.missingField, field: field, why).inKind(classified.rawValue) }
-        }
         if e.errorDeclaration != nil {
             kind = .correction
             return
@@ -29,36 +28,50 @@ public struct SupplyChainStatement: Sendable, Equatable {
         switch e.type {
         case .objectEvent where e.action == .add && step == "commissioning":
             kind = .componentOrigin
-            classified = kind
-            try require(e.bizLocation != nil, "bizLocation", "a component origin names the facility (bizLocation)")
-            try require(e.assay.partNumber != nil, "ilmd.assay:partNumber", "a component origin gives the part number")
-            try require(e.assay.countryOfOrigin != nil, "ilmd.assay:countryOfOrigin", "a component origin gives the country of origin")
         case .objectEvent where e.action == .delete || step.map(Self.endOfLifeSteps.contains) == true,
              .transformationEvent where step.map(Self.endOfLifeSteps.contains) == true:
             kind = .endOfLife
-            classified = kind
-            try require(e.bizLocation != nil, "bizLocation", "an end-of-life event names the recycler's or repairer's facility")
-            try require(e.assay.endOfLifeStatus != nil, "assay:endOfLifeStatus", "an end-of-life event says what became of the item")
         case .transformationEvent:
+            // With or without a business step: a transformation makes its outputs from its inputs.
             kind = .manufacturingStep
-            classified = kind
-            try require(!(e.inputEPCList.isEmpty && e.inputQuantityList.isEmpty), "inputEPCList", "a manufacturing step names its inputs")
-            try require(!(e.outputEPCList.isEmpty && e.outputQuantityList.isEmpty), "outputEPCList", "a manufacturing step names its outputs")
-            try require(e.bizStep != nil, "bizStep", "a manufacturing step names its business step (assembling, encoding, inspecting …)")
-            if step == "encoding" {
-                try require(e.assay.firmware != nil, "ilmd.assay:firmware", "an encoding step records the firmware image digest")
-            }
         case .aggregationEvent where Self.assemblySteps.contains(step), .associationEvent where Self.assemblySteps.contains(step):
             kind = .productAssembly
-            classified = kind
-            // A first assembly (not a repair, an installation or a removal) says where and when.
-            if e.action == .add && (step == nil || step == "assembling") {
-                try require(e.assay.placeOfManufacture != nil || e.bizLocation != nil, "assay:placeOfManufacture",
-                            "a product assembly gives the place of manufacture (assay:placeOfManufacture or bizLocation)")
-                try require(e.assay.manufacturingDate != nil, "assay:manufacturingDate", "a product assembly gives the date of manufacture")
-            }
         default:
             kind = .supplyChainEvent
         }
+    }
+
+    /// Whether this is a first assembly (not a repair, an installation or a removal).
+    public var isFirstAssembly: Bool {
+        kind == .productAssembly && event.action == .add && (event.bizStep == nil || event.bizStep?.standard == "assembling")
+    }
+
+    /// The facts Assay's principles look for that this statement does not give, each as the
+    /// field (or fields) that would give it and what it is, e.g.
+    /// `("ilmd.cbvmda:countryOfOrigin", "country of origin")`. Empty for kinds that need none.
+    /// Standard master data counts: `cbvmda:countryOfOrigin` (or `gs1:countryOfOrigin`) for the
+    /// country, `bizLocation` for a facility or place of manufacture, the event time for the
+    /// date of manufacture.
+    public var missingFacts: [(field: String, fact: String)] {
+        var out: [(String, String)] = []
+        let e = event
+        switch kind {
+        case .componentOrigin:
+            if e.assay.countryOfOrigin == nil { out.append(("ilmd.cbvmda:countryOfOrigin", "country of origin")) }
+            if e.assay.partNumber == nil { out.append(("ilmd.assay:partNumber", "part number")) }
+            if e.bizLocation == nil { out.append(("bizLocation", "facility")) }
+        case .manufacturingStep:
+            if e.inputEPCList.isEmpty && e.inputQuantityList.isEmpty { out.append(("inputEPCList", "inputs")) }
+            if e.outputEPCList.isEmpty && e.outputQuantityList.isEmpty { out.append(("outputEPCList", "outputs")) }
+            if e.bizStep?.standard == "encoding" && e.assay.firmware == nil { out.append(("ilmd.assay:firmware", "firmware image digest")) }
+        case .productAssembly where isFirstAssembly:
+            if e.assay.placeOfManufacture == nil && e.bizLocation == nil { out.append(("bizLocation", "place of manufacture")) }
+        case .endOfLife:
+            if e.assay.endOfLifeStatus == nil { out.append(("assay:endOfLifeStatus", "end-of-life status")) }
+            if e.bizLocation == nil { out.append(("bizLocation", "facility")) }
+        default:
+            break
+        }
+        return out
     }
 }

@@ -26,6 +26,12 @@ struct PrincipleChecker {
     }
     private func entry(_ seq: UInt64) -> [CheckedEntry] { graph.entriesBySeq[seq].map { [$0] } ?? [] }
 
+    /// The facts a supply-chain entry leaves out that the principles need (see `SupplyChainStatement.missingFacts`).
+    private func missingFacts(_ seq: UInt64) -> [(field: String, fact: String)] {
+        guard case .supplyChain(let s)? = graph.entriesBySeq[seq]?.statement else { return [] }
+        return s.missingFacts
+    }
+
     private var events: [(CheckedEntry, SupplyChainStatement)] {
         graph.entries.compactMap { e in
             if case .supplyChain(let s) = e.statement { return (e, s) }
@@ -103,8 +109,27 @@ struct PrincipleChecker {
         let tiers = byTier.keys.sorted().map { "tier \($0): \(byTier[$0]!.sorted().joined(separator: "; "))" }
         let firstTierCountries = Set(origins.filter { $0.tier <= 1 }.compactMap(\.country)).sorted()
         let countries = Set(origins.compactMap(\.country)).sorted()
-        for o in origins where o.country == nil {
-            f.append(fact("component \(o.id) has no country of origin (seq \(o.seq))", entry(o.seq)))
+        // What the standard lets a statement leave out but provenance needs is judged here
+        // (DOMAIN.md, "Accept the standard, judge at audit time").
+        for o in origins.sorted(by: { $0.seq < $1.seq || ($0.seq == $1.seq && $0.id < $1.id) }) {
+            for m in missingFacts(o.seq) {
+                f.append(problem("component \(o.id) has no \(m.fact) (seq \(o.seq); EPCIS field \(m.field))", entry(o.seq)))
+            }
+        }
+        for e in graph.treeEntries {
+            guard case .supplyChain(let s) = e.statement else { continue }
+            if s.kind == .manufacturingStep {
+                for m in missingFacts(e.seq) where m.fact != "firmware image digest" {
+                    f.append(problem("manufacturing step \(e.seq) names no \(m.fact) (EPCIS field \(m.field))", [e]))
+                }
+            }
+            guard s.isFirstAssembly else { continue }
+            for m in missingFacts(e.seq) {
+                f.append(problem("the assembly of \(s.event.parentID ?? graph.product) (seq \(e.seq)) gives no \(m.fact) (EPCIS field \(m.field) or assay:placeOfManufacture)", [e]))
+            }
+            if s.event.assay.manufacturingDate == nil {
+                f.append(fact("the assembly of \(s.event.parentID ?? graph.product) (seq \(e.seq)) gives no date of manufacture (assay:manufacturingDate): its event time \(s.event.eventTime.text) is taken", [e]))
+            }
         }
         f.append(fact("\(graph.nodes.count - 1) component(s); suppliers by tier — \(tiers.isEmpty ? "none" : tiers.joined(separator: " | ")); first-tier countries of origin: \(firstTierCountries.joined(separator: ", ")); all countries of origin: \(countries.joined(separator: ", "))",
                       origins.flatMap { entry($0.seq) }))
@@ -178,6 +203,11 @@ struct PrincipleChecker {
         }
         // Nothing recorded about the product after its end of life, but corrections of earlier events.
         let ends = (graph.producers[graph.product] ?? []).filter { $0.statement.kind == .endOfLife }
+        for e in ends {
+            for m in missingFacts(e.seq) {
+                f.append(problem("the end of life at seq \(e.seq) gives no \(m.fact) (EPCIS field \(m.field))", [e]))
+            }
+        }
         if let eol = ends.first {
             for e in graph.productMentions where e.seq > eol.seq && e.statement.kind != .endOfLife && !graph.validCorrections.contains(e.seq) {
                 f.append(problem("entry \(e.seq) records the product after its end of life (seq \(eol.seq))", [eol, e]))
@@ -199,6 +229,11 @@ struct PrincipleChecker {
             guard case .supplyChain(let s) = e.statement else { continue }
             if s.event.assay.firmware != nil { firmware.append(e) }
             if s.event.assay.firmware?.sbomDigest != nil || s.event.assay.documents["softwareBOM"] != nil { sbom.append(e) }
+        }
+        for e in graph.treeEntries {
+            guard case .supplyChain(let s) = e.statement, s.kind == .manufacturingStep,
+                  s.missingFacts.contains(where: { $0.fact == "firmware image digest" }) else { continue }
+            f.append(problem("encoding step \(e.seq) records no firmware image digest (ilmd.assay:firmware)", [e]))
         }
         if policy.requireFirmwareDigest && firmware.isEmpty {
             f.append(problem("no firmware image digest is recorded for the product by a party with authority over it or its components", graph.productEntries))
