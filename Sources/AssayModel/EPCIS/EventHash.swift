@@ -47,9 +47,9 @@ public enum EventHash {
         Field("action"), Field("transformationID"), Field("bizStep"), Field("disposition"),
         Field("persistentDisposition", [Field("set"), Field("unset")]),
         Field("readPoint", [Field("id")]), Field("bizLocation", [Field("id")]),
-        Field("bizTransactionList", [Field("bizTransaction", [Field("type"), Field("bizTransaction")])]),
-        Field("sourceList", [Field("source", [Field("type"), Field("source")])]),
-        Field("destinationList", [Field("destination", [Field("type"), Field("destination")])]),
+        Field("bizTransactionList", [Field("", [Field("type"), Field("bizTransaction")])]),
+        Field("sourceList", [Field("", [Field("type"), Field("source")])]),
+        Field("destinationList", [Field("", [Field("type"), Field("destination")])]),
         Field("sensorElementList", [Field("sensorElement", [
             Field("sensorMetadata", ["time", "startTime", "endTime", "deviceID", "deviceMetadata", "rawData",
                                      "dataProcessingMethod", "bizRules"].map { Field($0) }),
@@ -68,7 +68,8 @@ public enum EventHash {
         "epcList": "epc", "inputEPCList": "epc", "childEPCs": "epc", "outputEPCList": "epc",
         "quantityList": "quantityElement", "childQuantityList": "quantityElement",
         "inputQuantityList": "quantityElement", "outputQuantityList": "quantityElement",
-        "bizTransactionList": "bizTransaction", "sourceList": "source", "destinationList": "destination",
+        // A business transaction, source or destination is written without a name of its own.
+        "bizTransactionList": "", "sourceList": "", "destinationList": "",
         "sensorElementList": "sensorElement", "sensorReport": "sensorReport",
     ]
 
@@ -121,9 +122,11 @@ public enum EventHash {
             return a.flatMap { node(key, $0, parent: parent, ns: ns) }
         case .object(let m):
             var children = m.filter { !ignored.contains($0.key) || $0.key == "type" }.flatMap { node($0.key, $0.value, parent: key, ns: ns) }
-            if key == "bizTransaction" || key == "source" || key == "destination" || key == "sensorReport" {
-                // Their `type` is a value of the element; the element's own value is its URI.
-                children = children.map { var c = $0; if c.name == "type" { c.text = canonical(c.text, field: "\(key).type", ns: ns) }; return c }
+            let typed = ["bizTransactionList": "bizTransaction", "sourceList": "source", "destinationList": "destination", "sensorElementList": "sensorReport"]
+            if key == "sensorReport" || (key.isEmpty && typed[parent] != nil) {
+                // Their `type` is a value of the element (a CBV code), not a JSON-LD node type.
+                let owner = key.isEmpty ? typed[parent]! : key
+                children = children.map { var c = $0; if c.name == "type" { c.text = canonical(String(raw(m["type"])), field: "\(owner).type", ns: ns) }; return c }
             } else {
                 children.removeAll { $0.name == "type" }
             }
@@ -137,6 +140,11 @@ public enum EventHash {
         case .null:
             return []
         }
+    }
+
+    static func raw(_ v: JSONValue?) -> String {
+        if case .string(let s)? = v { return s }
+        return ""
     }
 
     /// `prefix:name` → `{namespace}name` (a key) or `namespacename` (a value).
