@@ -2,6 +2,7 @@ import ArgumentParser
 import AssayCrypto
 import AssayLedger
 import AssayModel
+import AssayCore
 
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,13 +20,15 @@ struct ImportCommand: ParsableCommand {
             Import signs EPCIS events only (ObjectEvent, AggregationEvent, AssociationEvent, TransformationEvent, \
             TransactionEvent): a document whose eventList holds any other object (an Assay registration, \
             revocation, commitment, genesis or generic event) is refused whole, and the ledger operator's key \
-            may not be used to import. Only the JSON(-LD) form of EPCIS 2.0 is read, not the XML form.
+            may not be used to import. Never twice: an event whose eventID or CBV 2.0 event hash ID the ledger \
+            already holds is reported as already present (with its seq) and not appended; an eventID that already \
+            names a different event refuses the whole import. Only the JSON(-LD) form of EPCIS 2.0 is read, not the XML form.
             """
         )
         @OptionGroup var options: LedgerOptions
         @Option(help: ArgumentHelp("The secret key that signs every event (a party's key, never the operator's); default: $\(EnvironmentDefaults.keyVariable).", valueName: "file"))
         var key: String?
-        @Flag(help: "Print the appended entries as JSON lines (and nothing else).") var json = false
+        @Flag(help: "Print one JSON line per event (status appended, present or refused) and a summary line (and nothing else).") var json = false
         @Argument(help: "The EPCIS 2.0 JSON(-LD) document.") var document: String
 
         func run() throws {
@@ -38,13 +41,48 @@ struct ImportCommand: ParsableCommand {
             let ledger = try options.open()
             let signer = try InputFiles.secretKey(try EnvironmentDefaults.key(key))
             let progress = Progress(label: "import", enabled: !json, total: nil)
-            let records = try ledger.importEPCIS(bytes, signer: signer, label: document, progress: { progress.update($0) }).map(\.record)
+            let report = try ledger.importEPCIS(bytes, signer: signer, label: document, progress: { progress.update($0) })
             progress.finish()
             if json {
-                emitRaw(records.map { EntryLine.json(seq: $0.seq, kind: $0.kind, signer: $0.signer, leafHash: $0.leafHash.hex) + "\n" }.joined())
+                emitRaw(Self.jsonLines(report))
             } else {
-                emit("imported \(records.count) events from \(document) as seq \(records.first!.seq)–\(records.last!.seq)")
+                emit(Self.text(report, document: document))
             }
+            if !report.refused.isEmpty {
+                throw CLIFailure.input("\(document): \(report.refused.count) event\(report.refused.count == 1 ? "" : "s") refused (an eventID already names a different event); nothing was appended")
+            }
+        }
+
+        static func quoted(_ s: String?) -> String { s.map { JSONWriter.quote($0) } ?? "null" }
+
+        /// One JSON line per event (`status`: appended, present or refused), then a summary line.
+        static func jsonLines(_ r: ImportReport) -> String {
+            var lines: [(Int, String)] = []
+            for a in r.appended {
+                lines.append((a.index, "{\"event\":\(a.index + 1),\"status\":\"appended\",\"seq\":\(a.record.seq),\"kind\":\(quoted(a.record.kind)),\"signer\":\(quoted(a.record.signer)),\"leafHash\":\"\(a.record.leafHash.hex)\"}"))
+            }
+            for p in r.alreadyPresent {
+                lines.append((p.index, "{\"event\":\(p.index + 1),\"status\":\"present\",\"seq\":\(p.seq),\"eventID\":\(quoted(p.eventID)),\"hashID\":\(quoted(p.hashID)),\"matchedBy\":\(quoted(p.matchedBy))}"))
+            }
+            for f in r.refused {
+                let existing = f.existingSeq.map { "\"existingSeq\":\($0)" } ?? "\"existingEvent\":\((f.existingIndex ?? 0) + 1)"
+                lines.append((f.index, "{\"event\":\(f.index + 1),\"status\":\"refused\",\"eventID\":\(quoted(f.eventID)),\"hashID\":\(quoted(f.hashID)),\(existing)}"))
+            }
+            let body = lines.sorted { $0.0 < $1.0 }.map { $0.1 + "\n" }.joined()
+            return body + "{\"appended\":\(r.appended.count),\"alreadyPresent\":\(r.alreadyPresent.count),\"refused\":\(r.refused.count)}\n"
+        }
+
+        static func text(_ r: ImportReport, document: String) -> String {
+            var out = "\(document): \(r.appended.count) appended, \(r.alreadyPresent.count) already present, \(r.refused.count) refused"
+            if let first = r.appended.first, let last = r.appended.last { out += "\nappended as seq \(first.record.seq)–\(last.record.seq)" }
+            for p in r.alreadyPresent {
+                out += "\nevent \(p.index + 1)\(p.eventID.map { " (\(Terminal.text($0)))" } ?? ""): already present as seq \(p.seq) (same \(p.matchedBy))"
+            }
+            for f in r.refused {
+                let existing = f.existingSeq.map { "seq \($0)" } ?? "event \((f.existingIndex ?? 0) + 1) of this document"
+                out += "\nevent \(f.index + 1): refused: eventID \(Terminal.text(f.eventID)) already names a different event (\(existing)); hash ID \(f.hashID)"
+            }
+            return out
         }
     }
 }

@@ -10,6 +10,8 @@ struct PreparedItem: Sendable {
     /// The bytes to store: the input itself when it was already canonical.
     let canonical: [UInt8]
     let subjects: [String]
+    /// The EPCIS event's `eventID` and hash ID (`Ledger.eventIDs`), for the event index.
+    let eventIDs: [String]
     let signature: EntryChecker.SignatureCheck?
     /// SHA-256 of `canonical`: how an envelope already appended in this batch is recognised.
     let envelopeHash: Digest
@@ -44,10 +46,11 @@ extension Ledger {
         let pipeline = OrderedPipeline<[UInt8], PreparedItem> { bytes in
             switch EntryChecker.parse(bytes, requireCanonical: false) {
             case .failure(let r):
-                return PreparedItem(parsed: .failure(r), canonical: [], subjects: [], signature: nil, envelopeHash: .zero)
+                return PreparedItem(parsed: .failure(r), canonical: [], subjects: [], eventIDs: [], signature: nil, envelopeHash: .zero)
             case .success(let p):
                 let canonical = p.isCanonical ? bytes : p.envelope.canonicalJSON
                 return PreparedItem(parsed: .success(p), canonical: canonical, subjects: p.statement.subjects,
+                                    eventIDs: Ledger.eventIDs(of: p.statement, payload: p.envelope.payload),
                                     signature: EntryChecker.SignatureCheck(p.envelope, keys: keys), envelopeHash: SHA256.hash(canonical))
             }
         }
@@ -110,7 +113,7 @@ extension Ledger {
                         }
                         let ref = e.envelope.signatures[0].keyID
                         let record = try tx.append(envelope: p.canonical, kind: e.statement.kind.rawValue,
-                                                   signer: ref, subjects: p.subjects, now: time)
+                                                   signer: ref, subjects: p.subjects, eventIDs: p.eventIDs, now: time)
                         appendedHere[p.envelopeHash] = record
                         out.append(.appended(record))
                     }

@@ -66,6 +66,10 @@ public protocol LedgerStorage: AnyObject, Sendable, MerkleNodeSource {
     /// a whole chunk of an append. Each record appears once.
     func records(matching candidates: [(subject: String, envelope: [UInt8])]) throws(StoreError) -> [StoredRecord]
 
+    /// Sequence numbers of the records whose EPCIS `eventID` or CBV 2.0 event hash ID is `id`,
+    /// ascending, read through an index (no scan of the ledger).
+    func sequences(forEventID id: String) throws(StoreError) -> [UInt64]
+
     /// Sequence numbers of the records indexed under `subject`, ascending.
     func sequences(forSubject subject: String) throws(StoreError) -> [UInt64]
 

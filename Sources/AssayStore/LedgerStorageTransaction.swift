@@ -13,6 +13,8 @@ public protocol LedgerStorageTransaction: AnyObject {
     func lastRecord() throws(StoreError) -> (seq: UInt64, appendedAtMillis: Int64, chainHash: Digest)?
     /// Inserts a record row and its subject rows (one per distinct subject).
     func insert(_ record: StoredRecord, subjects: [String]) throws(StoreError)
+    /// Inserts the event index rows of the record at `seq` (one per distinct id).
+    func insert(eventIDs: [String], seq: UInt64) throws(StoreError)
     /// Inserts one interior tree node.
     func insertNode(_ id: NodeID, hash: Digest) throws(StoreError)
     /// Inserts a checkpoint row; refuses a second one for the same size (`.constraint`).

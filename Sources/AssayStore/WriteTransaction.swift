@@ -59,13 +59,14 @@ public final class WriteTransaction {
     ///   - subjects: identifiers to index the record under.
     ///   - now: the current time; the stored time never goes below the previous record's.
     @discardableResult
-    public func append(envelope: [UInt8], kind: String, signer: String, subjects: [String], now: Int64) throws -> StoredRecord {
+    public func append(envelope: [UInt8], kind: String, signer: String, subjects: [String], eventIDs: [String] = [], now: Int64) throws -> StoredRecord {
         let t = max(now, lastAppendedAtMillis)
         let record = LedgerRecord(seq: size, appendedAtMillis: t, envelope: envelope)
         let leaf = record.leafHash
         let chain = LedgerRecord.chainHash(previous: chainHead, leaf: leaf)
         let stored = StoredRecord(seq: size, appendedAtMillis: t, kind: kind, signer: signer, envelope: envelope, leafHash: leaf, chainHash: chain)
         try backend.insert(stored, subjects: subjects)
+        try backend.insert(eventIDs: eventIDs, seq: size)
         if maintainsTree {
             let backend = self.backend
             try range.append(leaf) { id, hash in try backend.insertNode(id, hash: hash) }

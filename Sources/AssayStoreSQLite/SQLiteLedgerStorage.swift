@@ -138,6 +138,18 @@ public final class SQLiteLedgerStorage: LedgerStorage, @unchecked Sendable {
     private func upgrade() throws(StoreError) {
         try db.execute(SQLiteSchema.registryIndexSQL)
         try db.execute(SQLiteSchema.subjectsBySeqSQL)
+        if try db.scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'event_ids'") == 0 {
+            try db.execute("BEGIN IMMEDIATE")
+            do {
+                if try db.scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'event_ids'") == 0 {
+                    try db.execute(SQLiteSchema.eventIDUpgradeSQL)
+                }
+                try db.execute("COMMIT")
+            } catch {
+                try? db.execute("ROLLBACK")
+                throw error
+            }
+        }
         let hasCosignatures = try db.scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'cosignatures'") ?? 0
         guard hasCosignatures == 0 else { return }
         try db.execute("BEGIN IMMEDIATE")
@@ -219,7 +231,7 @@ public final class SQLiteLedgerStorage: LedgerStorage, @unchecked Sendable {
                 if s.text(0) == "trigger" { present[s.text(1)] = s.text(2) } else { tables.insert(s.text(1)) }
             }
             return SQLiteSchema.triggers.compactMap { name, table, sql in
-                guard table != "cosignatures" || tables.contains(table) else { return nil }
+                guard !SQLiteSchema.optionalTables.contains(table) || tables.contains(table) else { return nil }
                 guard let stored = present[name] else { return TriggerProblem(name: name, definition: nil) }
                 return SQLiteSchema.normalised(stored) == SQLiteSchema.normalised(sql) ? nil : TriggerProblem(name: name, definition: stored)
             }
@@ -408,6 +420,20 @@ public final class SQLiteLedgerStorage: LedgerStorage, @unchecked Sendable {
             }
             var out: [StoredRecord] = []
             while try s.step() { out.append(try Self.readRecord(s)) }
+            return out
+        }
+    }
+
+    /// Sequence numbers of the records whose event ID or hash ID is `id` (the `event_ids`
+    /// primary key; a ledger file without the table holds none).
+    public func sequences(forEventID id: String) throws(StoreError) -> [UInt64] {
+        try locked { () throws(StoreError) -> [UInt64] in
+            guard try db.scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'event_ids'") == 1 else { return [] }
+            let s = try db.prepare("SELECT seq FROM event_ids WHERE id = ?1 ORDER BY seq")
+            defer { s.reset() }
+            s.bind(1, id)
+            var out: [UInt64] = []
+            while try s.step() { out.append(try Self.storedUnsigned(s.int64(0), "the event index row for \(id.prefix(200))'s sequence number")) }
             return out
         }
     }

@@ -34,6 +34,24 @@ enum SQLiteSchema {
     ) WITHOUT ROWID
     """
 
+    /// The EPCIS event index: each supply-chain record's `eventID` (when it has one) and its CBV 2.0
+    /// event hash ID, by id: how an import finds an event the ledger already holds without
+    /// scanning it. Derived from the records, like `subjects`; append-only.
+    static let eventIDTableSQL = """
+    CREATE TABLE IF NOT EXISTS event_ids(
+        id  TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (id, seq)
+    ) WITHOUT ROWID
+    """
+
+    /// What a writable open of a file without the `event_ids` table runs: the table and its triggers.
+    static let eventIDUpgradeSQL = eventIDTableSQL + ";\n"
+        + triggers.filter { $0.table == "event_ids" }.map { $0.sql + ";\n" }.joined()
+
+    /// Tables a file made by an earlier version may lack (their triggers are required only where they exist).
+    static let optionalTables: Set<String> = ["cosignatures", "event_ids"]
+
     /// Everything `create` writes.
     static let createSQL = """
     CREATE TABLE meta(
@@ -64,7 +82,7 @@ enum SQLiteSchema {
         PRIMARY KEY (subject, seq)
     ) WITHOUT ROWID;
 
-    """ + cosignatureTableSQL + ";\n" + registryIndexSQL + ";\n" + subjectsBySeqSQL + ";\n" + triggers.map { $0.sql + ";\n" }.joined()
+    """ + cosignatureTableSQL + ";\n" + eventIDTableSQL + ";\n" + registryIndexSQL + ";\n" + subjectsBySeqSQL + ";\n" + triggers.map { $0.sql + ";\n" }.joined()
 
     /// What a writable open of a file without the `cosignatures` table (made before it existed)
     /// runs: the table and its two triggers, exactly as `create` writes them.
@@ -83,6 +101,7 @@ enum SQLiteSchema {
         ("records", "records are append-only"), ("nodes", "tree nodes are append-only"),
         ("checkpoints", "checkpoints are append-only"), ("subjects", "the subject index is append-only"),
         ("meta", "ledger metadata is write-once"), ("cosignatures", "witness cosignatures are append-only"),
+        ("event_ids", "the event index is append-only"),
     ]
 
     /// Every trigger a ledger must have, by name, with its table and exact definition. The

@@ -42,6 +42,16 @@ final class SQLiteTransaction: LedgerStorageTransaction {
         }
     }
 
+    func insert(eventIDs: [String], seq: UInt64) throws(StoreError) {
+        guard !eventIDs.isEmpty else { return }
+        let ins = try db.prepare("INSERT OR IGNORE INTO event_ids(id, seq) VALUES (?1, ?2)")
+        for id in eventIDs {
+            ins.bind(1, id)
+            ins.bind(2, Int64(bitPattern: seq))
+            try ins.run()
+        }
+    }
+
     func insertNode(_ id: NodeID, hash: Digest) throws(StoreError) {
         let node = try db.prepare("INSERT INTO nodes(id, hash) VALUES (?1, ?2)")
         node.bind(1, SQLiteLedgerStorage.nodeKey(id))
