@@ -22,18 +22,23 @@ struct ImportCommand: ParsableCommand {
             revocation, commitment, genesis or generic event) is refused whole, and the ledger operator's key \
             may not be used to import. Never twice: an event whose eventID or CBV 2.0 event hash ID the ledger \
             already holds is reported as already present (with its seq) and not appended; an eventID that already \
-            names a different event refuses the whole import. Only the JSON(-LD) form of EPCIS 2.0 is read, not the XML form.
+            names a different event refuses the whole import. An EPCIS 2.0 XML document (first non-space byte `<`) is read by the standard's XML↔JSON mapping and imported as its JSON-LD form, which is what is signed (FORMAT.md §14).
             """
         )
         @OptionGroup var options: LedgerOptions
         @Option(help: ArgumentHelp("The secret key that signs every event (a party's key, never the operator's); default: $\(EnvironmentDefaults.keyVariable).", valueName: "file"))
         var key: String?
         @Flag(help: "Print one JSON line per event (status appended, present or refused) and a summary line (and nothing else).") var json = false
-        @Argument(help: "The EPCIS 2.0 JSON(-LD) document.") var document: String
+        @Argument(help: "The EPCIS 2.0 document: JSON-LD, or XML.") var document: String
 
         func run() throws {
-            let bytes = try InputFiles.read(document, what: "EPCIS document", maxBytes: EPCISDocument.maxBytes)
-            try InputFiles.refuseXML(bytes, path: document)
+            var bytes = try InputFiles.read(document, what: "EPCIS document", maxBytes: EPCISDocument.maxBytes)
+            if EPCISXML.looksLikeXML(bytes) {
+                // EPCIS 2.0 XML: by the standard's XML↔JSON mapping; the JSON-LD form is what is signed.
+                do { bytes = Array(try EPCISXML.jsonDocument(from: bytes).serialized.utf8) } catch {
+                    throw CLIFailure.input("\(document): \(error.description)")
+                }
+            }
             // What is signed is decided before any key is loaded: EPCIS events only.
             do { _ = try EPCISDocument(bytes: bytes).importablePayloads() } catch {
                 throw CLIFailure.input("\(document): \(error.description)")

@@ -127,7 +127,7 @@ enum InputFiles {
         var rest = bytes[...]
         if rest.starts(with: [0xEF, 0xBB, 0xBF]) { rest = rest.dropFirst(3) }
         guard let first = rest.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }), first == UInt8(ascii: "<") else { return }
-        throw CLIFailure.input("\(path): EPCIS XML is not supported yet; give the JSON-LD form")
+        throw CLIFailure.input("\(path): EPCIS XML is read by assay import epcis; a statement is JSON")
     }
 
     /// Loads a verifier key from a file, or takes the argument itself when it is a vkey string.
