@@ -138,26 +138,18 @@ public final class SQLiteLedgerStorage: LedgerStorage, @unchecked Sendable {
     private func upgrade() throws(StoreError) {
         try db.execute(SQLiteSchema.registryIndexSQL)
         try db.execute(SQLiteSchema.subjectsBySeqSQL)
-        if try db.scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'event_ids'") == 0 {
-            try db.execute("BEGIN IMMEDIATE")
-            do {
-                if try db.scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'event_ids'") == 0 {
-                    try db.execute(SQLiteSchema.eventIDUpgradeSQL)
-                }
-                try db.execute("COMMIT")
-            } catch {
-                try? db.execute("ROLLBACK")
-                throw error
-            }
-        }
-        let hasCosignatures = try db.scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'cosignatures'") ?? 0
-        guard hasCosignatures == 0 else { return }
+        try addTableIfMissing("event_ids", SQLiteSchema.eventIDUpgradeSQL)
+        try addTableIfMissing("cosignatures", SQLiteSchema.cosignatureUpgradeSQL)
+    }
+
+    /// Runs `sql` (a table and its triggers) in one write transaction when `table` does not
+    /// exist, checked again under the write lock: another process may have added it meanwhile.
+    private func addTableIfMissing(_ table: String, _ sql: String) throws(StoreError) {
+        let exists = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '\(table)'"
+        guard try db.scalarInt(exists) == 0 else { return }
         try db.execute("BEGIN IMMEDIATE")
         do {
-            // Checked again under the write lock: another process may have added it meanwhile.
-            if try db.scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'cosignatures'") == 0 {
-                try db.execute(SQLiteSchema.cosignatureUpgradeSQL)
-            }
+            if try db.scalarInt(exists) == 0 { try db.execute(sql) }
             try db.execute("COMMIT")
         } catch {
             try? db.execute("ROLLBACK")
