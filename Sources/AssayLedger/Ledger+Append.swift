@@ -1,3 +1,4 @@
+import AssayCore
 import AssayCrypto
 import AssayLog
 import AssayModel
@@ -10,8 +11,11 @@ struct PreparedItem: Sendable {
     /// The bytes to store: the input itself when it was already canonical.
     let canonical: [UInt8]
     let subjects: [String]
-    /// The EPCIS event's `eventID` and hash ID (`Ledger.eventIDs`), for the event index.
+    /// The EPCIS event's `eventID` and hash ID (`EventIndex.ids`), for the event index.
     let eventIDs: [String]
+    /// The EPCIS event's identity for the duplicate rule (its party is set in order, from the
+    /// registry); nil for other kinds.
+    let event: EventIndex.Identity?
     let signature: EntryChecker.SignatureCheck?
     /// SHA-256 of `canonical`: how an envelope already appended in this batch is recognised.
     let envelopeHash: Digest
@@ -46,11 +50,13 @@ extension Ledger {
         let pipeline = OrderedPipeline<[UInt8], PreparedItem> { bytes in
             switch EntryChecker.parse(bytes, requireCanonical: false) {
             case .failure(let r):
-                return PreparedItem(parsed: .failure(r), canonical: [], subjects: [], eventIDs: [], signature: nil, envelopeHash: .zero)
+                return PreparedItem(parsed: .failure(r), canonical: [], subjects: [], eventIDs: [], event: nil, signature: nil, envelopeHash: .zero)
             case .success(let p):
                 let canonical = p.isCanonical ? bytes : p.envelope.canonicalJSON
+                let event = EventIndex.Identity(statement: p.statement, payload: p.envelope.payload, party: "")
+                let ids = event.map { e in e.eventID.map { $0 == e.hashID ? [e.hashID] : [$0, e.hashID] } ?? [e.hashID] } ?? []
                 return PreparedItem(parsed: .success(p), canonical: canonical, subjects: p.statement.subjects,
-                                    eventIDs: Ledger.eventIDs(of: p.statement, payload: p.envelope.payload),
+                                    eventIDs: ids, event: event,
                                     signature: EntryChecker.SignatureCheck(p.envelope, keys: keys), envelopeHash: SHA256.hash(canonical))
             }
         }
@@ -84,8 +90,11 @@ extension Ledger {
                 // Envelopes appended earlier in this batch, by hash (the committed ones come from
                 // one lookup per chunk).
                 var appendedHere: [Digest: StoredRecord] = [:]
+                // Events held by the ledger (or appended in this batch) by event index id.
+                var events = EventLookup()
                 while let chunk = pipeline.next() {
                     let known = try existingRecords(chunk, in: tx.reader)
+                    try events.load(chunk.flatMap(\.eventIDs), from: tx.reader)
                     for p in chunk {
                         let label = items[i].label
                         i += 1
@@ -99,6 +108,18 @@ extension Ledger {
                             ?? (p.subjects.isEmpty ? tx.reader.registryRecord(withEnvelope: p.canonical) : nil) {
                             out.append(.alreadyPresent(present))
                             continue
+                        }
+                        // Never the same event twice (FORMAT.md §14.3), decided under the write lock so
+                        // that concurrent importers cannot both append it.
+                        if let ev = p.event, let party = reg.keys[e.envelope.signatures[0].keyID]?.partyId {
+                            let offered = EventIndex.Identity(party: party, eventID: ev.eventID, hashID: ev.hashID, isCorrection: ev.isCorrection)
+                            switch EventIndex.decide(offered, held: try events.held(p.eventIDs, reader: tx.reader, registry: reg)) {
+                            case .new: break
+                            case .present(let at, _):
+                                if let r = try tx.reader.record(at: at) { out.append(.alreadyPresent(r)); continue }
+                            case .conflict(let at):
+                                throw LedgerError(.rejected, "\(label): eventID \(Terminal.text(ev.eventID ?? "")) already names a different event of \(party) at seq \(at) (hash ID \(ev.hashID)); nothing was appended (would be seq \(seq))")
+                            }
                         }
                         // The one entry path (authorise, signature, apply), as verify and bundles take it.
                         switch EntryChecker.admit(e, seq: seq, appendedAtMillis: time, registry: &reg, precheck: p.signature) {
@@ -115,6 +136,7 @@ extension Ledger {
                         let record = try tx.append(envelope: p.canonical, kind: e.statement.kind.rawValue,
                                                    signer: ref, subjects: p.subjects, eventIDs: p.eventIDs, now: time)
                         appendedHere[p.envelopeHash] = record
+                        events.appended(p.eventIDs, seq: seq)
                         out.append(.appended(record))
                     }
                     progress?(UInt64(i))
@@ -141,5 +163,42 @@ extension Ledger {
             if out[h] == nil { out[h] = r } // records come in seq order: keep the first
         }
         return out
+    }
+}
+
+/// The event index as one append sees it: rows loaded per chunk from the store, rows of this
+/// batch's own appends, and the identity of each event they name (read once).
+struct EventLookup {
+    private var seqsByID: [String: Set<UInt64>] = [:]
+    private var identities: [UInt64: EventIndex.Identity?] = [:]
+
+    /// Loads the stored rows for `ids` (one query).
+    mutating func load(_ ids: [String], from reader: any LedgerStorage) throws {
+        let missing = Array(Set(ids.filter { seqsByID[$0] == nil }))
+        for id in missing { seqsByID[id] = [] }
+        for row in try reader.eventIndexRows(forIDs: missing) { seqsByID[row.id, default: []].insert(row.seq) }
+    }
+
+    mutating func appended(_ ids: [String], seq: UInt64) {
+        for id in ids { seqsByID[id, default: []].insert(seq) }
+    }
+
+    /// The held events sharing one of `ids`, with their identities.
+    mutating func held(_ ids: [String], reader: any LedgerStorage, registry: Registry) throws -> [(seq: UInt64, identity: EventIndex.Identity)] {
+        let seqs = Set(ids.flatMap { seqsByID[$0] ?? [] }).sorted()
+        var out: [(seq: UInt64, identity: EventIndex.Identity)] = []
+        for seq in seqs {
+            if identities[seq] == nil { identities[seq] = try Self.identity(at: seq, reader: reader, registry: registry) }
+            if let id = identities[seq] ?? nil { out.append((seq, id)) }
+        }
+        return out
+    }
+
+    /// The identity of the stored event at `seq` (nil when it is not an EPCIS event).
+    static func identity(at seq: UInt64, reader: any LedgerStorage, registry: Registry) throws -> EventIndex.Identity? {
+        guard let r = try reader.record(at: seq), let env = try? Envelope(json: r.envelope),
+              let statement = try? Statement.decode(env.payload) else { return nil }
+        let party = registry.keys[r.signer]?.partyId ?? r.signer
+        return EventIndex.Identity(statement: statement, payload: env.payload, party: party)
     }
 }

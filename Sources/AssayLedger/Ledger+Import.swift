@@ -30,23 +30,32 @@ public struct ImportReport: Sendable {
 }
 
 extension Ledger {
-    /// The EPCIS event index rows of a statement: its `eventID` (when it has one) and its CBV 2.0
-    /// event hash ID; none for other kinds.
-    static func eventIDs(of statement: Statement, payload: [UInt8]) -> [String] {
-        guard case .supplyChain = statement, let json = try? JSONValue.parse(payload) else { return [] }
-        return eventIDs(of: json)
-    }
-
-    /// `eventID` (if any) and hash ID of an event JSON object.
-    static func eventIDs(of event: JSONValue) -> [String] {
-        let hash = hashID(of: event)
-        if case .object(let o) = event, case .string(let id)? = o["eventID"], id != hash { return [id, hash] }
-        return [hash]
-    }
-
     /// The CBV 2.0 event hash ID (`ni:///sha-256;…?ver=CBV2.0`) of an event JSON object.
-    public static func hashID(of event: JSONValue) -> String {
-        EventHash.id(digestHex: SHA256.hash(Array(EventHash.preHash(event).utf8)).hex)
+    public static func hashID(of event: JSONValue) -> String { EventIndex.hashID(of: event) }
+
+    /// Fills the event index of a ledger made before it existed (an empty `event_ids` table
+    /// beside stored EPCIS records): one write transaction that indexes every EPCIS record from
+    /// its signed bytes, as an append would have. Checked again under the write lock, so two
+    /// processes opening the file at once fill it once.
+    func fillEventIndexIfNeeded() throws {
+        guard try mapStoreErrors({ try store.eventIndexNeedsBackfill() }) else { return }
+        var filled = 0
+        try mapStoreErrors {
+            try store.write { tx in
+                guard try tx.reader.eventIndexNeedsBackfill() else { return }
+                try tx.reader.forEachRecord(from: 0, through: nil) { r in
+                    if let env = try? Envelope(json: r.envelope), let statement = try? Statement.decode(env.payload) {
+                        let ids = EventIndex.ids(of: statement, payload: env.payload)
+                        if !ids.isEmpty {
+                            try tx.indexEvent(ids: ids, seq: r.seq)
+                            filled += 1
+                        }
+                    }
+                    return true
+                }
+            }
+        }
+        logger.notice("filled the event index from the stored records", metadata: ["events": "\(filled)"])
     }
 
     /// Imports an EPCIS 2.0 document (JSON-LD): signs each event with `signer` and appends them
@@ -77,35 +86,42 @@ extension Ledger {
         var seen: [String: (index: Int, hash: String)] = [:]
         var sameAs: [Int: Int] = [:]  // a repeat within the document → the index it repeats
         var toAppend: [Int] = []
+        // The signer's party: only its own events count as the same event (FORMAT.md §14.3).
+        // An unregistered signer is refused by the append below.
+        let party = registry.keys[signer.keyReference.description]?.partyId
+        var lookup = EventLookup()
         for (i, payload) in payloads.enumerated() {
             let json = try JSONValue.parse(payload)
             let hash = Self.hashID(of: json)
-            var eventID: String?
-            if case .object(let o) = json, case .string(let id)? = o["eventID"] { eventID = id }
-            // The ledger first.
-            if let eventID, let seq = try mapStoreErrors({ try store.sequences(forEventID: eventID) }).first {
-                let stored = try storedHashID(seq: seq)
-                if stored == hash || eventID == hash {
-                    report.alreadyPresent.append(.init(index: i, eventID: eventID, hashID: hash, seq: seq, matchedBy: "eventID"))
-                } else {
-                    report.refused.append(.init(index: i, eventID: eventID, hashID: hash, existingSeq: seq, existingIndex: nil))
+            let eventID = EventIndex.eventID(of: json)
+            let isCorrection: Bool
+            if case .object(let o) = json { isCorrection = o["errorDeclaration"] != nil } else { isCorrection = false }
+            // The ledger first (the append checks again under the write lock).
+            if let party {
+                let ids = eventID.map { $0 == hash ? [hash] : [$0, hash] } ?? [hash]
+                try mapStoreErrors { try lookup.load(ids, from: store) }
+                let held = try mapStoreErrors { try lookup.held(ids, reader: store, registry: registry) }
+                switch EventIndex.decide(.init(party: party, eventID: eventID, hashID: hash, isCorrection: isCorrection), held: held) {
+                case .new: break
+                case .present(let seq, let by):
+                    report.alreadyPresent.append(.init(index: i, eventID: eventID, hashID: hash, seq: seq, matchedBy: by))
+                    continue
+                case .conflict(let seq):
+                    report.refused.append(.init(index: i, eventID: eventID ?? hash, hashID: hash, existingSeq: seq, existingIndex: nil))
+                    continue
                 }
-                continue
             }
-            if let seq = try mapStoreErrors({ try store.sequences(forEventID: hash) }).first {
-                report.alreadyPresent.append(.init(index: i, eventID: eventID, hashID: hash, seq: seq, matchedBy: "hash ID"))
-                continue
-            }
-            // Then this document.
-            if let eventID, let earlier = seen[eventID] {
+            // Then this document (an error declaration is another sort of fact than the event it corrects).
+            let sort = isCorrection ? "errorDeclaration " : ""
+            if let eventID, let earlier = seen[sort + eventID] {
                 if earlier.hash == hash { sameAs[i] = earlier.index } else {
                     report.refused.append(.init(index: i, eventID: eventID, hashID: hash, existingSeq: nil, existingIndex: earlier.index))
                 }
                 continue
             }
-            if let earlier = seen[hash] { sameAs[i] = earlier.index; continue }
-            if let eventID { seen[eventID] = (i, hash) }
-            seen[hash] = (i, hash)
+            if let earlier = seen[sort + hash] { sameAs[i] = earlier.index; continue }
+            if let eventID { seen[sort + eventID] = (i, hash) }
+            seen[sort + hash] = (i, hash)
             toAppend.append(i)
         }
         guard report.refused.isEmpty else { return report }
@@ -114,13 +130,16 @@ extension Ledger {
         }
         let outcomes = items.isEmpty ? [] : try appendDetailed(items, progress: progress)
         var recordOf: [Int: StoredRecord] = [:]
-        for (i, outcome) in zip(toAppend, outcomes) {
+        for (n, (i, outcome)) in zip(toAppend, outcomes).enumerated() {
             recordOf[i] = outcome.record
             switch outcome {
             case .appended(let r): report.appended.append((i, r))
             case .alreadyPresent(let r):
-                report.alreadyPresent.append(.init(index: i, eventID: Self.eventID(payloads[i]), hashID: Self.hashID(of: (try? JSONValue.parse(payloads[i])) ?? .null),
-                                                   seq: r.seq, matchedBy: "envelope"))
+                // The same envelope, or (when another importer got there first) the same event.
+                let json = (try? JSONValue.parse(payloads[i])) ?? .null
+                let eventID = EventIndex.eventID(of: json)
+                let by = r.envelope == items[n].bytes ? "envelope" : (eventID != nil && Self.eventID(of: r) == eventID ? "eventID" : "hash ID")
+                report.alreadyPresent.append(.init(index: i, eventID: eventID, hashID: Self.hashID(of: json), seq: r.seq, matchedBy: by))
             }
         }
         for (i, j) in sameAs.sorted(by: { $0.key < $1.key }) {
@@ -133,16 +152,15 @@ extension Ledger {
         return report
     }
 
+    /// The `eventID` of a stored record's event.
+    static func eventID(of record: StoredRecord) -> String? {
+        guard let env = try? Envelope(json: record.envelope) else { return nil }
+        return eventID(env.payload)
+    }
+
     static func eventID(_ payload: [UInt8]) -> String? {
         guard case .object(let o)? = try? JSONValue.parse(payload), case .string(let id)? = o["eventID"] else { return nil }
         return id
-    }
-
-    /// The hash ID of the event stored at `seq`.
-    func storedHashID(seq: UInt64) throws -> String? {
-        guard let r = try mapStoreErrors({ try store.record(at: seq) }),
-              let env = try? Envelope(json: r.envelope), let json = try? JSONValue.parse(env.payload) else { return nil }
-        return Self.hashID(of: json)
     }
 
     /// Streams the stored records from `seq` on, in order; stop when `body` returns false.

@@ -27,10 +27,13 @@ extension Ledger {
     /// Opens an existing ledger file (SQLite).
     public static func open(at path: String, readOnly: Bool = false, policy: WritePolicy = .default,
                             logger: Logger = Logger(label: "assay.ledger")) throws -> Ledger {
+        let ledger: Ledger
         do {
-            return Ledger(storage: try SQLiteLedgerStorage.open(at: path, readOnly: readOnly), policy: policy, logger: logger)
+            ledger = Ledger(storage: try SQLiteLedgerStorage.open(at: path, readOnly: readOnly), policy: policy, logger: logger)
         } catch {
             throw storage(error)
         }
+        if !readOnly { try ledger.fillEventIndexIfNeeded() }
+        return ledger
     }
 }

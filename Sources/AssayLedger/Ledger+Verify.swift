@@ -29,6 +29,10 @@ struct StoreLedgerSource: LedgerSource {
         StoreSubjectRows(cursor: try store.subjectCursor())
     }
 
+    func eventIndexRows() throws -> (any SubjectRowCursor)? {
+        try store.eventIndexCursor().map { StoreSubjectRows(cursor: $0) }
+    }
+
     func forEachRegistryRow(_ body: (RecordRow) throws -> Void) throws {
         for r in try store.registryRecords() { try body(r) }
     }

@@ -70,6 +70,19 @@ public protocol LedgerStorage: AnyObject, Sendable, MerkleNodeSource {
     /// ascending, read through an index (no scan of the ledger).
     func sequences(forEventID id: String) throws(StoreError) -> [UInt64]
 
+    /// The event index rows whose id is one of `ids` (in seq order): the batched form of
+    /// `sequences(forEventID:)`, one query for a whole chunk of an append.
+    func eventIndexRows(forIDs ids: [String]) throws(StoreError) -> [(id: String, seq: UInt64)]
+
+    /// Whether the event index lacks rows for stored records: the `event_ids` table is empty
+    /// while an EPCIS record is stored (a file made before the index existed, upgraded by a
+    /// writable open). `Ledger` then fills it from the records.
+    func eventIndexNeedsBackfill() throws(StoreError) -> Bool
+
+    /// The event index ordered by sequence number, then id, streamed (for `verify`); nil when
+    /// the file has no `event_ids` table (made before it existed, opened read-only).
+    func eventIndexCursor() throws(StoreError) -> (any SubjectCursor)?
+
     /// Sequence numbers of the records indexed under `subject`, ascending.
     func sequences(forSubject subject: String) throws(StoreError) -> [UInt64]
 

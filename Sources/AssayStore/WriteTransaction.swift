@@ -77,6 +77,12 @@ public final class WriteTransaction {
         return stored
     }
 
+    /// Adds event index rows for the stored record `seq` (filling the index of a file made
+    /// before it existed; appends index their records themselves).
+    public func indexEvent(ids: [String], seq: UInt64) throws(StoreError) {
+        try backend.insert(eventIDs: ids, seq: seq)
+    }
+
     /// Stores a signed checkpoint note for `size`.
     public func addCheckpoint(size: UInt64, note: [UInt8], now: Int64) throws(StoreError) {
         try backend.insert(StoredCheckpoint(size: size, createdAtMillis: now, note: note))

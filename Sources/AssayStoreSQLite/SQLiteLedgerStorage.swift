@@ -430,6 +430,43 @@ public final class SQLiteLedgerStorage: LedgerStorage, @unchecked Sendable {
         }
     }
 
+    public func eventIndexRows(forIDs ids: [String]) throws(StoreError) -> [(id: String, seq: UInt64)] {
+        guard !ids.isEmpty else { return [] }
+        return try locked { () throws(StoreError) -> [(id: String, seq: UInt64)] in
+            guard try hasTable("event_ids") else { return [] }
+            let s = try db.prepare("SELECT id, seq FROM event_ids WHERE id IN (\((1...ids.count).map { "?\($0)" }.joined(separator: ","))) ORDER BY seq, id")
+            defer { s.reset() }
+            for (i, id) in ids.enumerated() { s.bind(Int32(i + 1), id) }
+            var out: [(id: String, seq: UInt64)] = []
+            while try s.step() {
+                let id = s.text(0)
+                out.append((id, try Self.storedUnsigned(s.int64(1), "the event index row for \(id.prefix(200))'s sequence number")))
+            }
+            return out
+        }
+    }
+
+    public func eventIndexNeedsBackfill() throws(StoreError) -> Bool {
+        try locked { () throws(StoreError) -> Bool in
+            guard try hasTable("event_ids"), try db.scalarInt("SELECT count(*) FROM (SELECT 1 FROM event_ids LIMIT 1)") == 0 else { return false }
+            let kinds = SQLiteSchema.epcisKinds.map { "'\($0)'" }.joined(separator: ",")
+            return try db.scalarInt("SELECT count(*) FROM (SELECT 1 FROM records WHERE kind IN (\(kinds)) LIMIT 1)") == 1
+        }
+    }
+
+    public func eventIndexCursor() throws(StoreError) -> (any SubjectCursor)? {
+        try locked { () throws(StoreError) -> (any SubjectCursor)? in
+            guard try hasTable("event_ids") else { return nil }
+            let s = try db.prepareUncached(
+                "SELECT seq, id, typeof(seq) = 'integer' AND typeof(id) = 'text' FROM event_ids ORDER BY seq, id")
+            return SQLiteSubjectCursor(statement: s, lock: lock)
+        }
+    }
+
+    private func hasTable(_ name: String) throws(StoreError) -> Bool {
+        try db.scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '\(name)'") == 1
+    }
+
     /// Sequence numbers of the records indexed under `subject`.
     public func sequences(forSubject subject: String) throws(StoreError) -> [UInt64] {
         try sequences(subject, sql: "SELECT seq FROM subjects WHERE subject = ?1 ORDER BY seq")

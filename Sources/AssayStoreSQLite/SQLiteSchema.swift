@@ -49,6 +49,9 @@ enum SQLiteSchema {
     static let eventIDUpgradeSQL = eventIDTableSQL + ";\n"
         + triggers.filter { $0.table == "event_ids" }.map { $0.sql + ";\n" }.joined()
 
+    /// The stored kinds of EPCIS records: the records the event index holds rows for.
+    static let epcisKinds = ["ComponentOrigin", "ManufacturingStep", "ProductAssembly", "EndOfLife", "Correction", "SupplyChainEvent"]
+
     /// Tables a file made by an earlier version may lack (their triggers are required only where they exist).
     static let optionalTables: Set<String> = ["cosignatures", "event_ids"]
 

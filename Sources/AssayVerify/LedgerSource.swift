@@ -18,6 +18,9 @@ public protocol LedgerSource {
     func metadata() throws -> [(key: String, value: String)]
     /// The subject index, ordered by sequence number then subject, streamed.
     func subjectRows() throws -> any SubjectRowCursor
+    /// The EPCIS event index (`event_ids`), ordered by sequence number then id, streamed; nil
+    /// when the container has none (a file made before it existed, opened read-only).
+    func eventIndexRows() throws -> (any SubjectRowCursor)?
     /// Problems with the container itself (a missing or altered append-only trigger, a record
     /// row outside the sequence): each one fails verification.
     func containerProblems() throws -> [String]
@@ -25,4 +28,9 @@ public protocol LedgerSource {
     /// read before the main walk so that entries signed after a key's compromise time can
     /// be flagged even though the revocation comes later.
     func forEachRegistryRow(_ body: (RecordRow) throws -> Void) throws
+}
+
+extension LedgerSource {
+    /// A source without an event index.
+    public func eventIndexRows() throws -> (any SubjectRowCursor)? { nil }
 }

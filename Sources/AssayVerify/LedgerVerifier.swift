@@ -67,6 +67,7 @@ public struct LedgerVerifier {
         var walk = LedgerWalk(policy: policy, ahead: ahead, checkpoints: checkpoints,
                               tree: StoredTreeComparator(nodes: { try source.storedNodes(level: $0) }),
                               subjects: try SubjectIndexComparator(source.subjectRows()),
+                              events: try source.eventIndexRows().map { try SubjectIndexComparator($0, naming: .events) },
                               index: try SubjectIndexCheck(expectedRecords: source.recordCount(), recordsInMemory: indexRecordsInMemory))
 
         let keys = ahead.publicKeys

@@ -15,6 +15,8 @@ struct PreparedRecord: Sendable {
     let subjects: [String]
     /// The keys of the statement's index subjects (`IndexSubject.of`), hashed here, off the walk.
     let indexKeys: [Digest]
+    /// The event index rows the record must have (`EventIndex.ids`), computed here, off the walk.
+    let eventIDs: [String]
 
     /// Prepares `row`, checking its signature against the key its reference names in `keys`.
     init(_ row: RecordRow, keys: [String: PublicKey]) {
@@ -28,10 +30,12 @@ struct PreparedRecord: Sendable {
             indexKeys = subjects.map { SubjectIndex.key($0, type: .identifier) }
                 + (defining ? subjects.map { SubjectIndex.key($0, type: .defining) } : [])
                 + IndexSubject.keyReferences(of: e.statement).map { SubjectIndex.key($0, type: .keyReference) }
+            eventIDs = EventIndex.ids(of: e.statement, payload: e.envelope.payload)
         } else {
             signature = nil
             subjects = []
             indexKeys = []
+            eventIDs = []
         }
     }
 }
@@ -77,6 +81,8 @@ struct LedgerWalk {
     private var nextCheckpoint = 0
     private var tree: StoredTreeComparator
     private var subjects: SubjectIndexComparator
+    /// The EPCIS event index, when the container has one.
+    private var events: SubjectIndexComparator?
     /// The subject index recomputed from the records (FORMAT.md §13).
     private var index: SubjectIndexCheck
     /// The size of the first checkpoint checked that commits to the subject index: every
@@ -84,7 +90,8 @@ struct LedgerWalk {
     private var firstIndexed: UInt64? = nil
 
     init(policy: WritePolicy, ahead: Registry, checkpoints: [PendingCheckpoint], tree: StoredTreeComparator, subjects: SubjectIndexComparator,
-         index: SubjectIndexCheck) {
+         events: SubjectIndexComparator?, index: SubjectIndexCheck) {
+        self.events = events
         self.index = index
         registry = Registry(policy: policy)
         self.ahead = ahead
@@ -119,6 +126,7 @@ struct LedgerWalk {
         }
         if failure == nil { failure = try tree.leftovers(entries: report.entries, source: source) }
         if failure == nil { failure = subjects.leftovers(entries: report.entries) }
+        if failure == nil { failure = events?.leftovers(entries: report.entries) }
         if failure == nil { failure = try index.finish() }
         if failure == nil, report.entries == 0 {
             failure = Finding(.sequence, seq: 0, "the ledger is empty: it has no genesis entry")
@@ -171,6 +179,7 @@ struct LedgerWalk {
                            expected: "\(entry.statement.kind.rawValue) by \(entry.envelope.signatures[0].keyID)", found: "\(row.kind) by \(row.signer)")
         }
         if let f = try subjects.check(seq: row.seq, expected: p.subjects) { return f }
+        if let f = try events?.check(seq: row.seq, expected: p.eventIDs) { return f }
         if let at = ahead.compromise(of: entry.signer, seq: row.seq, appendedAtMillis: row.appendedAtMillis) {
             report.warnings.append(Finding(.compromise, seq: row.seq, "signed by \(ref) after its compromise time (revoked at seq \(at))"))
         }

@@ -22,7 +22,7 @@ public enum StorageGuard: Hashable, Sendable {
 
     /// Every guard a ledger has.
     public static let all: [StorageGuard] = [.contiguousRecords]
-        + ["records", "nodes", "checkpoints", "subjects", "meta", "cosignatures"].flatMap { [.noUpdate($0), .noDelete($0)] }
+        + ["records", "nodes", "checkpoints", "subjects", "meta", "cosignatures", "event_ids"].flatMap { [.noUpdate($0), .noDelete($0)] }
 }
 
 /// Direct access to one backend's stored ledger, as an attacker with write access to the
