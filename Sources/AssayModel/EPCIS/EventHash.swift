@@ -533,7 +533,7 @@ extension EventHash {
                 guard isDigits(v, 18...18) else { return false }
                 return q.isEmpty || ((q == ["21"] || q == ["10"]) && component(pairs[0].1, 20))
             case "414": return isDigits(v, 13...13) && (q.isEmpty || (q == ["254"] && component(pairs[0].1, 20)))
-            case "417", "": return isDigits(v, 13...13) && q.isEmpty
+            case "417": return isDigits(v, 13...13) && q.isEmpty
             case "8017", "8018": return isDigits(v, 18...18) && q.isEmpty
             case "402": return isDigits(v, 17...17) && q.isEmpty
             case "253": return isDigits(v.prefix(13), 13...13) && (v.count == 13 || component(v.dropFirst(13), 17)) && q.isEmpty
