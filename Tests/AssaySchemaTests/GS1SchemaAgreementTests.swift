@@ -148,6 +148,79 @@ struct GS1SchemaAgreementTests {
             #expect(throws: Never.self, "\(c.label)") { try Statement.decode(Array(JSONValue.object(c.event).serialized.utf8)) }
         }
     }
+
+    /// Events the decoder refuses by a rule of EPCIS 2.0 (§7.4.2–§7.4.4) that Assay's own JSON
+    /// Schemas must state as well, each with the field the decoder names; and the valid event
+    /// each is made from, which all three validators accept (so the refusal is the rule's).
+    static let mirroredRefusals: [(label: String, base: String, mutate: @Sendable ([String: JSONValue]) -> [String: JSONValue], field: String)] = [
+        ("ilmd on an ObjectEvent OBSERVE", "valid/SupplyChainEvent-1.json",
+         { var e = $0; e["ilmd"] = .object(["cbvmda:lotNumber": .string("LOT-1")]); return e }, "ilmd"),
+        ("ilmd on an ObjectEvent DELETE", "valid/SupplyChainEvent-1.json",
+         { var e = $0; e["action"] = .string("DELETE"); e["bizStep"] = .string("decommissioning"); e["disposition"] = .string("inactive")
+           e["ilmd"] = .object(["cbvmda:lotNumber": .string("LOT-1")]); return e }, "ilmd"),
+        ("an AssociationEvent OBSERVE without parentID", "valid/SupplyChainEvent-2.json",
+         { var e = $0; e["type"] = .string("AssociationEvent"); e["action"] = .string("OBSERVE"); e["bizStep"] = .string("inspecting")
+           e["parentID"] = nil; return e }, "parentID"),
+        ("an AggregationEvent OBSERVE without childEPCs or childQuantityList", "valid/SupplyChainEvent-2.json",
+         { var e = $0; e["action"] = .string("OBSERVE"); e["bizStep"] = .string("inspecting"); e["childEPCs"] = nil; return e }, "childEPCs"),
+    ]
+
+    @Test("ilmd on OBSERVE/DELETE, AssociationEvent OBSERVE without parentID, AggregationEvent OBSERVE without children: refused by the decoder, Assay's schemas and GS1's schema")
+    func mirroredDecoderRefusals() throws {
+        let dir = URL(fileURLWithPath: Fixtures.tempDir(), isDirectory: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var bad: [(label: String, path: String, field: String)] = []
+        var good: [String] = []
+        for (i, r) in Self.mirroredRefusals.enumerated() {
+            guard case .object(let base) = try JSONValue.parse([UInt8](Data(contentsOf: SchemaPaths.examples.appendingPathComponent(r.base)))) else {
+                Issue.record("\(r.base) is not a JSON object")
+                continue
+            }
+            // The unmutated counterpart, with the mutation's changes that keep it valid.
+            var counterpart = base
+            if r.field == "ilmd" { counterpart = r.mutate(base); counterpart["ilmd"] = nil }
+            if r.field == "parentID" { counterpart = r.mutate(base); counterpart["parentID"] = base["parentID"] }
+            if r.field == "childEPCs" { counterpart = r.mutate(base); counterpart["childEPCs"] = base["childEPCs"] }
+            let mutated = r.mutate(base)
+            let badURL = dir.appendingPathComponent("refused-\(i).json")
+            let goodURL = dir.appendingPathComponent("accepted-\(i).json")
+            try Data(JSONValue.object(mutated).serialized.utf8).write(to: badURL)
+            try Data(JSONValue.object(counterpart).serialized.utf8).write(to: goodURL)
+            bad.append((r.label, badURL.path, r.field))
+            good.append(goodURL.path)
+
+            // The decoder: the counterpart is accepted, the mutation refused naming the field.
+            #expect(throws: Never.self, "\(r.label): counterpart") { try Statement.decode(Array(JSONValue.object(counterpart).serialized.utf8)) }
+            do {
+                let kind = try Statement.decode(Array(JSONValue.object(mutated).serialized.utf8)).kind
+                Issue.record("\(r.label): the decoder accepts it as \(kind.rawValue)")
+            } catch {
+                #expect(error.field == r.field, "\(r.label): the decoder names \(error.field) (\(error.message))")
+            }
+        }
+        let files = bad.map(\.path) + good
+        // Assay's own schemas (tools/schema_check.py, Schemas/statement.schema.json).
+        switch SchemaCheck.run(files, schema: "statement.schema.json") {
+        case .failure(let f): Issue.record(Comment(rawValue: f.description))
+        case .success(let verdicts):
+            for b in bad {
+                guard case .invalid? = verdicts[b.path] else {
+                    Issue.record("\(b.label): Assay's schema accepts it (\(verdicts[b.path].map { "\($0)" } ?? "no verdict"))")
+                    continue
+                }
+            }
+            for g in good {
+                if case .invalid(let why)? = verdicts[g] { Issue.record("\(g): Assay's schema refuses the valid counterpart: \(why)") }
+            }
+        }
+        // GS1's normative schema says the same.
+        switch GS1Schema.run(files, scratch: dir) {
+        case .failure(let f): Issue.record(Comment(rawValue: f.description))
+        case .success(let verdicts):
+            for b in bad { #expect(verdicts[b.path]?.0 == false, "\(b.label): GS1's schema accepts it") }
+            for g in good { #expect(verdicts[g]?.0 == true, "\(g): GS1's schema refuses the valid counterpart: \(verdicts[g]?.1 ?? "no verdict")") }
+        }
+    }
 }
 
 /// Runs GS1's EPCIS 2.0 JSON Schema (the `EPCIS-Document-Event` definition, plus a required
