@@ -114,9 +114,13 @@ struct SoundVerdictTests {
         #expect(report.result(.provenance).problems.contains { $0.message.contains("no entry by a party with authority over \(product)") }, "\(report.summary)")
         #expect(report.result(.accountability).problems.contains { $0.evidence.map(\.seq) == [early] && $0.message.contains("holds no scope or delegation") })
 
+        // The same assembly again under a fresh eventID is the same event (one CBV hash ID): already present, not a new entry.
+        #expect(try built.append(Self.assembly(parent: product, eventID: "urn:uuid:9a8b7c6d-0096-4a3b-8c2d-1e0f9a8b7c6d"),
+                                 by: Self.contractorKey, at: "2029-10-02T09:00:00Z") == early)
         // ACME delegates assembly of its thermostat model; the contractor assembles again.
         try built.append(Self.delegation(to: Self.contractor, scopes: [TF.model], kinds: [.productAssembly]), by: TF.manufacturerKey, at: "2029-10-03T08:00:00Z")
-        let late = try built.append(Self.assembly(parent: product, eventID: "urn:uuid:9a8b7c6d-0098-4a3b-8c2d-1e0f9a8b7c6d"),
+        // A new event (its own time): the same what, when and where again would be the same event (one CBV hash ID).
+        let late = try built.append(Self.assembly(parent: product, eventID: "urn:uuid:9a8b7c6d-0098-4a3b-8c2d-1e0f9a8b7c6d", time: "2026-11-25T13:00:00+01:00"),
                                     by: Self.contractorKey, at: "2029-10-04T08:00:00Z")
         report = TF.verify(try built.exportAgain(product: product), product: product)
         #expect(report.graph.productEntries.map(\.seq) == [late], "only the assembly after the delegation counts: \(report.summary)")
@@ -124,7 +128,7 @@ struct SoundVerdictTests {
 
         // Withdrawn (empty kinds): a later assembly is not evidence again.
         try built.append(Self.delegation(to: Self.contractor, scopes: [TF.model], kinds: []), by: TF.manufacturerKey, at: "2029-10-05T08:00:00Z")
-        let after = try built.append(Self.assembly(parent: product, eventID: "urn:uuid:9a8b7c6d-0097-4a3b-8c2d-1e0f9a8b7c6d"),
+        let after = try built.append(Self.assembly(parent: product, eventID: "urn:uuid:9a8b7c6d-0097-4a3b-8c2d-1e0f9a8b7c6d", time: "2026-11-25T14:00:00+01:00"),
                                      by: Self.contractorKey, at: "2029-10-06T08:00:00Z")
         report = TF.verify(try built.exportAgain(product: product), product: product)
         #expect(report.graph.productEntries.map(\.seq) == [late], "\(report.summary)")
