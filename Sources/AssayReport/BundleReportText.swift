@@ -21,12 +21,16 @@ public enum BundleReportText {
                 if f.evidence.count > 12 { out += "      … and \(f.evidence.count - 12) more\n" }
             }
         }
+        let facts = SignedFacts.facts(of: r)
+        let entries = Set(facts.map(\.seq)).count
+        out += "\nSigned facts: \(facts.count) value(s) from \(entries) entr\(entries == 1 ? "y" : "ies") (listed by group in --json and report --html)\n"
         return out
     }
 
     /// The report as one JSON object: `product`, `passed`, `origin`, `checkpointSize`,
-    /// `witnessCosignatures`, `auditDate`, `policy`, `assayVersion`, and `principles` (each with
-    /// `principle`, `verdict`, `required` and `findings` with their `evidence`).
+    /// `witnessCosignatures`, `auditDate`, `policy`, `assayVersion`, `principles` (each with
+    /// `principle`, `verdict`, `required` and `findings` with their `evidence`) and `facts` (groups
+    /// of signed facts, see `fact`).
     public static func json(_ r: BundleReport) -> String {
         func ev(_ e: EvidenceRef) -> String {
             JSONWriter.object([("seq", "\(e.seq)"), ("kind", JSONWriter.quote(e.kind)), ("signer", JSONWriter.quote(e.signer))])
@@ -41,13 +45,31 @@ public enum BundleReportText {
                 }.joined(separator: ",") + "]"),
             ])
         }
+        let facts = SignedFacts.grouped(SignedFacts.facts(of: r)).map { g in
+            JSONWriter.object([("group", JSONWriter.quote(g.group.rawValue)), ("title", JSONWriter.quote(g.group.title)),
+                               ("facts", "[" + g.facts.map(fact).joined(separator: ",") + "]")])
+        }
         return JSONWriter.object([
             ("product", JSONWriter.quote(r.product)), ("passed", r.passed ? "true" : "false"), ("origin", JSONWriter.quote(r.origin)),
             ("checkpointSize", "\(r.checkpointSize)"), ("witnessCosignatures", "\(r.witnessCosignatures)"),
             ("auditDate", JSONWriter.quote(r.auditDate)), ("policy", JSONWriter.quote(r.policyName)),
             ("assayVersion", JSONWriter.quote(AssayVersion.current)),
             ("principles", "[" + principles.joined(separator: ",") + "]"),
+            ("facts", "[" + facts.joined(separator: ",") + "]"),
         ])
+    }
+
+    /// One signed fact: `seq`, `kind`, `aspect` (passport data only), `path`, `value` (the
+    /// signed text), `valueType`, `namespace` (extension members only), `party`, `partyName`,
+    /// `signer`, `counted`.
+    public static func fact(_ f: SignedFact) -> String {
+        var fields: [(String, String)] = [("seq", "\(f.seq)"), ("kind", JSONWriter.quote(f.kind))]
+        if let a = f.aspect { fields.append(("aspect", JSONWriter.quote(a))) }
+        fields += [("path", JSONWriter.quote(f.path)), ("value", JSONWriter.quote(f.value)), ("valueType", JSONWriter.quote(f.valueKind.rawValue))]
+        if let n = f.namespace { fields.append(("namespace", JSONWriter.quote(n))) }
+        fields += [("party", JSONWriter.quote(f.partyId)), ("partyName", JSONWriter.quote(f.partyName)), ("signer", JSONWriter.quote(f.signer)),
+                   ("counted", f.counted ? "true" : "false")]
+        return JSONWriter.object(fields)
     }
 
     /// The principles that make the report fail: every required principle not satisfied,

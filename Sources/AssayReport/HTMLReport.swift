@@ -115,7 +115,24 @@ public enum HTMLReport {
             }
             h += "</table>"
         }
+        h += signedFacts(SignedFacts.facts(of: r))
         h += "<h2>Provenance graph (Mermaid source)</h2><pre>\(esc(r.graph.mermaid()))</pre></body></html>\n"
+        return h
+    }
+
+    /// Every signed fact, one table per group: seq, signing party (name and key), where the
+    /// value stands, the value; facts of entries that are not evidence are marked.
+    public static func signedFacts(_ facts: [SignedFact]) -> String {
+        var h = "<h2 id=facts>Signed facts</h2><p>\(facts.count) value(s) signed by the bundle's entries, by group, in sequence order.</p>"
+        for (group, list) in SignedFacts.grouped(facts) {
+            h += "<h3>\(esc(group.title)) (\(list.count))</h3><table class=facts><tr><th>Seq</th><th>Signed by</th><th>Kind</th><th>Fact</th><th>Value</th></tr>"
+            for f in list {
+                let note = f.counted ? "" : " <b class=fail>not evidence</b>"
+                let ns = f.namespace.map { " <small>(namespace \(esc($0)))</small>" } ?? ""
+                h += "<tr><td>\(f.seq)</td><td>\(esc(f.partyName))<br><small><code>\(esc(f.signer))</code></small></td><td>\(esc(f.kind))\(f.aspect.map { "<br><small>\(esc($0))</small>" } ?? "")</td><td><code>\(esc(f.path))</code>\(ns)</td><td>\(esc(f.value))\(note)</td></tr>"
+            }
+            h += "</table>"
+        }
         return h
     }
 }

@@ -6,8 +6,10 @@ struct SubjectIndexComparator {
     struct Naming {
         let name: String
         let missingRowBreaks: String
-        static let subjects = Naming(name: "the subject index", missingRowBreaks: "a product export would leave the record out")
-        static let events = Naming(name: "the event index", missingRowBreaks: "an import would append the same event again")
+        /// What a row's value must be of its record.
+        let member: String
+        static let subjects = Naming(name: "the subject index", missingRowBreaks: "a product export would leave the record out", member: "a subject")
+        static let events = Naming(name: "the event index", missingRowBreaks: "an import would append the same event again", member: "an ID of its event")
     }
     private let naming: Naming
     private let cursor: any SubjectRowCursor
@@ -39,7 +41,7 @@ struct SubjectIndexComparator {
         }
         let want = Set(expected)
         let extra = indexed.first { !want.contains($0) } ?? ""
-        return Finding(.storedColumns, seq: seq, "\(naming.name) row for \(extra) does not belong to this record",
+        return Finding(.storedColumns, seq: seq, "\(naming.name) row for \(extra) does not belong to this record: it is not \(naming.member) of it",
                        expected: expected.isEmpty ? "no rows" : expected.joined(separator: " "), found: indexed.joined(separator: " "))
     }
 

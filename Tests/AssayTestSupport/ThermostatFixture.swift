@@ -383,8 +383,8 @@ public struct ThermostatFixture: Sendable {
     // MARK: Statements
 
     public static let context = #""@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",{"assay":"https://ns.assay.dev/epcis/1#"}]"#
-    static let imageDigest = "sha256:977aa3ede8e4add7352d54d58e838a441243bfb39f0d94f807202c76d812ea41"
-    static let sbomDigest = "sha256:bcdfb73b050d567f076b793037ace9c9f16a8d1a0020f5ee0f8a89859dee7d61"
+    public static let imageDigest = "sha256:977aa3ede8e4add7352d54d58e838a441243bfb39f0d94f807202c76d812ea41"
+    public static let sbomDigest = "sha256:bcdfb73b050d567f076b793037ace9c9f16a8d1a0020f5ee0f8a89859dee7d61"
 
     /// The registration of `key` for party `p` with `roles` (to be signed by the operator).
     public static func registration(_ p: Party, key: NamedSigningKey, roles: [Role], scopes: [String]? = nil) -> String {
