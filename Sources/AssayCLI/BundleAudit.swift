@@ -36,11 +36,17 @@ struct BundleAudit {
         return (b, verifier.verify(b))
     }
 
-    /// The audit policy: the default, or `--policy` (plain, or signed by `--policy-key`).
+    /// The audit policy: the default, a preset named by `--policy`, or the `--policy` file (plain,
+    /// or signed by `--policy-key`).
     func loadPolicy() throws -> AuditPolicy {
         guard let policy else {
             if policyKey != nil { throw CLIFailure.input("--policy-key needs --policy") }
             return .default
+        }
+        if let preset = AuditPolicy.preset(named: policy) {
+            // A shipped preset (write ./name for a file of the same name).
+            if policyKey != nil { throw CLIFailure.input("--policy \(policy) is a preset shipped with assay, not a signed policy: leave out --policy-key") }
+            return preset
         }
         let bytes = try InputFiles.read(policy, what: "policy", maxBytes: 256 * 1024)
         let key = try policyKey.map { try InputFiles.verifierKey($0) }

@@ -48,6 +48,14 @@ struct PolicyTests {
         (#"{"type":"AuditPolicy","writePolicy":{"ComponentOrigin":"supplier"}}"#, "writePolicy.ComponentOrigin"),
         (#"{"type":"AuditPolicy","minimumSupportYear":5}"#, "minimumSupportYear"),
         (#"{"type":"AuditPolicy","name":"a","name":"b"}"#, "name"),
+        (#"{"type":"AuditPolicy","extends":"battery-passport"}"#, "extends"),
+        (#"{"type":"AuditPolicy","requiredFacts":[{"name":"x","article":"Art. 1","principle":"integrity","anyOf":[{"path":"a"}]}]}"#, "requiredFacts[0].principle"),
+        (#"{"type":"AuditPolicy","requiredFacts":[{"name":"x","article":"Art. 1","principle":"lifecycle","anyOf":[]}]}"#, "requiredFacts[0].anyOf"),
+        (#"{"type":"AuditPolicy","requiredFacts":[{"name":"x","article":"Art. 1","principle":"lifecycle","anyOf":[{"path":"a[0].b"}]}]}"#, "requiredFacts[0].anyOf[0].path"),
+        (#"{"type":"AuditPolicy","requiredFacts":[{"name":"x","article":"Art. 1","principle":"lifecycle","anyOf":[{"kind":"Origin","path":"a"}]}]}"#, "requiredFacts[0].anyOf[0].kind"),
+        (#"{"type":"AuditPolicy","requiredFacts":[{"name":"","article":"Art. 1","principle":"lifecycle","anyOf":[{"path":"a"}]}]}"#, "requiredFacts[0].name"),
+        (#"{"type":"AuditPolicy","requiredFacts":[{"name":"x","principle":"lifecycle","anyOf":[{"path":"a"}]}]}"#, "requiredFacts[0].article"),
+        (#"{"type":"AuditPolicy","requiredFacts":[{"name":"x","article":"A","principle":"lifecycle","anyOf":[{"path":"a","values":"b"}]}]}"#, "requiredFacts[0].anyOf[0].values"),
     ]
 
     @Test("invalid policies are refused, naming the field", arguments: invalid)
@@ -69,6 +77,9 @@ struct PolicyTests {
             #"{"type":"AuditPolicy","writePolicy":{}}"#,
             #"{"type":"AuditPolicy","writePolicy":{"SupplyChainEvent":[],"LedgerGenesis":["operator"],"Correction":["auditor","auditor"]}}"#,
             #"{"type":"AuditPolicy","name":"x","minimumSupportYears":7,"requireSpareParts":true,"requireFirmwareDigest":false,"requireSoftwareBOM":true}"#,
+            #"{"type":"AuditPolicy","extends":"cra-psti","requiredFacts":null}"#,
+            #"{"type":"AuditPolicy","extends":null,"requiredFacts":[]}"#,
+            #"{"type":"AuditPolicy","requiredFacts":[{"name":"carbon footprint","article":"Art. 7(1)","principle":"provenance","anyOf":[{"kind":"LifecycleCommitment","aspect":"carbonFootprint","path":"data.batteryCarbonFootprint","value":"12.5"},{"path":"ilmd.assay:firmware"}]}]}"#,
         ]
         let invalid = Self.invalid.map(\.0).filter { !$0.contains(#""name":"a","name":"b""#) } // duplicate names: a rule of the JSON text, not the schema
             + [#"[]"#, #"{"type":null}"#, #"{"type":"AuditPolicy","requiredPrinciples":"integrity"}"#,

@@ -87,6 +87,13 @@ public struct BundleVerifier {
         var results: [PrincipleResult]
         if integrity.problems.isEmpty {
             results = PrincipleChecker(policy: policy, auditDate: auditDate, graph: graph).check()
+            // The policy's required facts, each under its principle.
+            for (principle, findings) in RequiredFact.judge(policy.requiredFacts, graph: graph, policyName: policy.name) {
+                guard let i = results.firstIndex(where: { $0.principle == principle }) else { continue }
+                let all = results[i].findings + findings
+                let verdict: Verdict = all.contains { $0.severity == .problem } ? .notSatisfied : results[i].verdict == .notApplicable ? .satisfied : results[i].verdict
+                results[i] = PrincipleResult(principle: principle, verdict: verdict, findings: all)
+            }
             // Entries signed after their key's compromise time.
             let flagged = checked.compactMap { c in
                 registry.compromise(of: c.signer, seq: c.seq, appendedAtMillis: c.appendedAtMillis).map { (c, $0) }

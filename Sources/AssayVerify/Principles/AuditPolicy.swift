@@ -26,6 +26,9 @@ public struct AuditPolicy: Sendable, Equatable {
     /// How far an event may be dated after the log recorded it (hours) before it is not
     /// evidence: clocks and time zones differ, but a party cannot record the future.
     public var maxEventTimeSkewHours: Int = 24
+    /// Facts the product's evidence must sign (a regulation's data points), each reported by
+    /// name and article when missing (see `RequiredFact`, and the presets in `AuditPolicy.presets`).
+    public var requiredFacts: [RequiredFact] = []
 
     public static let `default` = AuditPolicy(
         name: "assay-default", writePolicy: .default, minimumSupportYears: 5, requireSpareParts: true,
@@ -42,12 +45,19 @@ public struct AuditPolicy: Sendable, Equatable {
         self._required = requiredPrinciples
     }
 
-    /// Parses a policy document; members left out keep the default's values.
+    /// Parses a policy document; members left out keep the default's values (or, with
+    /// `extends`, the named preset's; `requiredFacts` given in the document replace the preset's).
     public init(json bytes: [UInt8]) throws(ModelError) {
         var r = try ObjectReader(try JSONValue.parse(bytes, limits: .init(maxBytes: 256 * 1024, maxDepth: 8)))
         var p = AuditPolicy.default
         guard try r.string("type") == "AuditPolicy" else {
             throw ModelError(.invalidValue, field: "type", "a policy has type \"AuditPolicy\"")
+        }
+        if let base = try r.optionalString("extends") {
+            guard let preset = AuditPolicy.preset(named: base) else {
+                throw ModelError(.invalidValue, field: "extends", "\"\(base.prefix(60))\" is not a preset (\(AuditPolicy.presetNames.joined(separator: ", ")))")
+            }
+            p = preset
         }
         p.name = try r.optionalString("name") ?? p.name
         if let years = try r.optionalNumber("minimumSupportYears") {
@@ -75,6 +85,14 @@ public struct AuditPolicy: Sendable, Equatable {
                 set.insert(pr)
             }
             p.requiredPrinciples = set
+        }
+        if let list = try r.optionalArray("requiredFacts") {
+            var facts: [RequiredFact] = []
+            for (i, v) in list.enumerated() {
+                var fr = try ObjectReader(v, path: "requiredFacts[\(i)]")
+                facts.append(try RequiredFact(reading: &fr))
+            }
+            p.requiredFacts = facts
         }
         if let w = try r.optionalObject("writePolicy") {
             var allowed: [StatementKind: Set<Role>] = [:]
