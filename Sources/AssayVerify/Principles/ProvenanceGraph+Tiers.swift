@@ -12,6 +12,13 @@ extension ProvenanceGraph {
         public let consumerParty: String
         /// The entry of the party's that defines `item` (its origin or the step that made it).
         public let definingSeq: UInt64
+
+        public init(item: String, seq: UInt64, consumerParty: String, definingSeq: UInt64) {
+            self.item = item
+            self.seq = seq
+            self.consumerParty = consumerParty
+            self.definingSeq = definingSeq
+        }
     }
 
     /// A party that defines something in the product's tree, and its supplier tier.
@@ -51,6 +58,11 @@ extension ProvenanceGraph {
         /// For the first step, the smelter's entry that defines its material; for the others,
         /// the entry that consumed the previous step's identifier to make this one.
         public let seq: UInt64
+
+        public init(id: String, seq: UInt64) {
+            self.id = id
+            self.seq = seq
+        }
     }
 
     /// The chain of custody of one mineral from a smelter or refiner to the product.
