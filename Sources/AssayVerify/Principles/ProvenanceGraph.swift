@@ -16,6 +16,11 @@ import AssayModel
 ///
 /// Supply-chain events (shipping, packing …) and generic events only mention items: they are
 /// history (`mentions`), never a substitute for an origin or an assembly.
+///
+/// From the component tree it derives supplier tiers (`tiers`, see `PartyTier`: fewest
+/// hand-overs between parties from the product's maker), the chains of custody of the minerals
+/// its smelters and refiners declare (`custodyChains`), and the minerals its materials name
+/// (`declaredMinerals`).
 public struct ProvenanceGraph: Sendable {
     /// A component edge: `parent` consumed `child` in entry `seq`.
     public struct Edge: Sendable, Hashable {
@@ -33,7 +38,8 @@ public struct ProvenanceGraph: Sendable {
         public let supplierName: String
         public let country: String?
         public let partNumber: String?
-        /// 1 for a direct supplier of the product's maker, n for the n-th party down the chain.
+        /// The supplier's tier (`PartyTier`): 1 for a direct supplier of the product's maker
+        /// (also through the maker's own steps and sub-assemblies), n + 1 for a supplier of a tier-n party.
         public let tier: Int
     }
 
