@@ -1,3 +1,5 @@
+import AssayTestSupport
+import Foundation
 import Testing
 @testable import AssayModel
 
@@ -199,5 +201,45 @@ struct DeclaredFieldsAndSmelterTests {
     ])
     func mineralNames(_ name: String, _ expected: [Mineral]) {
         #expect(Mineral.named(inMaterial: name) == expected, "\(name)")
+    }
+}
+
+/// `assay statement commitment`: the declared fields as options, through the real binary.
+@Suite("assay statement commitment")
+struct CommitmentCommandTests {
+    static let base = ["statement", "commitment", "--model", "https://id.gs1.org/01/04012345000016", "--placed-on-market", "2026-12-01",
+                       "--support-end", "2032-12-31", "--vulnerability-contact", "mailto:security@acme.example", "--response-days", "30",
+                       "--repair-url", "https://acme.example/repair", "--repair-digest",
+                       "sha256:a1a14ff4aab4f1d3efbe2f3fe8e32ec686289ba95e5b2fc3e1f38052d64da522",
+                       "--take-back-channel", "https://acme.example/takeback", "--recycling-scheme", "ear", "--insolvency", "escrow",
+                       "--event-time", "2026-11-20T13:00:00+01:00"]
+
+    @Test("prints a commitment the decoder reads back with every declared field")
+    func declared() throws {
+        let r = try CLIHarness.assay(Self.base + ["--expected-use-time", "P6Y", "--security-update-mechanism", "signed OTA",
+                                                  "--sbom-url", "https://acme.example/sbom.json", "--sbom-digest", DeclaredFieldsAndSmelterTests.sbomDigest,
+                                                  "--vulnerability-disclosure-policy", "https://acme.example/cvd",
+                                                  "--manufacturer-contact", "tel:+49711000000", "--spare-part", "BAT,CR2032,2036-12-31,10"])
+        #expect(r.exitCode == 0 && r.stderr.isEmpty, "\(r)")
+        let c = try DeclaredFieldsAndSmelterTests.decodeCommitment(r.stdout.trimmingCharacters(in: .newlines))
+        #expect(c.expectedUseTime?.text == "P6Y" && c.securityUpdateMechanism == "signed OTA" && c.manufacturerContact == "tel:+49711000000")
+        #expect(c.sbom == .init(url: "https://acme.example/sbom.json", digest: DeclaredFieldsAndSmelterTests.sbomDigest))
+        #expect(c.vulnerabilityDisclosurePolicy == "https://acme.example/cvd")
+        #expect(c.spareParts == [.init(partNumber: "BAT,CR2032", availableUntil: "2036-12-31", deliveryDays: 10)])
+        #expect(c.eventTime.text == "2026-11-20T13:00:00+01:00")
+    }
+
+    @Test("a bad option is refused in one line naming the option and the field", arguments: [
+        (["--expected-use-time", "P7D"], "--expected-use-time (expectedUseTime): \"P7D\" is not an ISO 8601 duration"),
+        (["--sbom-url", "https://acme.example/s", "--sbom-digest", "sha256:AB"], "--sbom-digest (sbom.digest):"),
+        (["--sbom-url", "https://acme.example/s"], "--sbom-url needs --sbom-digest"),
+        (["--vulnerability-disclosure-policy", "mailto:x@acme.example"], "--vulnerability-disclosure-policy (vulnerabilityDisclosurePolicy): must be an http(s) URL"),
+        (["--manufacturer-contact", "call us"], "--manufacturer-contact (manufacturerContact): must be a URI"),
+        (["--spare-part", "BAT,2036-12-31"], "--spare-part 1:"),
+        (["--spare-part", "BAT,2036-13-31,10"], "--spare-part 1 (spareParts[0].availableUntil):"),
+    ])
+    func refused(_ extra: [String], _ fragment: String) throws {
+        let r = try CLIHarness.assay(Self.base + extra)
+        #expect(r.exitCode == 2 && r.stdout.isEmpty && r.stderrLines.count == 1 && r.stderr.contains(fragment), "\(r)")
     }
 }
