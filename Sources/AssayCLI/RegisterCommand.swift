@@ -37,6 +37,19 @@ struct RegisterCommand: ParsableCommand {
         discussion: "Defining statements (commissioning, manufacturing outputs, assemblies, lifecycle commitments) count as evidence only from a key whose scopes cover the identifier. You vouch for these scopes: check the party's GS1 licence or domain."))
     var scopes: [String] = []
 
+    @Option(name: .customLong("smelter-rmi"), help: ArgumentHelp(
+        "For a smelter or refiner: its RMI smelter id, CID and six digits (with --smelter-metal and --conformance).",
+        discussion: "Declares the party a smelter or refiner: its chain of custody to a product is traced and its conformance status reported at audit."))
+    var smelterRMI: String?
+    @Option(name: .customLong("smelter-metal"), help: "The smelter's mineral: tin, tantalum, tungsten, gold, cobalt, lithium, nickel, natural-graphite.")
+    var smelterMetal: String?
+    @Option(help: "The smelter's conformance status: conformant, active, non-conformant.") var conformance: String?
+    @Option(name: .customLong("assessed-on"), help: ArgumentHelp("When the conformance status was assessed (YYYY-MM-DD).", valueName: "date"))
+    var assessedOn: String?
+    @Option(help: "The assessment programme (RMAP, LBMA, RJC …).") var programme: String?
+    @Option(name: .customLong("smelter-country"), help: ArgumentHelp("Where the smelter is (ISO 3166-1 alpha-2).", valueName: "code"))
+    var smelterCountry: String?
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
@@ -44,18 +57,22 @@ struct RegisterCommand: ParsableCommand {
         let op = try InputFiles.secretKey(try EnvironmentDefaults.key(key ?? operatorKey, purpose: "(the operator's)"))
         let vk = try InputFiles.verifierKey(publicKey)
         guard vk.type == .ed25519 else { throw CLIFailure.input("\(publicKey) is a witness key; parties sign with Ed25519 note keys") }
+        let smelter = RegistryStatements.SmelterOptions(rmiId: smelterRMI, metal: smelterMetal, conformance: conformance,
+                                                        assessedOn: assessedOn, programme: programme, country: smelterCountry)
+        _ = try smelter.declaration() // refused before the ledger is opened
         let ledger = try options.open()
         let payload = try RegistryStatements.registration(
             partyId: partyId, legalName: legalName, roles: roles, publicKey: vk.description, address: address, contact: contact,
-            facilities: facilities, scopes: scopes, eventTime: Timestamp(epochMillis: ledger.clock()))
+            facilities: facilities, scopes: scopes, smelter: smelter, eventTime: Timestamp(epochMillis: ledger.clock()))
         let env = Envelope.sign(payload: payload, with: op)
         let rec = try ledger.append([.init(label: "registration", bytes: env.canonicalJSON)])[0]
         if json {
             emit(JSONField.object([("seq", .uint(rec.seq)), ("kind", .string(rec.kind)), ("signer", .string(rec.signer)),
                                    ("leafHash", .string(rec.leafHash.hex)), ("registeredKey", .string(vk.reference)),
-                                   ("partyId", .string(partyId)), ("roles", .strings(roles))]))
+                                   ("partyId", .string(partyId)), ("roles", .strings(roles)),
+                                   ("smelter", smelterRMI.map { .string($0) } ?? .null)]))
         } else {
-            emit("registered \(vk.reference) (\(partyId)) as \(roles.joined(separator: ", ")) at seq \(rec.seq)")
+            emit("registered \(vk.reference) (\(partyId)) as \(roles.joined(separator: ", "))\(smelterRMI.map { ", smelter \($0)" } ?? "") at seq \(rec.seq)")
         }
     }
 }

@@ -1,23 +1,49 @@
 /// What a manufacturer commits to for a product model (or a range of serials): security
 /// support until a date (UK PSTI, EU CRA), vulnerability handling, backend lifetime, repair
 /// information and spare parts (EU Right to Repair), take-back and recycling (WEEE),
-/// dismantling information, and what happens on insolvency.
+/// dismantling information, and what happens on insolvency; and the declared facts the CRA
+/// and PSTI name: the expected use time, how security updates are delivered, the software
+/// BOM, the vulnerability disclosure policy and a manufacturer contact.
 public struct LifecycleCommitment: Sendable, Equatable {
     /// A document: where it is and its digest, so a later change is visible.
     public struct Document: Sendable, Equatable {
+        /// Where the document is (http or https).
         public let url: String
+        /// Its digest (`sha256:` and 64 lower-case hex digits).
         public let digest: String
+
+        /// A document reference (checked when the statement is decoded).
+        public init(url: String, digest: String) {
+            self.url = url
+            self.digest = digest
+        }
     }
 
+    /// A spare part, until when it is available and in how many days it is delivered.
     public struct SparePart: Sendable, Equatable {
         public let partNumber: String
+        /// `YYYY-MM-DD`.
         public let availableUntil: String
         public let deliveryDays: Int
+
+        /// A spare part (checked when the statement is decoded).
+        public init(partNumber: String, availableUntil: String, deliveryDays: Int) {
+            self.partNumber = partNumber
+            self.availableUntil = availableUntil
+            self.deliveryDays = deliveryDays
+        }
     }
 
+    /// How the product is taken back, and under which recycling scheme.
     public struct TakeBack: Sendable, Equatable {
         public let channel: String
         public let recyclingScheme: String
+
+        /// A take-back channel and scheme (checked when the statement is decoded).
+        public init(channel: String, recyclingScheme: String) {
+            self.channel = channel
+            self.recyclingScheme = recyclingScheme
+        }
     }
 
     /// The product model: a GTIN (14 digits) as GS1 Digital Link or bare digits.
@@ -38,6 +64,19 @@ public struct LifecycleCommitment: Sendable, Equatable {
     public let takeBack: TakeBack
     public let dismantlingInformation: Document?
     public let insolvencyContinuity: String
+    /// How long the product is expected to be in use (CRA Art. 13(8): the support period
+    /// reflects it), an ISO 8601 duration of years and months. Judged at audit: the support end
+    /// must not be before `placedOnMarket` plus this.
+    public let expectedUseTime: YearMonthDuration?
+    /// How security updates reach the product (CRA Annex II(7); PSTI): over the air, by app …
+    public let securityUpdateMechanism: String?
+    /// The software bill of materials (CRA Annex I Part II(1)): where it is and its digest.
+    public let sbom: Document?
+    /// Where the coordinated vulnerability disclosure policy is published (CRA Annex I Part
+    /// II(5); PSTI Schedule 1 §2): an http(s) URL.
+    public let vulnerabilityDisclosurePolicy: String?
+    /// How to reach the manufacturer (CRA Art. 13(16), Annex II(1)): a URI (https:…, mailto:…, tel:…).
+    public let manufacturerContact: String?
     public let eventTime: Timestamp
 
     init(reading r: inout ObjectReader) throws(ModelError) {
@@ -83,7 +122,33 @@ public struct LifecycleCommitment: Sendable, Equatable {
         try tb.finish()
         dismantlingInformation = try Self.document(&r, "dismantlingInformation", required: false)
         insolvencyContinuity = try nonEmpty(try r.string("insolvencyContinuity"), field: "insolvencyContinuity", max: 4096)
+        expectedUseTime = try r.optionalString("expectedUseTime").map { s throws(ModelError) in
+            try YearMonthDuration(parsing: s, field: "expectedUseTime")
+        }
+        securityUpdateMechanism = try r.optionalString("securityUpdateMechanism").map { s throws(ModelError) in
+            try nonEmpty(s, field: "securityUpdateMechanism", max: 4096)
+        }
+        sbom = try Self.document(&r, "sbom", required: false)
+        vulnerabilityDisclosurePolicy = try r.optionalString("vulnerabilityDisclosurePolicy")
+        if let url = vulnerabilityDisclosurePolicy { try Self.checkURL(url, field: "vulnerabilityDisclosurePolicy") }
+        manufacturerContact = try r.optionalString("manufacturerContact")
+        if let c = manufacturerContact {
+            _ = try nonEmpty(c, field: "manufacturerContact")
+            guard isAbsoluteURI(c) else {
+                throw ModelError(.invalidValue, field: "manufacturerContact", "must be a URI (https:…, mailto:… or tel:…)")
+            }
+        }
         eventTime = try readEventTime(&r)
+    }
+
+    /// An http(s) URL with something after the scheme, no white space, at most 1024 bytes.
+    static func checkURL(_ url: String, field: String) throws(ModelError) {
+        guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
+            throw ModelError(.invalidValue, field: field, "must be an http(s) URL")
+        }
+        guard url.utf8.count <= 1024, isAbsoluteURI(url) else {
+            throw ModelError(.invalidValue, field: field, "must be an http(s) URL without white space, at most 1024 bytes")
+        }
     }
 
     /// Whether the commitment covers `item` (canonical id): same model, and the serial within

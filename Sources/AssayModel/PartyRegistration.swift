@@ -16,11 +16,13 @@ public struct PartyRegistration: Sendable, Equatable {
     public var scopes: [IdentifierScope]
     public var validFrom: Timestamp?
     public var validUntil: Timestamp?
+    /// When the party is a smelter or refiner: its RMI id, mineral and conformance status.
+    public var smelter: Smelter?
     public var eventTime: Timestamp
 
     public init(partyId: String, legalName: String, roles: [Role], publicKey: String, address: String? = nil,
                 contact: String? = nil, facilities: [String] = [], scopes: [IdentifierScope] = [], validFrom: Timestamp? = nil,
-                validUntil: Timestamp? = nil, eventTime: Timestamp) {
+                validUntil: Timestamp? = nil, smelter: Smelter? = nil, eventTime: Timestamp) {
         self.partyId = partyId
         self.legalName = legalName
         self.roles = roles
@@ -31,6 +33,7 @@ public struct PartyRegistration: Sendable, Equatable {
         self.scopes = scopes
         self.validFrom = validFrom
         self.validUntil = validUntil
+        self.smelter = smelter
         self.eventTime = eventTime
     }
 
@@ -49,6 +52,11 @@ public struct PartyRegistration: Sendable, Equatable {
         for (i, f) in facilities.enumerated() { try checkLocationIdentifier(f, field: "facilities[\(i)]") }
         scopes = try readScopes(&r, "scopes", required: false)
         (validFrom, validUntil) = try readValidity(&r)
+        if var sm = try r.optionalObject("smelter") {
+            smelter = try Smelter(reading: &sm)
+        } else {
+            smelter = nil
+        }
         eventTime = try readEventTime(&r)
     }
 
@@ -63,6 +71,7 @@ public struct PartyRegistration: Sendable, Equatable {
         if !scopes.isEmpty { f.append(("scopes", "[" + scopes.map { JSONWriter.quote($0.description) }.joined(separator: ",") + "]")) }
         if let validFrom { f.append(("validFrom", JSONWriter.quote(validFrom.text))) }
         if let validUntil { f.append(("validUntil", JSONWriter.quote(validUntil.text))) }
+        if let smelter { f.append(("smelter", smelter.json)) }
         f += [("eventTime", JSONWriter.quote(eventTime.text)), ("eventTimeZoneOffset", JSONWriter.quote(eventTime.offsetText))]
         return JSONWriter.object(f)
     }

@@ -8,12 +8,13 @@ public enum RegistryStatements {
     ///   - roles: role names (`supplier`, `manufacturer`, …); the operator role cannot be registered.
     ///   - publicKey: the party's verifier key (`name+keyid+base64`).
     ///   - scopes: identifier scopes (`gs1:<company prefix>`, a GS1 identifier, or a URI prefix).
+    ///   - smelter: the smelter or refiner declaration, when the party is one (see `SmelterOptions`).
     ///   - eventTime: when the registration is made.
     /// - Returns: the statement's JSON bytes, already checked by `Statement.decode`.
     /// - Throws: `ModelError` naming the option or field at fault.
     public static func registration(partyId: String, legalName: String, roles: [String], publicKey: String,
                                     address: String? = nil, contact: String? = nil, facilities: [String] = [],
-                                    scopes: [String] = [], eventTime: Timestamp) throws(ModelError) -> [UInt8] {
+                                    scopes: [String] = [], smelter: SmelterOptions? = nil, eventTime: Timestamp) throws(ModelError) -> [UInt8] {
         var parsedScopes: [IdentifierScope] = []
         for (i, s) in scopes.enumerated() {
             parsedScopes.append(try IdentifierScope(parsing: s, field: "--scope \(i + 1)"))
@@ -29,10 +30,60 @@ public enum RegistryStatements {
         }
         let reg = PartyRegistration(partyId: partyId, legalName: legalName, roles: parsed, publicKey: publicKey,
                                     address: address, contact: contact, facilities: facilities, scopes: parsedScopes,
-                                    eventTime: eventTime)
+                                    smelter: try smelter?.declaration(), eventTime: eventTime)
         let payload = Array(reg.json.utf8)
         _ = try Statement.decode(payload)
         return payload
+    }
+
+    /// A smelter or refiner declaration as an operator types it (`assay register --smelter-rmi …`).
+    public struct SmelterOptions: Sendable {
+        public var rmiId: String?
+        public var metal: String?
+        public var conformance: String?
+        public var assessedOn: String?
+        public var programme: String?
+        public var country: String?
+
+        public init(rmiId: String? = nil, metal: String? = nil, conformance: String? = nil, assessedOn: String? = nil,
+                    programme: String? = nil, country: String? = nil) {
+            self.rmiId = rmiId
+            self.metal = metal
+            self.conformance = conformance
+            self.assessedOn = assessedOn
+            self.programme = programme
+            self.country = country
+        }
+
+        /// Whether any smelter option was given.
+        public var isEmpty: Bool { [rmiId, metal, conformance, assessedOn, programme, country].allSatisfy { $0 == nil } }
+
+        /// The declaration, each value checked and named by its option.
+        /// - Throws: `ModelError` naming the missing or invalid option.
+        public func declaration() throws(ModelError) -> Smelter? {
+            guard !isEmpty else { return nil }
+            guard let rmiId else { throw ModelError(.missingField, field: "--smelter-rmi", "a smelter needs its RMI id (--smelter-rmi CID…)") }
+            guard let metal else {
+                throw ModelError(.missingField, field: "--smelter-metal", "a smelter needs its mineral (\(Mineral.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            guard let conformance else {
+                throw ModelError(.missingField, field: "--conformance",
+                                 "a smelter needs its conformance status (\(Smelter.ConformanceStatus.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            try Smelter.checkRMIId(rmiId, field: "--smelter-rmi")
+            guard let m = Mineral(rawValue: metal) else {
+                throw ModelError(.invalidValue, field: "--smelter-metal",
+                                 "\"\(metal)\" is not one of: \(Mineral.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard let status = Smelter.ConformanceStatus(rawValue: conformance) else {
+                throw ModelError(.invalidValue, field: "--conformance",
+                                 "\"\(conformance)\" is not one of: \(Smelter.ConformanceStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if let assessedOn { try checkDate(assessedOn, field: "--assessed-on") }
+            if let programme { _ = try nonEmpty(programme, field: "--programme", max: 256) }
+            if let country { try checkCountryCode(country, field: "--smelter-country") }
+            return Smelter(rmiId: rmiId, metal: m, conformanceStatus: status, assessedOn: assessedOn, programme: programme, country: country)
+        }
     }
 
     /// A `KeyRevocation` payload.

@@ -243,6 +243,14 @@ public enum StatementTemplates {
     "digest": "sha256:429f5d86070607698c18c542e6d703118ed860ce12db841a1057e220cad69b63"
   },
   "insolvencyContinuity": "Update signing keys and the update service are escrowed with Escrow AG, which keeps security updates available until the support end date.",
+  "expectedUseTime": "P6Y",
+  "securityUpdateMechanism": "Signed over-the-air updates through the ACME app and the thermostat's own update check (daily).",
+  "sbom": {
+    "url": "https://acme.example/sbom/thermostat-1.4.2.cdx.json",
+    "digest": "sha256:bcdfb73b050d567f076b793037ace9c9f16a8d1a0020f5ee0f8a89859dee7d61"
+  },
+  "vulnerabilityDisclosurePolicy": "https://acme.example/security/disclosure-policy",
+  "manufacturerContact": "https://acme.example/contact",
   "eventTime": "2026-11-20T13:00:00+01:00",
   "eventTimeZoneOffset": "+01:00"
 }

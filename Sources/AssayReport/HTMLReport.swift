@@ -29,6 +29,25 @@ public enum HTMLReport {
         })
     }
 
+    /// The parties of the tree by supplier tier (with the hand-over that reached each, and
+    /// smelter declarations), then each mineral's chain of custody.
+    public static func tiers(_ g: ProvenanceGraph) -> String {
+        var h = "<h2>Supplier tiers</h2><table><tr><th>Tier</th><th>Party</th><th>Reached through</th><th>Smelter or refiner</th></tr>"
+        for t in g.tiers {
+            let via = t.via.map { "\(esc($0.item)) (seq \($0.definingSeq)), consumed at seq \($0.seq) by \(esc($0.consumerParty))" } ?? "the product's maker"
+            h += "<tr><td>\(t.tier)</td><td>\(esc(t.legalName)) (<code>\(esc(t.partyId))</code>)</td><td>\(via)</td><td>\(t.smelters.map { esc($0.smelter.summary) }.joined(separator: "<br>"))</td></tr>"
+        }
+        h += "</table>"
+        guard !g.custodyChains.isEmpty else { return h }
+        h += "<h2>Chains of custody</h2><table><tr><th>Mineral</th><th>Smelter or refiner</th><th>Path to the product</th></tr>"
+        for c in g.custodyChains {
+            let status = c.smelter.smelter.conformanceStatus == .nonConformant ? " <b class=fail>non-conformant</b>" : ""
+            h += "<tr><td>\(esc(c.mineral.rawValue))</td><td>\(esc(c.smelterName)) \(esc(c.smelter.smelter.summary))\(status), tier \(c.tier)</td><td>"
+                + c.path.map { "<code>\(esc($0.id))</code> (seq \($0.seq))" }.joined(separator: " → ") + "</td></tr>"
+        }
+        return h + "</table>"
+    }
+
     /// A DAG as nested lists, each node expanded once: depth first, the first occurrence of a
     /// node gets an anchor and its children; every later occurrence (a component consumed by
     /// several steps, a diamond) is one line linking back to it. Output and time are linear in
@@ -100,7 +119,7 @@ public enum HTMLReport {
             let how = o.map { "origin, seq \($0.seq)" } ?? made.map { "\(esc($0.statement.kind.rawValue)), seq \($0.seq)" } ?? "<b class=fail>no origin</b>"
             h += "<tr><td><code>\(esc(id))</code></td><td>\(how)</td><td>\(esc(o.map { "\($0.supplierName) (\($0.supplierParty))" } ?? ""))</td><td>\(esc(o?.country ?? ""))</td></tr>"
         }
-        h += "</table><h2>Commitments</h2>"
+        h += "</table>" + tiers(r.graph) + "<h2>Commitments</h2>"
         let commitments = r.entries.compactMap { e -> (UInt64, LifecycleCommitment)? in
             if case .lifecycleCommitment(let c) = e.statement, c.covers(r.product) { return (e.seq, c) }
             return nil

@@ -3,7 +3,9 @@ public import AssayVerify
 import Foundation
 
 extension ProvenanceGraph {
-    /// The graph in Graphviz DOT: product → components → origins → suppliers and countries.
+    /// The graph in Graphviz DOT: product → components → origins → suppliers and countries,
+    /// and every party of the tree with its tier (dashed edges: the hand-over that reached it;
+    /// smelters and refiners as hexagons with their RMI id, mineral and conformance status).
     ///
     /// Nodes have generated ids (`n0`, `n1`, …) and carry their text only in a `label`
     /// attribute, escaped by `dotLabel(_:)`: a name can neither close its string nor start a
@@ -11,27 +13,37 @@ extension ProvenanceGraph {
     public func dot() -> String {
         var ids: [String: String] = [:]
         var declarations = ""
-        func n(_ s: String, shape: String? = nil, bold: Bool = false) -> String {
-            if let v = ids[s] { return v }
+        func n(_ key: String, label: String? = nil, shape: String? = nil, bold: Bool = false) -> String {
+            if let v = ids[key] { return v }
             let v = "n\(ids.count)"
-            ids[s] = v
-            declarations += "  \(v) [label=\(Self.dotLabel(s))\(shape.map { ", shape=\($0)" } ?? "")\(bold ? ", style=bold" : "")];\n"
+            ids[key] = v
+            declarations += "  \(v) [label=\(Self.dotLabel(label ?? key))\(shape.map { ", shape=\($0)" } ?? "")\(bold ? ", style=bold" : "")];\n"
             return v
+        }
+        func party(_ id: String) -> String {
+            guard let t = tiers.first(where: { $0.partyId == id }) else { return n("party " + id, label: id, shape: "ellipse") }
+            return n("party " + id, label: Self.partyLabel(t), shape: t.smelters.isEmpty ? "ellipse" : "hexagon")
         }
         var body = ""
         _ = n(product, bold: true)
         for e in edges { body += "  \(n(e.parent)) -> \(n(e.child)) [label=\(Self.dotLabel("seq \(e.seq)"))];\n" }
         for id in nodes {
             guard let o = origins[id] else { continue }
-            let supplier = "\(o.supplierName) (\(o.supplierParty))"
-            body += "  \(n(id)) -> \(n(supplier, shape: "ellipse")) [label=\(Self.dotLabel("origin seq \(o.seq)"))];\n"
-            if let c = o.country { body += "  \(n(supplier, shape: "ellipse")) -> \(n("country " + c, shape: "diamond"));\n" }
+            let supplier = party(o.supplierParty)
+            body += "  \(n(id)) -> \(supplier) [label=\(Self.dotLabel("origin seq \(o.seq)"))];\n"
+            if let c = o.country { body += "  \(supplier) -> \(n("country " + c, shape: "diamond"));\n" }
+        }
+        for t in tiers {
+            let p = party(t.partyId)
+            if let via = t.via {
+                body += "  \(party(via.consumerParty)) -> \(p) [label=\(Self.dotLabel("tier \(t.tier): seq \(via.seq)")), style=dashed];\n"
+            }
         }
         return "digraph provenance {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n" + declarations + body + "}\n"
     }
 
-    /// The graph as a Mermaid flowchart. Node ids are generated (`n0`, `n1`, …); every label is
-    /// a quoted string escaped by `mermaidLabel(_:)`.
+    /// The graph as a Mermaid flowchart, with the same parties and tiers as `dot()`. Node ids
+    /// are generated (`n0`, `n1`, …); every label is a quoted string escaped by `mermaidLabel(_:)`.
     public func mermaid() -> String {
         var ids: [String: String] = [:]
         func n(_ s: String) -> String {
@@ -41,6 +53,11 @@ extension ProvenanceGraph {
             return v
         }
         let label = Self.mermaidLabel
+        func party(_ id: String) -> String {
+            let key = "party " + id
+            guard let t = tiers.first(where: { $0.partyId == id }) else { return "\(n(key))([\"\(label(id))\"])" }
+            return t.smelters.isEmpty ? "\(n(key))([\"\(label(Self.partyLabel(t)))\"])" : "\(n(key)){{\"\(label(Self.partyLabel(t)))\"}}"
+        }
         var out = "flowchart LR\n"
         out += "  \(n(product))[\"\(label(product))\"]\n"
         for e in edges {
@@ -48,11 +65,21 @@ extension ProvenanceGraph {
         }
         for id in nodes {
             guard let o = origins[id] else { continue }
-            let s = "\(o.supplierName) (\(o.supplierParty))"
-            out += "  \(n(id)) -->|origin seq \(o.seq)| \(n(s))([\"\(label(s))\"])\n"
-            if let c = o.country { out += "  \(n(s)) --> \(n("country " + c)){\"\(label(c))\"}\n" }
+            out += "  \(n(id)) -->|origin seq \(o.seq)| \(party(o.supplierParty))\n"
+            if let c = o.country { out += "  \(n("party " + o.supplierParty)) --> \(n("country " + c)){\"\(label(c))\"}\n" }
+        }
+        for t in tiers {
+            if let via = t.via {
+                out += "  \(party(via.consumerParty)) -.->|tier \(t.tier): seq \(via.seq)| \(party(t.partyId))\n"
+            }
         }
         return out
+    }
+
+    /// `Name (party id) · tier N`, and for a smelter or refiner its declarations
+    /// (`· smelter CID001070 (tin, conformant …)`).
+    static func partyLabel(_ t: PartyTier) -> String {
+        "\(t.legalName) (\(t.partyId)) · tier \(t.tier)" + t.smelters.map { " · smelter \($0.smelter.summary)" }.joined()
     }
 
     /// Whether a scalar would act on a reader rather than show: C0 and C1 controls, DEL, the

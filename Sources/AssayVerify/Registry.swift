@@ -15,6 +15,8 @@ public struct RegisteredKey: Sendable, Equatable {
     public let registeredAt: UInt64
     public let validFrom: Timestamp?
     public let validUntil: Timestamp?
+    /// The smelter or refiner its registration declares, if any.
+    public let smelter: Smelter?
     /// The first entry that revoked it, if any: it signs nothing after that position.
     public internal(set) var revokedAt: UInt64? = nil
     /// That first revocation.
@@ -26,7 +28,8 @@ public struct RegisteredKey: Sendable, Equatable {
     public internal(set) var compromiseRevokedAt: UInt64? = nil
 
     public init(reference: String, verifierKey: VerifierKey, partyId: String, legalName: String, roles: Set<Role>,
-                scopes: [IdentifierScope] = [], registeredAt: UInt64, validFrom: Timestamp?, validUntil: Timestamp?) {
+                scopes: [IdentifierScope] = [], registeredAt: UInt64, validFrom: Timestamp?, validUntil: Timestamp?,
+                smelter: Smelter? = nil) {
         self.reference = reference
         self.verifierKey = verifierKey
         self.partyId = partyId
@@ -36,6 +39,7 @@ public struct RegisteredKey: Sendable, Equatable {
         self.registeredAt = registeredAt
         self.validFrom = validFrom
         self.validUntil = validUntil
+        self.smelter = smelter
     }
 }
 
@@ -198,7 +202,7 @@ public struct Registry: Sendable {
                 let ref = vk.reference
                 keys[ref] = RegisteredKey(reference: ref, verifierKey: vk, partyId: p.partyId, legalName: p.legalName,
                                           roles: Set(p.roles), scopes: p.scopes, registeredAt: seq,
-                                          validFrom: p.validFrom, validUntil: p.validUntil)
+                                          validFrom: p.validFrom, validUntil: p.validUntil, smelter: p.smelter)
                 referenceByPublicKey[vk.publicKey] = ref
             }
         case .keyRevocation(let r):
@@ -270,4 +274,16 @@ extension Registry {
 
     /// The operator's registered key.
     public var operatorKey: RegisteredKey? { operatorReference.flatMap { keys[$0] } }
+
+    /// The smelters and refiners `partyId` is registered as: for each RMI id any of its
+    /// registrations declares, the declaration of the latest such registration (the highest
+    /// `registeredAt`), with that registration's seq; sorted by RMI id.
+    public func smelters(of partyId: String) -> [(seq: UInt64, smelter: Smelter)] {
+        var latest: [String: (seq: UInt64, smelter: Smelter)] = [:]
+        for k in keys.values where k.partyId == partyId {
+            guard let s = k.smelter else { continue }
+            if (latest[s.rmiId]?.seq ?? 0) <= k.registeredAt { latest[s.rmiId] = (k.registeredAt, s) }
+        }
+        return latest.values.sorted { $0.smelter.rmiId < $1.smelter.rmiId }
+    }
 }

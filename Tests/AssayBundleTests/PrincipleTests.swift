@@ -39,7 +39,9 @@ struct PrincipleTests {
         let provenance = report.result(.provenance).findings.map(\.message).joined()
         for s in TF.suppliers { #expect(provenance.contains(s.legalName) && provenance.contains(s.partyId), "\(s.legalName)") }
         #expect(provenance.contains("countries of origin: CN, DE, FR"), "\(provenance)")
-        let originEvidence = report.result(.provenance).findings.flatMap(\.evidence)
+        // The supplier listing rests on the origins (the per-party tier facts also cite the steps that consumed them).
+        let listing = try #require(report.result(.provenance).findings.first { $0.message.contains("suppliers by tier") })
+        let originEvidence = listing.evidence
         #expect(names(originEvidence, exactly: [.mcuOrigin, .radioOrigin, .batteryOrigin, .pcbOrigin, .firmwareOrigin].map(built.expected)))
 
         // Security: firmware digest from the firmware origin and the encoding step.

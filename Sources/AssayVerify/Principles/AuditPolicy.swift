@@ -29,6 +29,12 @@ public struct AuditPolicy: Sendable, Equatable {
     /// Facts the product's evidence must sign (a regulation's data points), each reported by
     /// name and article when missing (see `RequiredFact`, and the presets in `AuditPolicy.presets`).
     public var requiredFacts: [RequiredFact] = []
+    /// Whether provenance requires a chain of custody for the minerals (Regulation (EU)
+    /// 2017/821; Regulation (EU) 2023/1542 Art. 48–52): a smelter or refiner in the product's
+    /// tree whose conformance status is `non-conformant`, and a mineral named by a material of
+    /// the tree with no smelter or refiner of it in the tree, are then provenance problems
+    /// (otherwise facts). Off by default.
+    public var requireMineralChainOfCustody = false
 
     public static let `default` = AuditPolicy(
         name: "assay-default", writePolicy: .default, minimumSupportYears: 5, requireSpareParts: true,
@@ -75,6 +81,7 @@ public struct AuditPolicy: Sendable, Equatable {
         p.requireSpareParts = try r.optionalBool("requireSpareParts") ?? p.requireSpareParts
         p.requireFirmwareDigest = try r.optionalBool("requireFirmwareDigest") ?? p.requireFirmwareDigest
         p.requireSoftwareBOM = try r.optionalBool("requireSoftwareBOM") ?? p.requireSoftwareBOM
+        p.requireMineralChainOfCustody = try r.optionalBool("requireMineralChainOfCustody") ?? p.requireMineralChainOfCustody
         if let list = try r.optionalStringArray("requiredPrinciples") {
             var set = Set<Principle>()
             for (i, name) in list.enumerated() {

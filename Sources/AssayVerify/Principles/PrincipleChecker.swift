@@ -133,7 +133,54 @@ struct PrincipleChecker {
         }
         f.append(fact("\(graph.nodes.count - 1) component(s); suppliers by tier — \(tiers.isEmpty ? "none" : tiers.joined(separator: " | ")); first-tier countries of origin: \(firstTierCountries.joined(separator: ", ")); all countries of origin: \(countries.joined(separator: ", "))",
                       origins.flatMap { entry($0.seq) }))
+        f += partyTiers()
+        f += chainOfCustody()
         return result(.provenance, f)
+    }
+
+    /// One fact per party in the tree: its tier and the hand-over that reached it.
+    func partyTiers() -> [PrincipleFinding] {
+        let names = Dictionary(graph.tiers.map { ($0.partyId, $0.legalName) }, uniquingKeysWith: { a, _ in a })
+        return graph.tiers.map { t in
+            let who = "\(t.legalName) (\(t.partyId))"
+            let smelter = t.smelters.isEmpty ? "" : ", smelter or refiner " + t.smelters.map(\.smelter.summary).joined(separator: "; ")
+            guard let via = t.via else {
+                return fact("tier 0 (the product's maker): \(who)\(smelter)", t.seqs.flatMap(entry))
+            }
+            let consumer = names[via.consumerParty].map { "\($0) (\(via.consumerParty))" } ?? via.consumerParty
+            return fact("tier \(t.tier): \(who)\(smelter) — supplies \(via.item) (seq \(via.definingSeq)), consumed at seq \(via.seq) by \(consumer), tier \(t.tier - 1)",
+                        (t.seqs + [via.seq]).flatMap(entry))
+        }
+    }
+
+    /// Chains of custody of the minerals: each smelter's path to the product, non-conformant
+    /// smelters, and minerals the materials name with no smelter of theirs in the tree.
+    /// Problems under `AuditPolicy.requireMineralChainOfCustody`, facts otherwise.
+    func chainOfCustody() -> [PrincipleFinding] {
+        let required = policy.requireMineralChainOfCustody
+        func finding(_ m: String, _ e: [CheckedEntry]) -> PrincipleFinding { required ? problem(m, e) : fact(m, e) }
+        var f: [PrincipleFinding] = []
+        for c in graph.custodyChains {
+            let s = c.smelter.smelter
+            let path = c.path.map { "\($0.id) (seq \($0.seq))" }.joined(separator: " → ")
+            let evidence = Set(c.path.map(\.seq) + [c.smelter.registrationSeq]).sorted().flatMap(entry)
+            f.append(fact("chain of custody of \(c.mineral.rawValue) (\(c.mineral.regulation)): smelter or refiner \(c.smelterName) (\(c.smelterParty)) \(s.summary), tier \(c.tier): \(path)", evidence))
+            if s.conformanceStatus == .nonConformant {
+                f.append(finding("smelter or refiner \(c.smelterName) (\(s.rmiId), \(c.mineral.rawValue)) in the product's chain of custody is non-conformant\(s.programme.map { " under \($0)" } ?? "")\(s.assessedOn.map { " (assessed \($0))" } ?? "") (registration seq \(c.smelter.registrationSeq))", evidence))
+            }
+        }
+        let traced = Set(graph.custodyChains.map(\.mineral))
+        var byMineral: [Mineral: [ProvenanceGraph.DeclaredMineral]] = [:]
+        for d in graph.declaredMinerals { byMineral[d.mineral, default: []].append(d) }
+        for (mineral, ds) in byMineral.sorted(by: { $0.key < $1.key }) where !traced.contains(mineral) {
+            let named = ds.map { "\"\($0.material)\" of \($0.item) (seq \($0.seq))" }.joined(separator: "; ")
+            f.append(finding("\(mineral.rawValue) is named by the material \(named), but no smelter or refiner of \(mineral.rawValue) is in the product's chain of custody (\(mineral.regulation))",
+                             Set(ds.map(\.seq)).sorted().flatMap(entry)))
+        }
+        if required && graph.custodyChains.isEmpty && byMineral.isEmpty {
+            f.append(fact("no material of the product's tree names a mineral whose chain of custody is traced (tin, tantalum, tungsten, gold, cobalt, lithium, nickel, natural graphite), and no smelter or refiner is in it"))
+        }
+        return f
     }
 
     /// Units that count pieces: unspecified (EPCIS: a count), UN/ECE C62 "one", H87 "piece", EA "each".
@@ -217,8 +264,36 @@ struct PrincipleChecker {
         for e in graph.futureEndOfLife {
             f.append(fact("entry \(e.seq) dates an end of life \(e.statement.eventTime.text), after the audit date \(auditDate): it has not happened yet and is not counted", [e]))
         }
+        f += expectedUseTime(latest, latestEntry)
         f.append(fact("security support until \(latest.securitySupportEnd); repair information, take-back (\(latest.takeBack.channel)) and \(latest.spareParts.count) spare part(s) committed", [latestEntry]))
+        if let declared = Self.declaredFields(latest) {
+            f.append(fact("declared: " + declared, [latestEntry]))
+        }
         return result(.lifecycle, f)
+    }
+
+    /// CRA Art. 13(8): the support period reflects the expected use time, so the support end
+    /// is not before `placedOnMarket` + `expectedUseTime` (when declared).
+    func expectedUseTime(_ c: LifecycleCommitment, _ e: CheckedEntry) -> [PrincipleFinding] {
+        guard let use = c.expectedUseTime, let start = try? CalendarDate(parsing: c.placedOnMarket) else { return [] }
+        guard let until = use.added(to: start) else {
+            return [problem("the expected use time \(use) from \(c.placedOnMarket) runs past the year 9999, after the security support end \(c.securitySupportEnd) (CRA Art. 13(8): the support period reflects the expected use time)", [e])]
+        }
+        if c.securitySupportEnd < until.description {
+            return [problem("the security support ends on \(c.securitySupportEnd), before the end of the expected use time \(use) from placed on market \(c.placedOnMarket), \(until) (CRA Art. 13(8): the support period reflects the expected use time)", [e])]
+        }
+        return [fact("the security support end \(c.securitySupportEnd) covers the expected use time \(use) from \(c.placedOnMarket) (until \(until))", [e])]
+    }
+
+    /// The CRA/PSTI declared fields a commitment gives, as one line; nil when it gives none.
+    static func declaredFields(_ c: LifecycleCommitment) -> String? {
+        var parts: [String] = []
+        if let u = c.expectedUseTime { parts.append("expected use time \(u)") }
+        if let m = c.securityUpdateMechanism { parts.append("security updates: \(m)") }
+        if let s = c.sbom { parts.append("software BOM \(s.url) (\(s.digest))") }
+        if let p = c.vulnerabilityDisclosurePolicy { parts.append("vulnerability disclosure policy \(p)") }
+        if let m = c.manufacturerContact { parts.append("manufacturer contact \(m)") }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
     // MARK: Hardware and software security
@@ -238,11 +313,17 @@ struct PrincipleChecker {
         if policy.requireFirmwareDigest && firmware.isEmpty {
             f.append(problem("no firmware image digest is recorded for the product by a party with authority over it or its components", graph.productEntries))
         }
+        let commitmentSBOM = commitments.last.flatMap { $0.1.sbom == nil ? nil : $0.0 }
+        if let e = commitmentSBOM { sbom.append(e) }
         if policy.requireSoftwareBOM && sbom.isEmpty {
             f.append(problem("no software BOM digest is recorded for the product by a party with authority over it or its components", graph.productEntries))
         }
         if let (e, c) = commitments.last {
-            if let start = try? CalendarDate(parsing: c.placedOnMarket), let end = try? CalendarDate(parsing: c.securitySupportEnd) {
+            if let use = c.expectedUseTime, use.totalMonths < policy.minimumSupportYears * 12 {
+                // CRA Art. 13(8): a product expected to be in use for less than the minimum is
+                // supported for its expected use time (judged under lifecycle).
+                f.append(fact("the expected use time \(use) is shorter than the required \(policy.minimumSupportYears) years: the support period must cover the expected use time instead (CRA Art. 13(8))", [e]))
+            } else if let start = try? CalendarDate(parsing: c.placedOnMarket), let end = try? CalendarDate(parsing: c.securitySupportEnd) {
                 let years = Double(end.daysSinceEpoch - start.daysSinceEpoch) / 365.25
                 if years + 1e-9 < Double(policy.minimumSupportYears) {
                     f.append(problem("the security support period is \(Self.oneDecimal(years)) years, less than the required \(policy.minimumSupportYears)", [e]))
@@ -271,7 +352,7 @@ struct PrincipleChecker {
             }
             let text = String(decoding: e.envelope.payload, as: UTF8.self)
             let allowed: [String]
-            if case .lifecycleCommitment(let c) = e.statement { allowed = [c.vulnerabilityContact] } else { allowed = [] }
+            if case .lifecycleCommitment(let c) = e.statement { allowed = [c.vulnerabilityContact] + [c.manufacturerContact].compactMap { $0 } } else { allowed = [] }
             for token in PersonalData.tokens(in: text) where !allowed.contains(where: { $0.contains(token) }) {
                 f.append(problem("entry \(e.seq) holds what looks like personal contact data (\(token.prefix(3))…): contact details belong only in party registrations", [e]))
                 break

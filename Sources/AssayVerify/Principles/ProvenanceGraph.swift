@@ -16,6 +16,11 @@ import AssayModel
 ///
 /// Supply-chain events (shipping, packing …) and generic events only mention items: they are
 /// history (`mentions`), never a substitute for an origin or an assembly.
+///
+/// From the component tree it derives supplier tiers (`tiers`, see `PartyTier`: fewest
+/// hand-overs between parties from the product's maker), the chains of custody of the minerals
+/// its smelters and refiners declare (`custodyChains`), and the minerals its materials name
+/// (`declaredMinerals`).
 public struct ProvenanceGraph: Sendable {
     /// A component edge: `parent` consumed `child` in entry `seq`.
     public struct Edge: Sendable, Hashable {
@@ -33,7 +38,8 @@ public struct ProvenanceGraph: Sendable {
         public let supplierName: String
         public let country: String?
         public let partNumber: String?
-        /// 1 for a direct supplier of the product's maker, n for the n-th party down the chain.
+        /// The supplier's tier (`PartyTier`): 1 for a direct supplier of the product's maker
+        /// (also through the maker's own steps and sub-assemblies), n + 1 for a supplier of a tier-n party.
         public let tier: Int
     }
 
@@ -72,6 +78,15 @@ public struct ProvenanceGraph: Sendable {
     public let futureEndOfLife: [CheckedEntry]
     /// The supplier tier of every party that produced something in the tree (0: the product's maker).
     public let partyTiers: [String: Int]
+    /// Every party that defines something in the tree, with its tier and how it was reached,
+    /// by tier, then party id.
+    public let tiers: [PartyTier]
+    /// For each mineral each smelter or refiner in the tree declares, the path from the
+    /// smelter's material to the product; by mineral, then tier, then RMI id.
+    public let custodyChains: [CustodyChain]
+    /// The minerals named by materials (`assay:materials`) of the tree's evidence entries, in
+    /// node order (see `Mineral.named(inMaterial:)`).
+    public let declaredMinerals: [DeclaredMineral]
 
     /// - Parameters:
     ///   - registry: the registry after the bundle's entries, for authority.
@@ -145,32 +160,30 @@ public struct ProvenanceGraph: Sendable {
         self.implausible = implausible
         self.futureEndOfLife = future.filter { $0.statement.produced.contains(product) }
 
-        // 3. The component tree, breadth first, with supplier tiers: the product's maker is
-        //    tier 0; crossing from one party to another down an edge adds one.
+        // 3. The component tree, breadth first.
         var edges: [Edge] = [], nodes: [String] = [product], seen: Set<String> = [product]
-        var nodeTier: [String: Int] = [:], partyTiers: [String: Int] = [:]
-        for p in producers[product] ?? [] where p.statement.kind != .endOfLife { partyTiers[p.signer.partyId] = 0 }
-        nodeTier[product] = 0
         var queue = [product], head = 0
         while head < queue.count {
             let id = queue[head]
             head += 1
             for e in producers[id] ?? [] where e.statement.kind != .endOfLife {
-                let parentTier = partyTiers[e.signer.partyId] ?? nodeTier[id] ?? 0
                 for c in e.statement.consumed {
                     edges.append(Edge(parent: id, child: c, seq: e.seq))
-                    for p in producers[c] ?? [] where p.statement.kind != .endOfLife {
-                        let t = p.signer.partyId == e.signer.partyId ? parentTier : parentTier + 1
-                        if t < partyTiers[p.signer.partyId] ?? .max { partyTiers[p.signer.partyId] = t }
-                        if t < nodeTier[c] ?? .max { nodeTier[c] = t }
-                    }
                     if seen.insert(c).inserted { nodes.append(c); queue.append(c) }
                 }
             }
         }
         self.edges = edges
         self.nodes = nodes
+
+        // 4. Supplier tiers (shortest party-crossing path), smelters' chains of custody, minerals declared.
+        let tiers = Self.partyTiers(product: product, nodes: nodes, edges: edges, producers: producers,
+                                    entriesBySeq: entriesBySeq, registry: registry)
+        self.tiers = tiers
+        let partyTiers = Dictionary(uniqueKeysWithValues: tiers.map { ($0.partyId, $0.tier) })
         self.partyTiers = partyTiers
+        custodyChains = Self.custodyChains(tiers: tiers, nodes: nodes, edges: edges, producers: producers)
+        declaredMinerals = Self.declaredMinerals(nodes: nodes, producers: producers)
         var origins: [String: Origin] = [:]
         for id in nodes {
             guard let e = producers[id]?.first(where: { $0.statement.kind == .componentOrigin }),
