@@ -1,0 +1,304 @@
+import AssayCrypto
+import AssayLedger
+import AssayLog
+import AssayModel
+import AssayTestSupport
+import AssayVerify
+import Foundation
+import Testing
+
+private typealias BP = BatteryPassFixtures
+
+/// A battery pack whose every passport aspect is signed by its party: the item's general
+/// product information and performance (Volta, about the item), its material composition (about
+/// its batch), carbon footprint, circularity, due diligence and labels (about its model).
+private struct BatteryLedger {
+    let ws: BatteryPassWorkspace
+    /// The seq of each part's entry.
+    var seqs: [String: UInt64] = [:]
+    /// The subject each part was signed about.
+    static let subjects: [String: String] = [
+        "generalProductInformation": BP.item, "performanceAndDurability": BP.item,
+        "materialComposition": BP.batch,
+        "carbonFootprint": BP.model, "circularity": BP.model, "supplyChainDueDiligence": BP.model, "labels": BP.model,
+    ]
+    var step: UInt64 = 0
+
+    init() throws {
+        ws = try BatteryPassWorkspace()
+        step = try ws.append(BP.packStep(items: [BP.item, BP.sibling]), by: .volta)
+        for part in BP.parts {
+            seqs[part] = try ws.append(BP.passportData(subject: Self.subjects[part]!, aspect: part, data: try BP.payload(part)), by: .volta)
+        }
+        try ws.checkpoint()
+    }
+}
+
+/// The exported passport, parsed, with each part written to its own file for Python.
+private struct ExportedPassport {
+    let text: String
+    let object: [String: Any]
+    let files: [String: String]
+
+    init(file: String, dir: TemporaryDirectory, tag: String = "") throws {
+        text = try String(contentsOfFile: file, encoding: .utf8)
+        try self.init(text: text, dir: dir, tag: tag)
+    }
+
+    init(text: String, dir: TemporaryDirectory, tag: String = "") throws {
+        self.text = text
+        let o = try JSONSerialization.jsonObject(with: Data(text.utf8))
+        object = try #require(o as? [String: Any], "not a JSON object: \(text.prefix(400))")
+        var files: [String: String] = [:]
+        for part in BP.parts where object[part] != nil {
+            // The part's text exactly as exported (not re-serialised): its own member's value.
+            files[part] = try dir.write("\(tag)\(part).json", try Self.memberText(part, in: text))
+        }
+        self.files = files
+    }
+
+    /// The exported text of top-level member `name` (the exporter writes one member per line).
+    static func memberText(_ name: String, in text: String) throws -> String {
+        let prefix = "\"\(name)\":"
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix(prefix) || $0.hasPrefix("{" + prefix) }, "no \(name) line")
+        var value = line.dropFirst(line.hasPrefix("{") ? prefix.count + 1 : prefix.count)
+        if value.hasSuffix(",") || value.hasSuffix("}") && line == text.split(separator: "\n").last { value = value.dropLast() }
+        return String(value)
+    }
+
+    var evidence: [String: [String: Any]] { object["evidence"] as? [String: [String: Any]] ?? [:] }
+    var missing: [String] { object["missing"] as? [String] ?? ["(no missing member)"] }
+    func part(_ name: String) -> [String: Any]? { object[name] as? [String: Any] }
+}
+
+@Suite("Battery Pass export from a verified bundle")
+struct BatteryPassportExportTests {
+    @Test("a battery pack end to end through assay: every aspect signed by its party, each of the seven parts valid against the Battery Pass v1.2.0 schemas")
+    func endToEnd() throws {
+        let b = try BatteryLedger()
+        defer { b.ws.remove() }
+        let (file, r) = try b.ws.exportPassport()
+        #expect(r.exitCode == 0, "\(r)")
+        #expect(r.stdout.hasPrefix("exported the battery passport of \(BP.item) to \(file): 7 of 7 parts"), "\(r)")
+        let p = try ExportedPassport(file: file, dir: b.ws.dir)
+        #expect(p.object["passportFormat"] as? String == "BatteryPass-1.2.0")
+        #expect(p.object["product"] as? String == BP.item)
+        #expect(p.missing == [])
+        let volta = try b.ws.reference(.volta)
+        for part in BP.parts {
+            let e = p.evidence[part]
+            #expect((e?["seq"] as? Int).map(UInt64.init) == b.seqs[part], "\(part): \(String(describing: e))")
+            #expect(e?["party"] as? String == BP.voltaParty, "\(part)")
+            #expect(e?["signer"] as? String == volta, "\(part)")
+            #expect(e?["subject"] as? String == BatteryLedger.subjects[part], "\(part)")
+        }
+        let verdicts = try BatteryPassSchemaCheck.verdicts(BP.parts.map { ($0, p.files[$0]!) })
+        for part in BP.parts { #expect(verdicts[p.files[part]!] == String?.none, "\(part): \(String(describing: verdicts[p.files[part]!]))") }
+
+        // The check bites: the published MaterialComposition, unfixed, is refused by its schema.
+        let unfixed = try b.ws.dir.write("unfixed.json", try BP.published("materialComposition"))
+        let control = try BatteryPassSchemaCheck.verdicts([("materialComposition", unfixed)])
+        #expect((control[unfixed] ?? nil)?.contains("batteryMaterialIdentifier") == true, "\(String(describing: control))")
+    }
+
+    @Test("the published example payloads come back with the same values, every number literal exactly as published")
+    func publishedPayloadsRoundTrip() throws {
+        let b = try BatteryLedger()
+        defer { b.ws.remove() }
+        let (file, r) = try b.ws.exportPassport()
+        #expect(r.exitCode == 0, "\(r)")
+        let p = try ExportedPassport(file: file, dir: b.ws.dir)
+        for part in BP.parts {
+            let signed = try b.ws.dir.write("signed-\(part).json", try BP.payload(part))
+            #expect(try BatteryPassSchemaCheck.difference(signed, p.files[part]!) == nil, "\(part)")
+        }
+        // Every published payload but the defective one, compared with the vector file itself.
+        for part in BP.parts where part != "circularity" && part != "materialComposition" {
+            let published = try Vectors.url("batterypass/\(BP.fileStems[part]!)-payload.json").path
+            #expect(try BatteryPassSchemaCheck.difference(published, p.files[part]!) == nil, "\(part)")
+        }
+        // Literals a Double would rewrite are in the export as published.
+        for literal in ["-4979411194606956234", "1.6111172E38", "-1.7976931348623157E308", "\"postConsumerShare\":3.0", "\"preConsumerShare\":0.50",
+                        "-17976931348623157" + String(repeating: "0", count: 292)] {
+            #expect(p.text.contains(literal), "\(literal)")
+        }
+        // The comparison bites: a number with another literal for the same value differs.
+        let a = try b.ws.dir.write("a.json", "{\"x\":[3.0]}"), c = try b.ws.dir.write("c.json", "{\"x\":[3]}")
+        #expect(try BatteryPassSchemaCheck.difference(a, c) == "/x/0: 3.0 != 3")
+    }
+
+    @Test("a repairer's battery condition replaces the signed one, shown with its seq; the bundle gives the same passport offline")
+    func repairerCondition() throws {
+        var b = try BatteryLedger()
+        defer { b.ws.remove() }
+        let seq = try b.ws.append(BP.passportData(subject: BP.item, aspect: "batteryCondition", data: BP.repairerCondition,
+                                                  time: "2026-10-14T10:30:00+02:00"), by: .repairer)
+        b.seqs["batteryCondition"] = seq
+        try b.ws.checkpoint()
+        let (file, r) = try b.ws.exportPassport()
+        #expect(r.exitCode == 0, "\(r)")
+        let p = try ExportedPassport(file: file, dir: b.ws.dir)
+        let e = p.evidence["batteryCondition"]
+        #expect((e?["seq"] as? Int).map(UInt64.init) == seq, "\(String(describing: e))")
+        #expect(e?["party"] as? String == BP.repairerParty)
+        #expect(e?["signer"] as? String == (try b.ws.reference(.repairer)))
+        #expect((p.evidence["performanceAndDurability"]?["seq"] as? Int).map(UInt64.init) == b.seqs["performanceAndDurability"])
+        // The condition is the repairer's, as signed; the rest of the part is the manufacturer's.
+        let pd = p.files["performanceAndDurability"]!
+        let repairer = try b.ws.dir.write("repairer.json", BP.repairerCondition)
+        #expect(try BatteryPassSchemaCheck.difference(repairer, pd, at: "/batteryCondition") == nil)
+        let published = try Vectors.url("batterypass/PerformanceAndDurability-payload.json").path
+        #expect(try BatteryPassSchemaCheck.difference(published, at: "/batteryTechicalProperties", pd, at: "/batteryTechicalProperties") == nil)
+        #expect(try BatteryPassSchemaCheck.difference(published, pd) != nil, "the signed condition was replaced")
+        let verdicts = try BatteryPassSchemaCheck.verdicts([("performanceAndDurability", p.files["performanceAndDurability"]!)])
+        #expect(verdicts.values.allSatisfy { $0 == nil }, "\(verdicts)")
+
+        // Offline, from the bundle: the same passport, byte for byte.
+        let bundle = try b.ws.exportBundle()
+        let offline = try b.ws.passportFromBundle(bundle)
+        #expect(offline.exitCode == 0, "\(offline)")
+        #expect(offline.stdout == p.text, "\(offline)")
+    }
+
+    @Test("a status change by the repairer sets generalProductInformation.batteryStatus, with its seq")
+    func statusChange() throws {
+        let b = try BatteryLedger()
+        defer { b.ws.remove() }
+        let seq = try b.ws.append(BP.passportData(subject: BP.item, aspect: "status", data: #"{"batteryStatus":"Reused"}"#,
+                                                  time: "2026-11-02T10:00:00+01:00"), by: .repairer)
+        try b.ws.checkpoint()
+        let (file, r) = try b.ws.exportPassport()
+        #expect(r.exitCode == 0, "\(r)")
+        let p = try ExportedPassport(file: file, dir: b.ws.dir)
+        #expect(p.part("generalProductInformation")?["batteryStatus"] as? String == "Reused")
+        #expect((p.evidence["status"]?["seq"] as? Int).map(UInt64.init) == seq)
+        let verdicts = try BatteryPassSchemaCheck.verdicts([("generalProductInformation", p.files["generalProductInformation"]!)])
+        #expect(verdicts.values.allSatisfy { $0 == nil }, "\(verdicts)")
+    }
+
+    @Test("a rival manufacturer's carbon footprint about the pack is never exported")
+    func rivalCarbonFootprint() throws {
+        let b = try BatteryLedger()
+        defer { b.ws.remove() }
+        let rival = try b.ws.tryAppend(BP.passportData(subject: BP.item, aspect: "carbonFootprint", data: BP.rivalCarbonFootprint,
+                                                       time: "2026-11-01T10:00:00+01:00"), by: .rival)
+        try b.ws.checkpoint()
+        let (file, r) = try b.ws.exportPassport()
+        #expect(r.exitCode == 0, "\(r)")
+        let p = try ExportedPassport(file: file, dir: b.ws.dir)
+        #expect((p.evidence["carbonFootprint"]?["seq"] as? Int).map(UInt64.init) == b.seqs["carbonFootprint"], "\(rival)")
+        #expect(p.evidence["carbonFootprint"]?["party"] as? String == BP.voltaParty)
+        let signed = try b.ws.dir.write("cf.json", try BP.payload("carbonFootprint"))
+        #expect(try BatteryPassSchemaCheck.difference(signed, p.files["carbonFootprint"]!) == nil)
+        #expect(!p.text.contains("rival-cells.example"))
+    }
+
+    @Test("a bundle with a tampered entry is refused: exit 1, one line naming the failure, nothing written")
+    func tamperedBundle() throws {
+        let b = try BatteryLedger()
+        defer { b.ws.remove() }
+        let path = try b.ws.exportBundle()
+        let bundle = try ProductBundle(bytes: Array(try String(contentsOfFile: path, encoding: .utf8).utf8))
+        // Rewrite the carbon footprint entry's statement (a new value, re-signed by no one): the
+        // record's bytes change, so its leaf hash and signature no longer hold.
+        let seq = b.seqs["carbonFootprint"]!
+        let tampered = ProductBundle(origin: bundle.origin, product: bundle.product, checkpoint: bundle.checkpoint, entries: bundle.entries.map { e in
+            guard e.record.seq == seq else { return e }
+            let env = try! Envelope(json: e.record.envelope)
+            let payload = String(decoding: env.payload, as: UTF8.self).replacingOccurrences(of: "-1.7976931348623157E308", with: "12.5")
+            let forged = Envelope(payloadType: env.payloadType, payload: Array(payload.utf8), signatures: env.signatures).canonicalJSON
+            return ProductBundle.Entry(record: LedgerRecord(seq: seq, appendedAtMillis: e.record.appendedAtMillis, envelope: forged), proof: e.proof)
+        }, consistency: bundle.consistency, index: bundle.index)
+        let bad = try b.ws.dir.write("tampered.assay-bundle", tampered.json)
+        let r = try b.ws.passportFromBundle(bad, out: "tampered-passport.json")
+        #expect(r.exitCode == 1, "\(r)")
+        #expect(r.stderrLines.count == 1 && r.stderr.hasPrefix("assay: the bundle for \(BP.item) does not verify"), "\(r)")
+        #expect(r.stderr.contains("entry \(seq)"), "\(r)")
+        #expect(r.stdout.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: b.ws.dir.file("tampered-passport.json")))
+        // The untampered bundle exports.
+        #expect(try b.ws.passportFromBundle(path).exitCode == 0)
+    }
+
+    @Test("the bundle holds the passport data about the pack's batch and model; leaving the batch's out fails completeness")
+    func closureTakesBatchAndModel() throws {
+        let b = try BatteryLedger()
+        defer { b.ws.remove() }
+        let path = try b.ws.exportBundle()
+        let bundle = try ProductBundle(bytes: Array(try String(contentsOfFile: path, encoding: .utf8).utf8))
+        let held = Set(bundle.entries.map(\.record.seq))
+        for part in BP.parts { #expect(held.contains(b.seqs[part]!), "\(part) (about \(BatteryLedger.subjects[part]!))") }
+        #expect(bundle.index.contains { $0.subject == .defining(BP.batch) && $0.count == 1 }, "the batch's defining list is proved")
+
+        // Without the batch's entry the bundle does not verify, naming the batch.
+        let mc = b.seqs["materialComposition"]!
+        let short = ProductBundle(origin: bundle.origin, product: bundle.product, checkpoint: bundle.checkpoint,
+                                  entries: bundle.entries.filter { $0.record.seq != mc }, consistency: bundle.consistency, index: bundle.index)
+        let r = try b.ws.passportFromBundle(try b.ws.dir.write("short.assay-bundle", short.json))
+        #expect(r.exitCode == 1, "\(r)")
+        #expect(r.stderr.contains(BP.batch) && r.stderr.contains("missing"), "\(r)")
+    }
+
+    @Test("a pack with no item-level data gets its batch's and model's parts; the others are listed as missing")
+    func siblingInheritsBatchAndModel() throws {
+        let b = try BatteryLedger()
+        defer { b.ws.remove() }
+        let (file, r) = try b.ws.exportPassport(BP.sibling, to: "sibling.json")
+        #expect(r.exitCode == 0, "\(r)")
+        #expect(r.stdout.contains("5 of 7 parts (missing: generalProductInformation, performanceAndDurability)"), "\(r)")
+        let p = try ExportedPassport(file: file, dir: b.ws.dir)
+        #expect(p.missing == ["generalProductInformation", "performanceAndDurability"])
+        #expect(p.part("generalProductInformation") == nil && p.part("performanceAndDurability") == nil)
+        #expect(p.evidence["materialComposition"]?["subject"] as? String == BP.batch)
+        #expect(p.evidence["carbonFootprint"]?["subject"] as? String == BP.model)
+        #expect(p.evidence["generalProductInformation"] == nil)
+    }
+
+    @Test("item-level data wins over the model's, and the latest entry about the same subject wins")
+    func specificityThenLatest() throws {
+        let b = try BatteryLedger()
+        defer { b.ws.remove() }
+        // A later labels entry about the model replaces the model's earlier one (same subject, later seq).
+        let labels = #"{"resultOfTestReport":"https://volta-batteries.example/tests/EB48.pdf","declarationOfConformity":"https://volta-batteries.example/doc/EB48.pdf","labels":[{"labelingSubject":"SeparateCollection","labelingSymbol":"https://volta-batteries.example/symbols/bin.svg","labelingMeaning":{"en":"Separate collection"}}]}"#
+        let later = try b.ws.append(BP.passportData(subject: BP.model, aspect: "labels", data: labels, time: "2026-08-01T10:00:00+02:00"), by: .volta)
+        // A model-level GPI appended after the item's does not override the item's.
+        let modelGPI = try b.ws.append(BP.passportData(subject: BP.model, aspect: "generalProductInformation",
+                                                       data: try BP.payload("generalProductInformation").replacingOccurrences(of: "\"batteryMass\": 699", with: "\"batteryMass\": 700"),
+                                                       time: "2026-08-01T10:00:00+02:00"), by: .volta)
+        try b.ws.checkpoint()
+        let (file, r) = try b.ws.exportPassport()
+        #expect(r.exitCode == 0, "\(r)")
+        let p = try ExportedPassport(file: file, dir: b.ws.dir)
+        #expect((p.evidence["labels"]?["seq"] as? Int).map(UInt64.init) == later)
+        #expect((p.evidence["generalProductInformation"]?["seq"] as? Int).map(UInt64.init) == b.seqs["generalProductInformation"])
+        #expect(p.part("generalProductInformation")?["batteryMass"] as? Int == 699)
+        // The sibling has no item-level GPI: it gets the model's.
+        let (sfile, sr) = try b.ws.exportPassport(BP.sibling, to: "sibling.json")
+        #expect(sr.exitCode == 0, "\(sr)")
+        let s = try ExportedPassport(file: sfile, dir: b.ws.dir, tag: "s-")
+        #expect((s.evidence["generalProductInformation"]?["seq"] as? Int).map(UInt64.init) == modelGPI)
+    }
+}
+
+@Suite("JSONSource: signed text, copied")
+struct JSONSourceTests {
+    @Test("members give each value's exact text; compact keeps every literal and drops only white space")
+    func membersAndCompact() throws {
+        let text = "{ \"a\" : -4979411194606956234 ,\r\n \"b\\u0022\": [1.0E+2, \"x \\\" y\", {\"c\":null}], \"d\": \"\\u00e9 \" }"
+        let s = JSONSource(Array(text.utf8))
+        let root = try s.root()
+        let members = try s.members(of: root)
+        #expect(members.map(\.key) == ["a", "b\"", "d"])
+        #expect(String(decoding: s.bytes[members[0].value], as: UTF8.self) == "-4979411194606956234")
+        #expect(String(decoding: s.compact(members[1].value), as: UTF8.self) == #"[1.0E+2,"x \" y",{"c":null}]"#)
+        #expect(String(decoding: s.compact(root), as: UTF8.self) == #"{"a":-4979411194606956234,"b\u0022":[1.0E+2,"x \" y",{"c":null}],"d":"\u00e9 "}"#)
+        #expect(try s.member("d", of: root).map { String(decoding: s.bytes[$0], as: UTF8.self) } == #""\u00e9 ""#)
+        #expect(try s.member("zz", of: root) == nil)
+    }
+
+    @Test("text that does not walk is refused, never sliced", arguments: ["{\"a\":1", "{\"a\" 1}", "[1,2]", "{\"a\":\"x}", "{\"a\":1,}x"])
+    func refusesBrokenText(_ text: String) throws {
+        let s = JSONSource(Array(text.utf8))
+        #expect(throws: ModelError.self) { _ = try s.members(of: try s.root()) }
+    }
+}
