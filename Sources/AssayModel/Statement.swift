@@ -6,6 +6,8 @@ public enum Statement: Sendable, Equatable {
     case authorityDelegation(AuthorityDelegation)
     case genericEvent(GenericEvent)
     case lifecycleCommitment(LifecycleCommitment)
+    /// One part of a product passport (Battery Pass v1.2.0 or ESPR generic).
+    case passportData(PassportData)
     /// An EPCIS 2.0 event, classified (component origin, manufacturing step, …).
     case supplyChain(SupplyChainStatement)
 
@@ -23,6 +25,7 @@ public enum Statement: Sendable, Equatable {
         case .authorityDelegation: .authorityDelegation
         case .genericEvent: .genericEvent
         case .lifecycleCommitment: .lifecycleCommitment
+        case .passportData: .passportData
         case .supplyChain(let s): s.kind
         }
     }
@@ -36,6 +39,7 @@ public enum Statement: Sendable, Equatable {
         case .authorityDelegation(let s): s.eventTime
         case .genericEvent(let s): s.eventTime
         case .lifecycleCommitment(let s): s.eventTime
+        case .passportData(let s): s.eventTime
         case .supplyChain(let s): s.event.eventTime
         }
     }
@@ -49,6 +53,7 @@ public enum Statement: Sendable, Equatable {
         case .authorityDelegation(let s): [canonicalSubject(s.delegate)]
         case .genericEvent(let s): [canonicalSubject(s.subject)]
         case .lifecycleCommitment(let s): [canonicalModel(s.model)]
+        case .passportData(let s): [s.canonicalSubjectId]
         case .supplyChain(let s): Array(Set(s.event.objectIdentifiers.map(canonicalSubject))).sorted()
         }
     }
@@ -87,7 +92,8 @@ public enum Statement: Sendable, Equatable {
         case .keyRevocation: s = .keyRevocation(try KeyRevocation(reading: &r))
         case .authorityDelegation: s = .authorityDelegation(try AuthorityDelegation(reading: &r))
         case .genericEvent: s = .genericEvent(try GenericEvent(reading: &r))
-        default: s = .lifecycleCommitment(try LifecycleCommitment(reading: &r))
+        case .lifecycleCommitment: s = .lifecycleCommitment(try LifecycleCommitment(reading: &r))
+        default: s = .passportData(try PassportData(reading: &r))
         }
         try r.finish()
         return s
