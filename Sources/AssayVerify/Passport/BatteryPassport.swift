@@ -108,7 +108,7 @@ public struct BatteryPassport: Sendable {
         }
 
         var parts: [PassportData.Aspect: [UInt8]] = [:], trail: [Evidence] = [], missing: [PassportData.Aspect] = []
-        func evidence(_ aspect: PassportData.Aspect) -> Evidence? {
+        func trace(_ aspect: PassportData.Aspect) -> Evidence? {
             best[aspect].map { Evidence(aspect: aspect, seq: $0.entry.seq, party: $0.entry.signer.partyId,
                                         signer: $0.entry.signer.reference, subject: $0.data.canonicalSubjectId) }
         }
@@ -126,7 +126,7 @@ public struct BatteryPassport: Sendable {
                 if let dynamic = best[.batteryCondition] {
                     let (s, r) = try Self.signedData(of: dynamic.entry)
                     text = try Self.replacing("batteryCondition", in: source, range, with: s.compact(r))
-                    merged.append(evidence(.batteryCondition)!)
+                    merged.append(trace(.batteryCondition)!)
                 }
             case .generalProductInformation:
                 if let status = best[.status] {
@@ -134,7 +134,7 @@ public struct BatteryPassport: Sendable {
                     let members = try Self.walk { () throws(ModelError) in try s.members(of: r) }
                     if let value = members.first(where: { $0.key == "batteryStatus" })?.value {
                         text = try Self.replacing("batteryStatus", in: source, range, with: s.compact(value))
-                        merged.append(evidence(.status)!)
+                        merged.append(trace(.status)!)
                     }
                     successor = members.first { $0.key == "successorOf" }.map { s.compact($0.value) }
                 }
@@ -142,14 +142,14 @@ public struct BatteryPassport: Sendable {
                 break
             }
             parts[part] = text
-            trail.append(evidence(part)!)
+            trail.append(trace(part)!)
             trail += merged
         }
         var espr: [UInt8]? = nil
         if let chosen = best[.productPassport] {
             let (source, range) = try Self.signedData(of: chosen.entry)
             espr = source.compact(range)
-            trail.append(evidence(.productPassport)!)
+            trail.append(trace(.productPassport)!)
         }
         self.parts = parts
         self.productPassport = espr
