@@ -179,13 +179,26 @@ struct BatteryPassportExportTests {
     func rivalCarbonFootprint() throws {
         let b = try BatteryLedger()
         defer { b.ws.remove() }
-        let rival = try b.ws.tryAppend(BP.passportData(subject: BP.item, aspect: "carbonFootprint", data: BP.rivalCarbonFootprint,
-                                                       time: "2026-11-01T10:00:00+01:00"), by: .rival)
+        // A manufacturer may write passport data, so the ledger takes it; it is later than Volta's.
+        let rival = try b.ws.append(BP.passportData(subject: BP.item, aspect: "carbonFootprint", data: BP.rivalCarbonFootprint,
+                                                    time: "2026-11-01T10:00:00+01:00"), by: .rival)
         try b.ws.checkpoint()
+        // It is in the pack's bundle, and the verifier names it as a claim without authority.
+        let bundlePath = try b.ws.exportBundle()
+        let bundle = try ProductBundle(bytes: Array(try String(contentsOfFile: bundlePath, encoding: .utf8).utf8))
+        #expect(bundle.entries.contains { $0.record.seq == rival })
+        let report = BundleVerifier(logKey: try VerifierKey(parsing: try String(contentsOfFile: b.ws.pub(.operator), encoding: .utf8)
+                                        .trimmingCharacters(in: .whitespacesAndNewlines)),
+                                    origin: BP.origin, product: BP.item, auditDate: try CalendarDate(parsing: "2026-12-01")).verify(bundle)
+        #expect(report.result(.integrity).verdict == .satisfied, "\(report.summary)")
+        #expect(report.graph.exclusions.contains { $0.seq == rival && $0.reason.contains("no scope or delegation") }, "\(report.graph.exclusions)")
+        #expect(!report.graph.passportEvidence.contains { $0.seq == rival })
+        #expect(report.result(.accountability).findings.contains { f in f.severity == .problem && f.evidence.contains { $0.seq == rival } },
+                "\(report.summary)")
         let (file, r) = try b.ws.exportPassport()
         #expect(r.exitCode == 0, "\(r)")
         let p = try ExportedPassport(file: file, dir: b.ws.dir)
-        #expect((p.evidence["carbonFootprint"]?["seq"] as? Int).map(UInt64.init) == b.seqs["carbonFootprint"], "\(rival)")
+        #expect((p.evidence["carbonFootprint"]?["seq"] as? Int).map(UInt64.init) == b.seqs["carbonFootprint"])
         #expect(p.evidence["carbonFootprint"]?["party"] as? String == BP.voltaParty)
         let signed = try b.ws.dir.write("cf.json", try BP.payload("carbonFootprint"))
         #expect(try BatteryPassSchemaCheck.difference(signed, p.files["carbonFootprint"]!) == nil)
@@ -217,6 +230,25 @@ struct BatteryPassportExportTests {
         #expect(!FileManager.default.fileExists(atPath: b.ws.dir.file("tampered-passport.json")))
         // The untampered bundle exports.
         #expect(try b.ws.passportFromBundle(path).exitCode == 0)
+    }
+
+    @Test("a ledger whose passport entry was rewritten in the file exports no passport: exit 1, one line, nothing written")
+    func tamperedLedger() throws {
+        let b = try BatteryLedger()
+        defer { b.ws.remove() }
+        let seq = b.seqs["carbonFootprint"]!
+        let t = try SQLiteTamperer(path: b.ws.ledger)
+        let stored = try #require(try t.blob("SELECT envelope FROM records WHERE seq = ?1", [.int(Int64(seq))]))
+        let env = try Envelope(json: stored)
+        let payload = String(decoding: env.payload, as: UTF8.self).replacingOccurrences(of: "-1.7976931348623157E308", with: "12.5")
+        #expect(payload != String(decoding: env.payload, as: UTF8.self))
+        let forged = Envelope(payloadType: env.payloadType, payload: Array(payload.utf8), signatures: env.signatures).canonicalJSON
+        try t.edit("UPDATE records SET envelope = ?1 WHERE seq = ?2", [.blob(forged), .int(Int64(seq))])
+        let (file, r) = try b.ws.exportPassport()
+        #expect(r.exitCode == 1, "\(r)")
+        #expect(r.stderrLines.count == 1 && r.stderr.hasPrefix("assay: the bundle for \(BP.item) does not verify") && r.stderr.contains("entry \(seq)"), "\(r)")
+        #expect(r.stdout.isEmpty, "\(r)")
+        #expect(!FileManager.default.fileExists(atPath: file))
     }
 
     @Test("the bundle holds the passport data about the pack's batch and model; leaving the batch's out fails completeness")
