@@ -1,158 +1,260 @@
-/// The source text of a JSON document as it was written (signed), for copying parts of it
-/// without re-rendering: the byte range of an object member's value, and a compact copy of a
-/// value in which every string and number literal keeps its exact bytes.
-///
-/// A `JSONValue` keeps a number as a `Double`, so `-4979411194606956234` or `1.6111172E38`
-/// would come back rewritten; a passport export must show the number the party signed, so it
-/// copies the literal from here instead. The document is expected to have passed the strict
-/// parser already (`JSONValue.parse`); the scanner still refuses anything it cannot walk, so a
-/// malformed input gives an error, never a wrong slice.
-public struct JSONSource: Sendable {
-    /// The whole document, UTF-8.
-    public let bytes: [UInt8]
+/// A JSON value as its source wrote it: object members in their written order, each member's
+/// byte range in the source, and numbers as their literal text. Passport data is signed with
+/// numbers such as `-4979411194606956234` or `1.6111172e+38`; a `Double` would re-render them
+/// differently, so everything that copies signed values onwards (the Battery Pass export)
+/// works from this form and writes number literals back byte for byte.
+public indirect enum JSONSource: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case number(JSONNumber)
+    case string(String)
+    case array([JSONSource])
+    case object([Member])
 
-    public init(_ bytes: [UInt8]) {
-        self.bytes = bytes
-    }
-
-    /// The whole document's value, without surrounding white space.
-    public func root() throws(ModelError) -> Range<Int> {
-        var i = skipSpace(0)
-        let start = i
-        i = try skipValue(i)
-        return start..<i
-    }
-
-    /// One member of an object: its key (escapes decoded), the key's string literal as
-    /// written (quotes included) and its value's text.
+    /// One object member: its key, its value and where the value's bytes lie in the parsed
+    /// document (`bytes[range]` is the value exactly as written; empty for values built in code).
     public struct Member: Sendable, Equatable {
         public let key: String
-        public let keyText: Range<Int>
-        public let value: Range<Int>
+        public let value: JSONSource
+        public let range: Range<Int>
+
+        public init(key: String, value: JSONSource, range: Range<Int> = 0..<0) {
+            self.key = key
+            self.value = value
+            self.range = range
+        }
     }
 
-    /// The members of the object whose text is `range`, in the order written.
-    /// - Throws: `ModelError.wrongType` when `range` is not an object, `.malformedJSON` when
-    ///   the text cannot be walked.
-    public func members(of range: Range<Int>) throws(ModelError) -> [Member] {
-        var i = skipSpace(range.lowerBound)
-        guard i < range.upperBound, bytes[i] == UInt8(ascii: "{") else {
-            throw ModelError(.wrongType, "the value at byte \(range.lowerBound) is not an object")
+    /// Parses a JSON document as strictly as `JSONValue.parse` (size and depth limits, no
+    /// duplicate keys, valid UTF-8, no lone surrogates, no leading zeros, finite numbers).
+    /// - Throws: `ModelError` naming the byte offset and the rule broken.
+    public static func parse(_ bytes: [UInt8], limits: JSONValue.Limits = .init()) throws(ModelError) -> JSONSource {
+        guard bytes.count <= limits.maxBytes else {
+            throw ModelError(.tooLarge, "document is \(bytes.count) bytes, over the limit of \(limits.maxBytes)")
         }
-        i = skipSpace(i + 1)
-        var out: [Member] = []
-        if i < range.upperBound, bytes[i] == UInt8(ascii: "}") { return out }
-        while i < range.upperBound {
-            guard bytes[i] == UInt8(ascii: "\"") else { throw fail(i, "expected a string key") }
-            let keyStart = i
-            let keyEnd = try skipString(i)
-            let key = try decodeString(keyStart..<keyEnd)
-            i = skipSpace(keyEnd)
-            guard i < range.upperBound, bytes[i] == UInt8(ascii: ":") else { throw fail(i, "expected ':'") }
-            i = skipSpace(i + 1)
-            let valueStart = i
-            i = try skipValue(i)
-            out.append(Member(key: key, keyText: keyStart..<keyEnd, value: valueStart..<i))
-            i = skipSpace(i)
-            guard i < range.upperBound else { break }
-            if bytes[i] == UInt8(ascii: ",") { i = skipSpace(i + 1); continue }
-            if bytes[i] == UInt8(ascii: "}") { return out }
-            throw fail(i, "expected ',' or '}'")
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            throw ModelError(.malformedJSON, "document is not valid UTF-8")
         }
-        throw fail(i, "unterminated object")
+        var p = JSONParser(bytes: bytes, maxDepth: limits.maxDepth)
+        p.skipSpace()
+        guard p.i < bytes.count else { throw p.fail("document is empty") }
+        let v = try p.parseSource()
+        p.skipSpace()
+        guard p.i == bytes.count else { throw p.fail("unexpected data after the JSON value") }
+        return v
     }
 
-    /// The byte range of member `key`'s value in the object `range`, or nil when absent.
-    public func member(_ key: String, of range: Range<Int>) throws(ModelError) -> Range<Int>? {
-        try members(of: range).first { $0.key == key }?.value
+    /// The same value as a `JSONValue` (numbers as their `Double` values).
+    public var value: JSONValue {
+        switch self {
+        case .null: .null
+        case .bool(let b): .bool(b)
+        case .number(let n): .number(n.value)
+        case .string(let s): .string(s)
+        case .array(let a): .array(a.map(\.value))
+        case .object(let m): .object(Dictionary(m.map { ($0.key, $0.value.value) }, uniquingKeysWith: { a, _ in a }))
+        }
     }
 
-    /// A copy of the value `range` without the white space between tokens: every string and
-    /// number literal (escapes, exponents, digits) byte for byte as written.
-    public func compact(_ range: Range<Int>) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(range.count)
-        var inString = false, escaped = false
-        for b in bytes[range] {
-            if inString {
-                out.append(b)
-                if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") { inString = false }
-                continue
-            }
-            switch b {
-            case 0x20, 0x09, 0x0A, 0x0D: continue
-            case UInt8(ascii: "\""): inString = true; out.append(b)
-            default: out.append(b)
-            }
+    /// A value built from a `JSONValue`, numbers written as `JSONValue.serialized` writes them
+    /// (for values that were never bytes: a statement decoded from a parsed value).
+    public init(_ v: JSONValue) {
+        switch v {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .number(let d): self = .number(JSONNumber(rendering: d))
+        case .string(let s): self = .string(s)
+        case .array(let a): self = .array(a.map(JSONSource.init))
+        case .object(let o):
+            let keys = o.keys.sorted(by: { Array($0.utf16).lexicographicallyPrecedes(Array($1.utf16)) })
+            self = .object(keys.map { Member(key: $0, value: JSONSource(o[$0]!)) })
         }
+    }
+
+    /// The members of an object (empty for other values).
+    public var members: [Member] {
+        if case .object(let m) = self { return m }
+        return []
+    }
+
+    /// The value of an object's member, if the value is an object holding it.
+    public subscript(key: String) -> JSONSource? {
+        members.first { $0.key == key }?.value
+    }
+
+    /// The object with member `key` set to `value`: replaced where it stands, or appended.
+    /// Other values are returned unchanged.
+    public func setting(_ key: String, to value: JSONSource) -> JSONSource {
+        guard case .object(var m) = self else { return self }
+        if let i = m.firstIndex(where: { $0.key == key }) {
+            m[i] = Member(key: key, value: value)
+        } else {
+            m.append(Member(key: key, value: value))
+        }
+        return .object(m)
+    }
+
+    /// Compact JSON text: members in their order, number literals exactly as written, strings
+    /// escaped as `JSONWriter.quote` escapes them.
+    public var serialized: String {
+        var out = ""
+        write(into: &out)
         return out
     }
 
-    // MARK: Walking
-
-    private func fail(_ at: Int, _ what: String) -> ModelError {
-        ModelError(.malformedJSON, "malformed JSON at byte \(at): \(what)")
+    func write(into out: inout String) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .number(let n): out += n.literal
+        case .string(let s): out += JSONWriter.quote(s)
+        case .array(let a):
+            out += "["
+            for (i, v) in a.enumerated() {
+                if i > 0 { out += "," }
+                v.write(into: &out)
+            }
+            out += "]"
+        case .object(let m):
+            out += "{"
+            for (i, member) in m.enumerated() {
+                if i > 0 { out += "," }
+                out += JSONWriter.quote(member.key) + ":"
+                member.value.write(into: &out)
+            }
+            out += "}"
+        }
     }
 
-    private func skipSpace(_ from: Int) -> Int {
-        var i = from
-        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D { i += 1 }
-        return i
+    /// A short name of the value's JSON type, for messages.
+    public var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "boolean"
+        case .number: "number"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
+        }
+    }
+}
+
+/// A JSON number as written (`literal`, RFC 8259 syntax) and its nearest `Double`.
+public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
+    /// The literal text, byte for byte as signed.
+    public let literal: String
+    /// The nearest double (always finite: larger literals are refused when parsed).
+    public let value: Double
+
+    /// A number from its literal. - Throws: `ModelError.invalidValue` unless `literal` is one
+    /// RFC 8259 number with a finite value.
+    public init(literal: String) throws(ModelError) {
+        var p = JSONParser(bytes: Array(literal.utf8), maxDepth: 1)
+        guard !literal.isEmpty, literal.utf8.first == UInt8(ascii: "-") || p.isDigit(literal.utf8.first!) else {
+            throw ModelError(.invalidValue, "\"\(literal.prefix(40))\" is not a JSON number")
+        }
+        let (text, value) = try p.scanNumber()
+        guard p.i == literal.utf8.count else { throw ModelError(.invalidValue, "\"\(literal.prefix(40))\" is not a JSON number") }
+        self.literal = text
+        self.value = value
     }
 
-    /// The index just past the value starting at `i`. Containers are walked with a depth
-    /// counter (no recursion), strings by their escapes.
-    private func skipValue(_ start: Int) throws(ModelError) -> Int {
-        var i = start
-        guard i < bytes.count else { throw fail(i, "unexpected end of input") }
+    init(literal: String, value: Double) {
+        self.literal = literal
+        self.value = value
+    }
+
+    /// The number `d` as `JSONValue.serialized` writes it.
+    public init(rendering d: Double) {
+        literal = JSONValue.number(d).serialized
+        value = d
+    }
+
+    public var description: String { literal }
+
+    /// Whether the literal is an integer (no fraction, no exponent), as JSON Schema
+    /// validators that keep integers exact (Python's) read it.
+    public var isIntegerLiteral: Bool { !literal.utf8.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") } }
+
+    /// Compares the number with an integer bound exactly, as a JSON Schema `minimum`/`maximum`
+    /// does: an integer literal by its exact value (however many digits), any other literal
+    /// by its double value compared exactly with the bound.
+    /// - Returns: negative, zero or positive as the number is below, at or above `bound`.
+    public func compare(to bound: Int64) -> Int {
+        if isIntegerLiteral {
+            if let v = Int64(literal) { return v < bound ? -1 : (v == bound ? 0 : 1) }
+            // Beyond Int64 (the parser guarantees digits): its sign decides.
+            return literal.hasPrefix("-") ? -1 : 1
+        }
+        // A double at or beyond ±2^63 is outside Int64; inside, its floor and ceiling are exact.
+        if value >= 9_223_372_036_854_775_808.0 { return 1 }
+        if value < -9_223_372_036_854_775_808.0 { return -1 }
+        let fl = Int64(value.rounded(.down)), ce = value.rounded(.up) >= 9_223_372_036_854_775_808.0 ? Int64.max : Int64(value.rounded(.up))
+        if fl == ce { return fl < bound ? -1 : (fl == bound ? 0 : 1) }
+        // Not an integer: strictly between fl and ce.
+        return ce <= bound ? -1 : 1
+    }
+}
+
+extension JSONParser {
+    /// Parses one value keeping member order, member byte ranges and number literals.
+    mutating func parseSource() throws(ModelError) -> JSONSource {
+        guard i < bytes.count else { throw fail("unexpected end of input") }
         switch bytes[i] {
-        case UInt8(ascii: "\""):
-            return try skipString(i)
-        case UInt8(ascii: "{"), UInt8(ascii: "["):
-            var depth = 0
-            while i < bytes.count {
-                switch bytes[i] {
-                case UInt8(ascii: "\""): i = try skipString(i); continue
-                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-                case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                    depth -= 1
-                    if depth == 0 { return i + 1 }
-                default: break
-                }
+        case UInt8(ascii: "{"):
+            try enter()
+            i += 1
+            var out: [JSONSource.Member] = []
+            var keys = Set<String>()
+            skipSpace()
+            if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return .object(out) }
+            while true {
+                skipSpace()
+                guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+                let key = try parseString()
+                skipSpace()
+                guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
                 i += 1
-            }
-            throw fail(start, "unterminated container")
-        default:
-            // A number or a literal: up to the next delimiter.
-            while i < bytes.count {
-                switch bytes[i] {
-                case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x09, 0x0A, 0x0D: return i
-                default: i += 1
+                skipSpace()
+                let start = i
+                let v = try parseSource()
+                guard keys.insert(key).inserted else {
+                    throw ModelError(.malformedJSON, field: key, "duplicate key \"\(key)\"")
                 }
+                out.append(JSONSource.Member(key: key, value: v, range: start..<i))
+                skipSpace()
+                guard i < bytes.count else { throw fail("unterminated object") }
+                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                if bytes[i] == UInt8(ascii: "}") { i += 1; break }
+                throw fail("expected ',' or '}'")
             }
-            guard i > start else { throw fail(start, "expected a value") }
-            return i
-        }
-    }
-
-    /// The index just past the string literal starting at `i` (its opening quote).
-    private func skipString(_ start: Int) throws(ModelError) -> Int {
-        var i = start + 1
-        while i < bytes.count {
-            switch bytes[i] {
-            case UInt8(ascii: "\\"): i += 2
-            case UInt8(ascii: "\""): return i + 1
-            default: i += 1
+            depth -= 1
+            return .object(out)
+        case UInt8(ascii: "["):
+            try enter()
+            i += 1
+            var out: [JSONSource] = []
+            skipSpace()
+            if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; depth -= 1; return .array(out) }
+            while true {
+                skipSpace()
+                out.append(try parseSource())
+                skipSpace()
+                guard i < bytes.count else { throw fail("unterminated array") }
+                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                if bytes[i] == UInt8(ascii: "]") { i += 1; break }
+                throw fail("expected ',' or ']'")
             }
+            depth -= 1
+            return .array(out)
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let (text, value) = try scanNumber()
+            return .number(JSONNumber(literal: text, value: value))
+        default: throw fail("unexpected character")
         }
-        throw fail(start, "unterminated string")
-    }
-
-    /// A string literal's value (`range` includes the quotes).
-    private func decodeString(_ range: Range<Int>) throws(ModelError) -> String {
-        let inner = bytes[(range.lowerBound + 1)..<(range.upperBound - 1)]
-        guard inner.contains(UInt8(ascii: "\\")) else { return String(decoding: inner, as: UTF8.self) }
-        guard case .string(let s) = try JSONValue.parse(Array(bytes[range])) else { throw fail(range.lowerBound, "expected a string") }
-        return s
     }
 }

@@ -61,22 +61,33 @@ public enum Statement: Sendable, Equatable {
     /// Decodes and validates a statement from its JSON bytes.
     /// - Throws: `ModelError` naming the field and the rule it breaks.
     public static func decode(_ bytes: [UInt8]) throws(ModelError) -> Statement {
-        let json = try JSONValue.parse(bytes, limits: .init(maxBytes: maxBytes, maxDepth: maxDepth))
-        return try decode(json)
+        let limits = JSONValue.Limits(maxBytes: maxBytes, maxDepth: maxDepth)
+        let json = try JSONValue.parse(bytes, limits: limits)
+        // Passport data keeps the signed bytes and number literals of its `data`: read the same
+        // bytes once more, keeping them (only for this kind).
+        guard case .object(let o) = json, case .string(StatementKind.passportData.rawValue)? = o["type"] else { return try decode(json) }
+        let source = try JSONSource.parse(bytes, limits: limits)
+        return try decode(json, passportSource: source.members.first { $0.key == "data" }.map { ($0, bytes) })
     }
 
-    /// Decodes and validates a statement from a parsed JSON value.
+    /// Decodes and validates a statement from a parsed JSON value. Passport data decoded this
+    /// way has no signed bytes: its number literals are as `JSONValue.serialized` writes them.
     public static func decode(_ json: JSONValue) throws(ModelError) -> Statement {
+        try decode(json, passportSource: nil)
+    }
+
+    private static func decode(_ json: JSONValue, passportSource: (member: JSONSource.Member, bytes: [UInt8])?) throws(ModelError) -> Statement {
         var r = try ObjectReader(json)
         let typeName = try r.string("type")
         do {
-            return try decode(reader: &r, typeName: typeName, json: json)
+            return try decode(reader: &r, typeName: typeName, json: json, passportSource: passportSource)
         } catch {
             throw error.inKind(typeName)
         }
     }
 
-    private static func decode(reader r: inout ObjectReader, typeName: String, json: JSONValue) throws(ModelError) -> Statement {
+    private static func decode(reader r: inout ObjectReader, typeName: String, json: JSONValue,
+                               passportSource: (member: JSONSource.Member, bytes: [UInt8])?) throws(ModelError) -> Statement {
         if EPCISEvent.EventType(rawValue: typeName) != nil {
             let event = try EPCISEvent(json: json)
             return .supplyChain(try SupplyChainStatement(event: event))
@@ -93,7 +104,7 @@ public enum Statement: Sendable, Equatable {
         case .authorityDelegation: s = .authorityDelegation(try AuthorityDelegation(reading: &r))
         case .genericEvent: s = .genericEvent(try GenericEvent(reading: &r))
         case .lifecycleCommitment: s = .lifecycleCommitment(try LifecycleCommitment(reading: &r))
-        default: s = .passportData(try PassportData(reading: &r))
+        default: s = .passportData(try PassportData(reading: &r, source: passportSource))
         }
         try r.finish()
         return s

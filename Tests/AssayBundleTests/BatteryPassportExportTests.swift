@@ -310,26 +310,3 @@ struct BatteryPassportExportTests {
         #expect((s.evidence["generalProductInformation"]?["seq"] as? Int).map(UInt64.init) == modelGPI)
     }
 }
-
-@Suite("JSONSource: signed text, copied")
-struct JSONSourceTests {
-    @Test("members give each value's exact text; compact keeps every literal and drops only white space")
-    func membersAndCompact() throws {
-        let text = "{ \"a\" : -4979411194606956234 ,\r\n \"b\\u0022\": [1.0E+2, \"x \\\" y\", {\"c\":null}], \"d\": \"\\u00e9 \" }"
-        let s = JSONSource(Array(text.utf8))
-        let root = try s.root()
-        let members = try s.members(of: root)
-        #expect(members.map(\.key) == ["a", "b\"", "d"])
-        #expect(String(decoding: s.bytes[members[0].value], as: UTF8.self) == "-4979411194606956234")
-        #expect(String(decoding: s.compact(members[1].value), as: UTF8.self) == #"[1.0E+2,"x \" y",{"c":null}]"#)
-        #expect(String(decoding: s.compact(root), as: UTF8.self) == #"{"a":-4979411194606956234,"b\u0022":[1.0E+2,"x \" y",{"c":null}],"d":"\u00e9 "}"#)
-        #expect(try s.member("d", of: root).map { String(decoding: s.bytes[$0], as: UTF8.self) } == #""\u00e9 ""#)
-        #expect(try s.member("zz", of: root) == nil)
-    }
-
-    @Test("text that does not walk is refused, never sliced", arguments: ["{\"a\":1", "{\"a\" 1}", "[1,2]", "{\"a\":\"x}", "{\"a\":1,}x"])
-    func refusesBrokenText(_ text: String) throws {
-        let s = JSONSource(Array(text.utf8))
-        #expect(throws: ModelError.self) { _ = try s.members(of: try s.root()) }
-    }
-}

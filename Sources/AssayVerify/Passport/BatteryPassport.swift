@@ -10,10 +10,11 @@ public import AssayModel
 /// then its model `…/01/{GTIN}` — and among those the latest (highest seq). The dynamic aspects
 /// are taken only from entries about the product itself, the latest of each: `batteryCondition`
 /// replaces `performanceAndDurability.batteryCondition`, `status`'s `batteryStatus` replaces
-/// `generalProductInformation.batteryStatus`. Each value is the signed text of the entry's
-/// `data` with the white space between tokens removed: every string and number literal is
-/// copied byte for byte, never re-rendered (`JSONSource`). A part with no entry is left out and
-/// named in `missing`.
+/// `generalProductInformation.batteryStatus`. Each value is the entry's `data` as signed
+/// (`PassportData.dataSource`): members in the signed order, every number literal byte for byte
+/// (never re-rendered through a `Double`), strings with their signed values (escaped as
+/// `JSONWriter.quote` escapes), no white space. A part with no entry is left out and named in
+/// `missing`.
 ///
 /// JSON layout (`json`):
 ///
@@ -51,13 +52,14 @@ public struct BatteryPassport: Sendable {
     /// The log the entries are from, and the checkpoint size the bundle proves them against.
     public let origin: String
     public let checkpointSize: UInt64
-    /// The parts present, as exported (compact JSON text, signed literals unchanged).
-    public let parts: [PassportData.Aspect: [UInt8]]
+    /// The parts present, as exported: the signed `data` (members in the signed order, number
+    /// literals as signed), with the dynamic aspects merged in.
+    public let parts: [PassportData.Aspect: JSONSource]
     /// The ESPR generic product passport data, when an entry gives it.
-    public let productPassport: [UInt8]?
-    /// The original product a repurposed or remanufactured battery succeeds (Art. 77(6)), as
-    /// the latest status entry's `successorOf` string literal.
-    public let successorOf: [UInt8]?
+    public let productPassport: JSONSource?
+    /// The original product a repurposed or remanufactured battery succeeds (Art. 77(6)): the
+    /// latest status entry's `successorOf`.
+    public let successorOf: JSONSource?
     /// The entry behind every exported aspect, in output order.
     public let evidence: [Evidence]
     /// The parts no evidence entry gives, in output order.
@@ -78,7 +80,7 @@ public struct BatteryPassport: Sendable {
         for e in report.graph.productEntries {
             if let b = e.statement.declaredBatch(of: product), !batches.contains(b) { batches.append(b) }
         }
-        try self.init(product: product, origin: report.origin, checkpointSize: report.checkpointSize,
+        self.init(product: product, origin: report.origin, checkpointSize: report.checkpointSize,
                       evidence: report.graph.passportEvidence, batches: batches.sorted())
     }
 
@@ -87,7 +89,7 @@ public struct BatteryPassport: Sendable {
     /// - Parameters:
     ///   - product: the product (any accepted spelling).
     ///   - batches: the product's batches (canonical), as its defining evidence declares them.
-    public init(product: String, origin: String, checkpointSize: UInt64, evidence: [CheckedEntry], batches: [String]) throws(PassportExportError) {
+    public init(product: String, origin: String, checkpointSize: UInt64, evidence: [CheckedEntry], batches: [String]) {
         let product = canonicalSubject(product)
         self.product = product
         self.origin = origin
@@ -107,52 +109,43 @@ public struct BatteryPassport: Sendable {
             best[d.aspect] = (e, d, l)
         }
 
-        var parts: [PassportData.Aspect: [UInt8]] = [:], trail: [Evidence] = [], missing: [PassportData.Aspect] = []
+        var parts: [PassportData.Aspect: JSONSource] = [:], trail: [Evidence] = [], missing: [PassportData.Aspect] = []
         func trace(_ aspect: PassportData.Aspect) -> Evidence? {
             best[aspect].map { Evidence(aspect: aspect, seq: $0.entry.seq, party: $0.entry.signer.partyId,
                                         signer: $0.entry.signer.reference, subject: $0.data.canonicalSubjectId) }
         }
-        var successor: [UInt8]? = nil
+        var successor: JSONSource? = nil
         for part in Self.parts {
             guard let chosen = best[part] else {
                 missing.append(part)
                 continue
             }
-            let (source, range) = try Self.signedData(of: chosen.entry)
-            var text = source.compact(range)
+            var data = chosen.data.dataSource
             var merged: [Evidence] = []
             switch part {
             case .performanceAndDurability:
                 if let dynamic = best[.batteryCondition] {
-                    let (s, r) = try Self.signedData(of: dynamic.entry)
-                    text = try Self.replacing("batteryCondition", in: source, range, with: s.compact(r))
+                    data = data.setting("batteryCondition", to: dynamic.data.dataSource)
                     merged.append(trace(.batteryCondition)!)
                 }
             case .generalProductInformation:
-                if let status = best[.status] {
-                    let (s, r) = try Self.signedData(of: status.entry)
-                    let members = try Self.walk { () throws(ModelError) in try s.members(of: r) }
-                    if let value = members.first(where: { $0.key == "batteryStatus" })?.value {
-                        text = try Self.replacing("batteryStatus", in: source, range, with: s.compact(value))
-                        merged.append(trace(.status)!)
-                    }
-                    successor = members.first { $0.key == "successorOf" }.map { s.compact($0.value) }
+                if let status = best[.status], let value = status.data.dataSource["batteryStatus"] {
+                    data = data.setting("batteryStatus", to: value)
+                    merged.append(trace(.status)!)
+                    successor = status.data.dataSource["successorOf"]
                 }
             default:
                 break
             }
-            parts[part] = text
+            parts[part] = data
             trail.append(trace(part)!)
             trail += merged
         }
-        var espr: [UInt8]? = nil
-        if let chosen = best[.productPassport] {
-            let (source, range) = try Self.signedData(of: chosen.entry)
-            espr = source.compact(range)
+        if best[.productPassport] != nil {
             trail.append(trace(.productPassport)!)
         }
         self.parts = parts
-        self.productPassport = espr
+        self.productPassport = best[.productPassport]?.data.dataSource
         self.successorOf = successor
         self.evidence = trail
         self.missing = missing
@@ -164,9 +157,9 @@ public struct BatteryPassport: Sendable {
             ("passportFormat", JSONWriter.quote(Self.format)), ("product", JSONWriter.quote(product)),
             ("origin", JSONWriter.quote(origin)), ("checkpointSize", "\(checkpointSize)"),
         ]
-        for part in Self.parts { if let p = parts[part] { f.append((part.rawValue, String(decoding: p, as: UTF8.self))) } }
-        if let productPassport { f.append((PassportData.Aspect.productPassport.rawValue, String(decoding: productPassport, as: UTF8.self))) }
-        if let successorOf { f.append(("successorOf", String(decoding: successorOf, as: UTF8.self))) }
+        for part in Self.parts { if let p = parts[part] { f.append((part.rawValue, p.serialized)) } }
+        if let productPassport { f.append((PassportData.Aspect.productPassport.rawValue, productPassport.serialized)) }
+        if let successorOf { f.append(("successorOf", successorOf.serialized)) }
         let trail = evidence.map { e in
             (e.aspect.rawValue, JSONWriter.object([("seq", "\(e.seq)"), ("party", JSONWriter.quote(e.party)),
                                                    ("signer", JSONWriter.quote(e.signer)), ("subject", JSONWriter.quote(e.subject))]))
@@ -174,48 +167,5 @@ public struct BatteryPassport: Sendable {
         f.append(("evidence", JSONWriter.object(trail)))
         f.append(("missing", "[" + missing.map { JSONWriter.quote($0.rawValue) }.joined(separator: ",") + "]"))
         return "{" + f.map { JSONWriter.quote($0.0) + ":" + $0.1 }.joined(separator: ",\n") + "}\n"
-    }
-
-    // MARK: Copying signed text
-
-    /// The entry's payload and the range of its `data` member: the bytes the party signed.
-    static func signedData(of e: CheckedEntry) throws(PassportExportError) -> (JSONSource, Range<Int>) {
-        let source = JSONSource(e.envelope.payload)
-        let data = try walk { () throws(ModelError) in try source.member("data", of: try source.root()) }
-        guard let data else {
-            throw PassportExportError(.malformedSignedData, "entry \(e.seq): its statement has no data member")
-        }
-        return (source, data)
-    }
-
-    /// The object `range` of `source`, compact, with member `key`'s value replaced by `value`
-    /// (appended last when the object has no such member).
-    static func replacing(_ key: String, in source: JSONSource, _ range: Range<Int>, with value: [UInt8]) throws(PassportExportError) -> [UInt8] {
-        let members = try walk { () throws(ModelError) in try source.members(of: range) }
-        var out: [UInt8] = [UInt8(ascii: "{")]
-        var replaced = false
-        for (n, m) in members.enumerated() {
-            if n > 0 { out.append(UInt8(ascii: ",")) }
-            out += source.compact(m.keyText)
-            out.append(UInt8(ascii: ":"))
-            if m.key == key {
-                out += value
-                replaced = true
-            } else {
-                out += source.compact(m.value)
-            }
-        }
-        if !replaced {
-            if !members.isEmpty { out.append(UInt8(ascii: ",")) }
-            out += Array(JSONWriter.quote(key).utf8) + [UInt8(ascii: ":")] + value
-        }
-        out.append(UInt8(ascii: "}"))
-        return out
-    }
-
-    static func walk<T>(_ body: () throws(ModelError) -> T) throws(PassportExportError) -> T {
-        do { return try body() } catch {
-            throw PassportExportError(.malformedSignedData, "a signed passport entry does not walk as JSON: \(error.description)")
-        }
     }
 }

@@ -8,22 +8,13 @@ import AssayModel
 /// party that changed it (repairer, second-life operator, recycler, manufacturer); never an entry
 /// dated more than the policy's tolerance after it was recorded.
 enum PassportEvidence {
-    /// The roles that may write each aspect.
-    static func roles(for aspect: PassportData.Aspect) -> Set<Role> {
-        switch aspect {
-        case .batteryCondition: [.manufacturer, .repairer, .secondLifeOperator, .recycler]
-        case .status: [.repairer, .secondLifeOperator, .recycler, .manufacturer]
-        default: [.manufacturer, .authorisedRepresentative]
-        }
-    }
-
     /// Nil when `e` (a PassportData entry) counts as evidence, else why not.
     static func exclusion(of e: CheckedEntry, _ d: PassportData, registry: Registry, maxEventTimeSkewMillis: Int64) -> String? {
         let what = "entry \(e.seq) (PassportData \(d.aspect.rawValue) by \(e.signer.legalName), \(e.signer.reference))"
         if e.statement.eventTime.epochMillis > e.appendedAtMillis &+ maxEventTimeSkewMillis {
             return "\(what) is dated \(e.statement.eventTime.text), more than \(maxEventTimeSkewMillis / 3_600_000) hours after it was recorded (\(Timestamp(epochMillis: e.appendedAtMillis).text)): not evidence"
         }
-        let allowed = roles(for: d.aspect)
+        let allowed = d.aspect.writerRoles
         guard !e.signer.roles.isDisjoint(with: allowed) else {
             return "\(what) is not evidence for \(d.canonicalSubjectId): \(d.aspect.rawValue) is written by \(allowed.sorted().map(\.rawValue).joined(separator: ", "))"
         }

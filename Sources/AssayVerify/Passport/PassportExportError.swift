@@ -5,8 +5,6 @@ public struct PassportExportError: CodedError {
     public enum Code: String, Sendable {
         /// The bundle does not verify (integrity not satisfied): nothing in it can be exported.
         case notVerified
-        /// A signed entry's text could not be copied (it does not walk as JSON).
-        case malformedSignedData
     }
 
     public let code: Code
