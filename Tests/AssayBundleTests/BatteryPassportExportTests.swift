@@ -175,6 +175,28 @@ struct BatteryPassportExportTests {
         #expect(verdicts.values.allSatisfy { $0 == nil }, "\(verdicts)")
     }
 
+    @Test("a repurposed pack: its status links to the original (Art. 77(6)); the ESPR product passport comes with its evidence")
+    func successorAndProductPassport() throws {
+        let b = try BatteryLedger()
+        defer { b.ws.remove() }
+        let original = "https://id.gs1.org/01/04098765000010/21/EB48-000001"
+        let status = try b.ws.append(BP.passportData(subject: BP.item, aspect: "status", data: #"{"batteryStatus":"Repurposed","successorOf":"\#(original)"}"#,
+                                                     time: "2026-11-03T10:00:00+01:00"), by: .repairer)
+        let espr = #"{"uniqueProductIdentifier":"https://id.gs1.org/01/04098765000010","gtin":"04098765000010","commodityCode":"850760","complianceDocuments":[{"kind":"declarationOfConformity","url":"https://volta-batteries.example/doc/EB48.pdf","digest":"sha256:139d544b821b13ebea14f1b0fe18577222e415c2966e3a3511c4196055232202"}],"substancesOfConcern":[],"economicOperatorId":"https://id.gs1.org/417/4098765000003","facilityId":"https://id.gs1.org/414/4098765000010"}"#
+        let passport = try b.ws.append(BP.passportData(subject: BP.model, aspect: "productPassport", data: espr), by: .volta)
+        try b.ws.checkpoint()
+        let (file, r) = try b.ws.exportPassport()
+        #expect(r.exitCode == 0, "\(r)")
+        let p = try ExportedPassport(file: file, dir: b.ws.dir)
+        #expect(p.part("generalProductInformation")?["batteryStatus"] as? String == "Repurposed")
+        #expect(p.object["successorOf"] as? String == original)
+        #expect((p.evidence["status"]?["seq"] as? Int).map(UInt64.init) == status)
+        #expect((p.evidence["productPassport"]?["seq"] as? Int).map(UInt64.init) == passport)
+        #expect(p.evidence["productPassport"]?["subject"] as? String == BP.model)
+        let exported = try b.ws.dir.write("espr.json", try ExportedPassport.memberText("productPassport", in: p.text))
+        #expect(try BatteryPassSchemaCheck.difference(try b.ws.dir.write("espr-signed.json", espr), exported) == nil)
+    }
+
     @Test("a rival manufacturer's carbon footprint about the pack is never exported")
     func rivalCarbonFootprint() throws {
         let b = try BatteryLedger()
