@@ -175,20 +175,21 @@ struct BatteryPassportExportTests {
         #expect(verdicts.values.allSatisfy { $0 == nil }, "\(verdicts)")
     }
 
-    @Test("a repurposed pack: its status links to the original (Art. 77(6)); the ESPR product passport comes with its evidence")
+    @Test("a remanufactured pack: its status links to the original (Art. 77(6)); the ESPR product passport comes with its evidence")
     func successorAndProductPassport() throws {
         let b = try BatteryLedger()
         defer { b.ws.remove() }
+        // Volta remanufactured an older pack into this one: the new passport names the original.
         let original = "https://id.gs1.org/01/04098765000010/21/EB48-000001"
-        let status = try b.ws.append(BP.passportData(subject: BP.item, aspect: "status", data: #"{"batteryStatus":"Repurposed","successorOf":"\#(original)"}"#,
-                                                     time: "2026-11-03T10:00:00+01:00"), by: .repairer)
+        let status = try b.ws.append(BP.passportData(subject: BP.item, aspect: "status", data: #"{"batteryStatus":"Remanufactured","successorOf":"\#(original)"}"#,
+                                                     time: "2026-11-03T10:00:00+01:00"), by: .volta)
         let espr = #"{"uniqueProductIdentifier":"https://id.gs1.org/01/04098765000010","gtin":"04098765000010","commodityCode":"850760","complianceDocuments":[{"kind":"declarationOfConformity","url":"https://volta-batteries.example/doc/EB48.pdf","digest":"sha256:139d544b821b13ebea14f1b0fe18577222e415c2966e3a3511c4196055232202"}],"substancesOfConcern":[],"economicOperatorId":"https://id.gs1.org/417/4098765000003","facilityId":"https://id.gs1.org/414/4098765000010"}"#
         let passport = try b.ws.append(BP.passportData(subject: BP.model, aspect: "productPassport", data: espr), by: .volta)
         try b.ws.checkpoint()
         let (file, r) = try b.ws.exportPassport()
         #expect(r.exitCode == 0, "\(r)")
         let p = try ExportedPassport(file: file, dir: b.ws.dir)
-        #expect(p.part("generalProductInformation")?["batteryStatus"] as? String == "Repurposed")
+        #expect(p.part("generalProductInformation")?["batteryStatus"] as? String == "Remanufactured")
         #expect(p.object["successorOf"] as? String == original)
         #expect((p.evidence["status"]?["seq"] as? Int).map(UInt64.init) == status)
         #expect((p.evidence["productPassport"]?["seq"] as? Int).map(UInt64.init) == passport)
@@ -197,26 +198,15 @@ struct BatteryPassportExportTests {
         #expect(try BatteryPassSchemaCheck.difference(try b.ws.dir.write("espr-signed.json", espr), exported) == nil)
     }
 
-    @Test("a rival manufacturer's carbon footprint about the pack is never exported")
+    @Test("a rival manufacturer's carbon footprint about the pack is never exported: the ledger refuses it, and a bundle holding it exports nothing")
     func rivalCarbonFootprint() throws {
         let b = try BatteryLedger()
         defer { b.ws.remove() }
-        // A manufacturer may write passport data, so the ledger takes it; it is later than Volta's.
-        let rival = try b.ws.append(BP.passportData(subject: BP.item, aspect: "carbonFootprint", data: BP.rivalCarbonFootprint,
-                                                    time: "2026-11-01T10:00:00+01:00"), by: .rival)
+        // Through assay: refused at append (Rival Cells Ltd has no authority over Volta's pack), nothing written.
+        let attack = BP.passportData(subject: BP.item, aspect: "carbonFootprint", data: BP.rivalCarbonFootprint, time: "2026-11-01T10:00:00+01:00")
+        let refused = try b.ws.tryAppend(attack, by: .rival)
+        #expect(refused.exitCode == 2 && refused.stderr.contains("no authority over \(BP.item)"), "\(refused)")
         try b.ws.checkpoint()
-        // It is in the pack's bundle, and the verifier names it as a claim without authority.
-        let bundlePath = try b.ws.exportBundle()
-        let bundle = try ProductBundle(bytes: Array(try String(contentsOfFile: bundlePath, encoding: .utf8).utf8))
-        #expect(bundle.entries.contains { $0.record.seq == rival })
-        let report = BundleVerifier(logKey: try VerifierKey(parsing: try String(contentsOfFile: b.ws.pub(.operator), encoding: .utf8)
-                                        .trimmingCharacters(in: .whitespacesAndNewlines)),
-                                    origin: BP.origin, product: BP.item, auditDate: try CalendarDate(parsing: "2026-12-01")).verify(bundle)
-        #expect(report.result(.integrity).verdict == .satisfied, "\(report.summary)")
-        #expect(report.graph.exclusions.contains { $0.seq == rival && $0.reason.contains("no scope or delegation") }, "\(report.graph.exclusions)")
-        #expect(!report.graph.passportEvidence.contains { $0.seq == rival })
-        #expect(report.result(.accountability).findings.contains { f in f.severity == .problem && f.evidence.contains { $0.seq == rival } },
-                "\(report.summary)")
         let (file, r) = try b.ws.exportPassport()
         #expect(r.exitCode == 0, "\(r)")
         let p = try ExportedPassport(file: file, dir: b.ws.dir)
@@ -225,6 +215,27 @@ struct BatteryPassportExportTests {
         let signed = try b.ws.dir.write("cf.json", try BP.payload("carbonFootprint"))
         #expect(try BatteryPassSchemaCheck.difference(signed, p.files["carbonFootprint"]!) == nil)
         #expect(!p.text.contains("rival-cells.example"))
+
+        // A log that took it anyway (records written by hand, checkpoint signed by its operator):
+        // the verifier refuses the entry, so the bundle does not verify and nothing is exported.
+        let volta = Fixtures.key("volta.example/signing", seed: 0x61), rivalKey = Fixtures.key("rival.example/signing", seed: 0x62)
+        var log = RogueLog.withGenesis()
+        let at = "2026-11-01T09:00:00Z"
+        log.append(PartyRegistration(partyId: BP.voltaParty, legalName: "Volta Batteries GmbH", roles: [.manufacturer], publicKey: volta.verifierKey.description,
+                                     scopes: [try IdentifierScope(parsing: BP.model)], eventTime: try Timestamp(parsing: at)).json, by: TF.operatorKey, at: at)
+        log.append(BP.passportData(subject: BP.model, aspect: "carbonFootprint", data: try BP.payload("carbonFootprint")), by: volta, at: "2026-11-01T10:00:00Z")
+        let honestLog = log
+        log.append(PartyRegistration(partyId: BP.rivalParty, legalName: "Rival Cells Ltd", roles: [.manufacturer], publicKey: rivalKey.verifierKey.description,
+                                     scopes: [try IdentifierScope(parsing: BP.rivalModel)], eventTime: try Timestamp(parsing: at)).json, by: TF.operatorKey, at: at)
+        log.append(attack, by: rivalKey, at: "2026-11-01T11:00:00Z")
+        let rogue = try log.bundle(product: BP.item)
+        let report = TF.verify(rogue, auditDate: try CalendarDate(parsing: "2026-12-01"), product: BP.item)
+        #expect(report.result(.integrity).verdict == .notSatisfied)
+        #expect(report.result(.integrity).findings.contains { $0.message.hasPrefix("entry 4:") && $0.message.contains("no authority") }, "\(report.summary)")
+        #expect(throws: PassportExportError(.notVerified, "")) { try BatteryPassport(verified: report) }
+        // Without the rival the same log's bundle exports Volta's footprint.
+        let honest = try BatteryPassport(verified: TF.verify(try honestLog.bundle(product: BP.item), auditDate: try CalendarDate(parsing: "2026-12-01"), product: BP.item))
+        #expect(honest.evidence.map(\.seq) == [2] && honest.parts[.carbonFootprint] != nil)
     }
 
     @Test("a bundle with a tampered entry is refused: exit 1, one line naming the failure, nothing written")
