@@ -342,4 +342,32 @@ struct BatteryPassportExportTests {
         let s = try ExportedPassport(file: sfile, dir: b.ws.dir, tag: "s-")
         #expect((s.evidence["generalProductInformation"]?["seq"] as? Int).map(UInt64.init) == modelGPI)
     }
+
+    @Test("options: the passport goes to standard output without --out; conflicting or misplaced options are refused with exit 2")
+    func options() throws {
+        let b = try BatteryLedger()
+        defer { b.ws.remove() }
+        let ledger = b.ws.ledger, item = BP.item
+        let stdout = try CLIHarness.assay(["export", "--ledger", ledger, "--product", item, "--battery-passport"])
+        #expect(stdout.exitCode == 0, "\(stdout)")
+        let (file, _) = try b.ws.exportPassport()
+        #expect(stdout.stdout == (try String(contentsOfFile: file, encoding: .utf8)))
+        let json = try CLIHarness.assay(["export", "--ledger", ledger, "--product", item, "--battery-passport", "--out", b.ws.dir.file("p2.json"), "--json"])
+        let summary = try JSONSerialization.jsonObject(with: Data(json.stdoutBytes)) as? [String: Any]
+        #expect(summary?["parts"] as? Int == 7 && summary?["missing"] as? [String] == [] && summary?["product"] as? String == item, "\(json)")
+
+        let bundle = try b.ws.exportBundle()
+        let refusals: [([String], String)] = [
+            (["export", "--ledger", ledger, "--product", item, "--battery-passport", "--epcis"], "--epcis or --battery-passport"),
+            (["export", "--ledger", ledger, "--product", item, "--battery-passport", "--since", bundle], "--since"),
+            (["export", "--ledger", ledger, "--product", item], "--out is required"),
+            (["verify", "--ledger", ledger, "--battery-passport"], "--bundle"),
+            (["verify", "--bundle", bundle, "--log-key", b.ws.pub(.operator), "--origin", BP.origin, "--product", item, "--out", b.ws.dir.file("x.json")], "--battery-passport"),
+        ]
+        for (args, mention) in refusals {
+            let r = try CLIHarness.assay(args)
+            #expect(r.exitCode == 2 && r.stderrLines.count == 1 && r.stderr.contains(mention), "\(r)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: b.ws.dir.file("x.json")))
+    }
 }
