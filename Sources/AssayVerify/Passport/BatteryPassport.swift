@@ -81,7 +81,7 @@ public struct BatteryPassport: Sendable {
             if let b = e.statement.declaredBatch(of: product), !batches.contains(b) { batches.append(b) }
         }
         self.init(product: product, origin: report.origin, checkpointSize: report.checkpointSize,
-                      evidence: report.graph.passportEvidence, batches: batches.sorted())
+                  evidence: report.graph.passportEvidence, batches: batches.sorted())
     }
 
     /// Assembles the passport from `evidence` (PassportData entries that count as evidence; any
