@@ -94,6 +94,12 @@ struct BatteryPassportExportTests {
         let verdicts = try BatteryPassSchemaCheck.verdicts(BP.parts.map { ($0, p.files[$0]!) })
         for part in BP.parts { #expect(verdicts[p.files[part]!] == String?.none, "\(part): \(String(describing: verdicts[p.files[part]!]))") }
 
+        // The envelope follows Schemas/battery-passport.schema.json (and a stray member would not).
+        try #require(PythonJSONSchema.available, "needs python3 with the jsonschema package")
+        let envelope = try PythonJSONSchema.validate([p.text, p.text.replacingOccurrences(of: "\"missing\":[]", with: "\"missing\":[],\"note\":1")],
+                                                     schema: "battery-passport.schema.json")
+        #expect(envelope == [true, false])
+
         // The check bites: the published MaterialComposition, unfixed, is refused by its schema.
         let unfixed = try b.ws.dir.write("unfixed.json", try BP.published("materialComposition"))
         let control = try BatteryPassSchemaCheck.verdicts([("materialComposition", unfixed)])
@@ -316,6 +322,8 @@ struct BatteryPassportExportTests {
         #expect(p.evidence["materialComposition"]?["subject"] as? String == BP.batch)
         #expect(p.evidence["carbonFootprint"]?["subject"] as? String == BP.model)
         #expect(p.evidence["generalProductInformation"] == nil)
+        try #require(PythonJSONSchema.available, "needs python3 with the jsonschema package")
+        #expect(try PythonJSONSchema.validate([p.text], schema: "battery-passport.schema.json") == [true])
     }
 
     @Test("item-level data wins over the model's, and the latest entry about the same subject wins")
