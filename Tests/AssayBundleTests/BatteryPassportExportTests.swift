@@ -28,7 +28,7 @@ private struct BatteryLedger {
         ws = try BatteryPassWorkspace()
         step = try ws.append(BP.packStep(items: [BP.item, BP.sibling]), by: .volta)
         for part in BP.parts {
-            seqs[part] = try ws.append(BP.passportData(subject: Self.subjects[part]!, aspect: part, data: try BP.payload(part)), by: .volta)
+            seqs[part] = try ws.importPart(part, subject: Self.subjects[part]!, by: .volta)
         }
         try ws.checkpoint()
     }

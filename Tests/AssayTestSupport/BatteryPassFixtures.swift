@@ -43,27 +43,12 @@ public enum BatteryPassFixtures {
 
     // MARK: Payloads
 
-    /// A vector file's text, decoded by its byte-order mark: UTF-16 LE or BE, UTF-8 with or
-    /// without one.
-    public static func decode(_ bytes: [UInt8], name: String) throws -> String {
-        func fail() -> VectorsError { VectorsError("\(name) does not decode as its byte-order mark says") }
-        if bytes.starts(with: [0xFF, 0xFE]) {
-            guard let s = String(bytes: bytes.dropFirst(2), encoding: .utf16LittleEndian) else { throw fail() }
-            return s
-        }
-        if bytes.starts(with: [0xFE, 0xFF]) {
-            guard let s = String(bytes: bytes.dropFirst(2), encoding: .utf16BigEndian) else { throw fail() }
-            return s
-        }
-        let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
-        guard let s = String(validating: body, as: UTF8.self) else { throw fail() }
-        return s
-    }
+    /// The published example payload file of `part` (not Circularity), relative to the vectors folder.
+    public static func publishedFile(_ part: String) -> String { "batterypass/\(fileStems[part]!)-payload.json" }
 
-    /// The published example payload of `part` (not Circularity), as published (decoded text).
+    /// The published example payload of `part` (not Circularity), decoded by its byte-order mark.
     public static func published(_ part: String) throws -> String {
-        let name = "batterypass/\(fileStems[part]!)-payload.json"
-        return try decode(try Vectors.bytes(name), name: name)
+        try Vectors.textByByteOrderMark(publishedFile(part))
     }
 
     /// The published payload's known defect and its fix.
@@ -292,6 +277,24 @@ public final class BatteryPassWorkspace {
     /// Signs and tries to append `statement` as `by` (`assay append --json`).
     public func tryAppend(_ statement: String, by: Actor) throws -> CLIResult {
         try CLIHarness.assay(["append", "--ledger", ledger, "--json", try sign(statement, by: by)])
+    }
+
+    /// Imports one passport part the way a manufacturer would: `assay statement passport` turns
+    /// the data file (the published vector itself, UTF-16 with its BOM, for every part but the two
+    /// this fixture writes: the fixed MaterialComposition and the Circularity body) into a
+    /// PassportData statement, then it is signed and appended as `by`; returns its seq.
+    @discardableResult
+    public func importPart(_ part: String, subject: String, by: Actor, time: String = "2026-07-20T10:00:00+02:00") throws -> UInt64 {
+        count += 1
+        let data: String
+        if part == "circularity" || part == "materialComposition" {
+            data = try dir.write("data-\(count).json", try BatteryPassFixtures.payload(part))
+        } else {
+            data = try Vectors.url(BatteryPassFixtures.publishedFile(part)).path
+        }
+        let st = dir.file("statement-\(count).json")
+        try must(["statement", "passport", "--aspect", part, "--subject", subject, "--data", data, "--time", time, "--out", st])
+        return try append(try String(contentsOfFile: st, encoding: .utf8), by: by)
     }
 
     /// Signs a checkpoint over everything appended so far.
