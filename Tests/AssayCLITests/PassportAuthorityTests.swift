@@ -209,6 +209,36 @@ struct PassportAuthorityTests {
         #expect(report.failureMessage?.contains("no authority over \(Self.model)") == true, "\(r.stdout)")
     }
 
+    @Test("statement passport reads the published UTF-16 payloads, keeps their number literals, and refuses the CAS defect naming the member")
+    func statementCommand() throws {
+        let ws = try Workspace.keysOnly()
+        defer { ws.remove() }
+        let pd = try Vectors.url("batterypass/PerformanceAndDurability-payload.json").path
+        let r = try assay("statement", "passport", "--aspect", "performanceAndDurability", "--subject", Self.battery, "--data", pd,
+                          "--time", "2026-11-20T10:00:00+01:00")
+        expectSuccess(r)
+        #expect(r.stdoutLines.count == 1)
+        #expect(r.stdout.contains("\"expectedNumberOfCycles\":-4979411194606956234"), "\(r.stdout.prefix(300))")
+        #expect(r.stdout.contains("\"ratedCapacity\":2.994716E38"))
+        #expect(r.stdout.hasPrefix("{\"type\":\"PassportData\",\"subject\":\"\(Self.battery)\",\"aspect\":\"performanceAndDurability\",\"data\":{"))
+        #expect(r.stdout.contains("\"eventTime\":\"2026-11-20T10:00:00+01:00\",\"eventTimeZoneOffset\":\"+01:00\"}"))
+        let check = try assay("statement", "check", try ws.write("pd.json", r.stdout))
+        expectSuccess(check)
+        #expect(check.stdout.contains("OK PassportData"))
+
+        let mc = try Vectors.url("batterypass/MaterialComposition-payload.json").path
+        let bad = try assay("statement", "passport", "--aspect", "materialComposition", "--subject", Self.model, "--data", mc)
+        expectRefusal(bad, mentioning: ["/data/batteryMaterials/0/batteryMaterialIdentifier", "7439-93-2 ", "CAS number pattern"])
+        expectRefusal(try assay("statement", "passport", "--aspect", "colour", "--subject", Self.model, "--data", mc),
+                      mentioning: ["unknown aspect \"colour\""])
+        expectRefusal(try assay("statement", "passport", "--aspect", "carbonFootprint", "--subject", Self.model,
+                                "--data", try ws.write("cf.json", Self.carbon), "--time", "2026-11-20T10:00:00"),
+                      mentioning: ["--time"])
+        expectRefusal(try assay("statement", "passport", "--aspect", "carbonFootprint", "--subject", Self.model,
+                                "--data", try ws.write("broken.json", "{\"batteryCarbonFootprint\": 01}")),
+                      mentioning: ["/data", "leading zero"])
+    }
+
     static func exampleData(_ name: String) throws -> String {
         let url = Vectors.packageRoot.appendingPathComponent("Schemas/examples/valid/PassportData-\(name).json")
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
