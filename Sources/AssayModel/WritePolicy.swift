@@ -8,7 +8,9 @@ public struct WritePolicy: Sendable, Equatable {
     /// The default: the operator writes genesis, registrations and revocations (a party
     /// may also revoke its own key, checked separately); any registered party may write a
     /// generic event. A delegation is written by the brand owner itself (its scopes are checked
-    /// separately), never by the operator. Passport data is written by the roles that own some
+    /// separately), never by the operator. A manufacturer commissions its own serials (a
+    /// ComponentOrigin counts as evidence only for identifiers its scopes or delegations cover,
+    /// so commissioning a supplier's lot gains it nothing). Passport data is written by the roles that own some
     /// aspect of it (which aspect each may write, and over which products, is checked
     /// separately: `PassportData.mayWrite`). A distributor writes supply-chain events (and
     /// corrections of its own) only.
@@ -18,7 +20,7 @@ public struct WritePolicy: Sendable, Equatable {
         .keyRevocation: [.operator],
         .authorityDelegation: [.manufacturer, .supplier, .importer],
         .genericEvent: Set(Role.allCases).subtracting([.distributor]),
-        .componentOrigin: [.supplier],
+        .componentOrigin: [.supplier, .manufacturer],
         .manufacturingStep: [.manufacturer],
         .productAssembly: [.manufacturer, .repairer],
         .lifecycleCommitment: [.manufacturer, .importer],
