@@ -23,7 +23,7 @@ struct RegisterCommand: ParsableCommand {
     @Option(name: .customLong("legal-name"), help: "The party's legal name.")
     var legalName: String
 
-    @Option(name: .customLong("role"), help: "A role: supplier, manufacturer, importer, repairer, recycler, auditor (repeatable).")
+    @Option(name: .customLong("role"), help: "A role: supplier, manufacturer, importer, authorisedRepresentative, distributor, repairer, secondLifeOperator, recycler, auditor (repeatable).")
     var roles: [String] = []
 
     @Option(name: .customLong("public-key"), help: "The key being registered: its .pub file or verifier key string.")

@@ -9,7 +9,7 @@ struct StatementCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "statement",
         abstract: "Write and check statements (EPCIS 2.0 events and Assay's own kinds).",
-        subcommands: [New.self, Check.self, Commitment.self]
+        subcommands: [New.self, Check.self, Commitment.self, Passport.self]
     )
 
     struct New: ParsableCommand {

@@ -14,6 +14,9 @@ struct VerifyCommand: ParsableCommand {
         With --log-key, the ledger must also be operated by that key.
         --bundle: with nothing but --log-key (and a witness policy): checkpoint, inclusion proofs, signatures, \
         signers at each entry's position, then the principles; exit 0 only when every required principle is satisfied.
+        --bundle … --battery-passport: instead of the report, the product's Battery Pass (v1.2.0 parts) assembled from the \
+        bundle's evidence, to --out or standard output; exit 0 when the bundle's integrity holds (the principles' verdicts \
+        are not the question), 1 with nothing written when it does not.
         """
     )
 
@@ -31,6 +34,8 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Bundles: audit policy file (JSON or signed DSSE envelope).") var policy: String?
     @Option(name: .customLong("policy-key"), help: "Bundles: the key that must have signed --policy.") var policyKey: String?
     @Option(help: "Bundles: a checkpoint you already trust; the bundle must prove consistency with it.") var since: String?
+    @Flag(name: .customLong("battery-passport"), help: "Bundles: write the product's Battery Pass from the verified bundle instead of the report.") var batteryPassport = false
+    @Option(help: "Bundles, with --battery-passport: where to write the passport (default: standard output).") var out: String?
 
     func run() throws {
         switch (ledger, bundle) {
@@ -49,9 +54,18 @@ struct VerifyCommand: ParsableCommand {
         guard let logKey else { throw CLIFailure.input("--bundle needs --log-key (the log operator's verifier key)") }
         guard let origin else { throw CLIFailure.input("--bundle needs --origin (the log origin you expect): a bundle is made by the party being audited, so the log it comes from is pinned by you") }
         guard let product else { throw CLIFailure.input("--bundle needs --product (the product you are auditing): a bundle is made by the party being audited, so the product is pinned by you") }
+        guard batteryPassport || out == nil else { throw CLIFailure.input("--out writes the passport: use it with --battery-passport") }
         let audit = BundleAudit(bundle: path, logKey: logKey, witnessKeys: witnessKeys, witnessesNeeded: witnessesNeeded,
                                 origin: origin, product: product, at: at, policy: policy, policyKey: policyKey, since: since)
         let (_, report) = try audit.load()
+        if batteryPassport {
+            let passport: BatteryPassport
+            do { passport = try BatteryPassport(verified: report) } catch {
+                throw error.code == .notVerified ? CLIFailure.verification(error.message) : CLIFailure.input(error.message)
+            }
+            try BatteryPassportOutput.write(passport, to: out, json: json)
+            return
+        }
         emit(json ? BundleReportText.json(report) : BundleReportText.text(report))
         try Self.exitOnFailure(report)
     }
@@ -64,6 +78,9 @@ struct VerifyCommand: ParsableCommand {
     }
 
     func verifyLedger(_ path: String) throws {
+        guard !batteryPassport, out == nil else {
+            throw CLIFailure.input("--battery-passport and --out export from a bundle (--bundle); from a ledger use assay export --battery-passport")
+        }
         let operatorKey = try logKey.map { try InputFiles.verifierKey($0) }
         let external = try checkpoints.map { try InputFiles.read($0, what: "checkpoint", maxBytes: SignedNote.maxBytes) }
         let ledger = try Ledger.open(at: path, readOnly: true)

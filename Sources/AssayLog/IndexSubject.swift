@@ -26,8 +26,9 @@ public struct IndexSubject: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// The kinds whose entries define (or correct) what they are about: what a lot's or a
     /// model's verdict rests on, without the assemblies and shipments of every product that
-    /// used it (FORMAT.md §13.1).
-    public static let definingKinds: Set<StatementKind> = [.componentOrigin, .manufacturingStep, .endOfLife, .lifecycleCommitment, .correction]
+    /// used it (FORMAT.md §13.1). Passport data about a model or a lot is part of what defines
+    /// it, so a product's bundle carries its model's passport.
+    public static let definingKinds: Set<StatementKind> = [.componentOrigin, .manufacturingStep, .endOfLife, .lifecycleCommitment, .correction, .passportData]
 
     /// `definingKinds` as stored kind names.
     public static let definingKindNames: Set<String> = Set(definingKinds.map(\.rawValue))

@@ -7,7 +7,7 @@
 /// two parties (an empty `kinds` withdraws it). A delegate cannot delegate further.
 public struct AuthorityDelegation: Sendable, Equatable {
     /// The kinds a delegation can cover: those that define a product, a component or a model.
-    public static let delegableKinds: [StatementKind] = [.componentOrigin, .manufacturingStep, .productAssembly, .lifecycleCommitment]
+    public static let delegableKinds: [StatementKind] = [.componentOrigin, .manufacturingStep, .productAssembly, .lifecycleCommitment, .passportData]
 
     /// The party that receives the authority (its `partyId`).
     public var delegate: String

@@ -23,11 +23,11 @@ struct JSONParser {
         return v
     }
 
-    private func fail(_ what: String) -> ModelError {
+    func fail(_ what: String) -> ModelError {
         ModelError(.malformedJSON, "malformed JSON at byte \(i): \(what)")
     }
 
-    private mutating func skipSpace() {
+    mutating func skipSpace() {
         while i < bytes.count {
             switch bytes[i] {
             case 0x20, 0x09, 0x0A, 0x0D: i += 1
@@ -66,13 +66,13 @@ struct JSONParser {
         }
     }
 
-    private mutating func literal(_ word: StaticString) throws(ModelError) {
+    mutating func literal(_ word: StaticString) throws(ModelError) {
         let w = word.withUTF8Buffer { Array($0) }
         guard i + w.count <= bytes.count, Array(bytes[i..<i + w.count]) == w else { throw fail("invalid literal") }
         i += w.count
     }
 
-    private mutating func enter() throws(ModelError) {
+    mutating func enter() throws(ModelError) {
         depth += 1
         guard depth <= maxDepth else {
             throw ModelError(.tooDeep, "document nests deeper than \(maxDepth) levels")
@@ -130,7 +130,7 @@ struct JSONParser {
         return .array(out)
     }
 
-    private mutating func hex4() throws(ModelError) -> UInt32 {
+    mutating func hex4() throws(ModelError) -> UInt32 {
         guard i + 4 <= bytes.count else { throw fail("truncated \\u escape") }
         var v: UInt32 = 0
         for _ in 0..<4 {
@@ -148,7 +148,7 @@ struct JSONParser {
         return v
     }
 
-    private mutating func parseString() throws(ModelError) -> String {
+    mutating func parseString() throws(ModelError) -> String {
         i += 1
         // Fast path: no escapes (most strings) — one scan, one copy.
         let start = i
@@ -201,6 +201,11 @@ struct JSONParser {
     }
 
     private mutating func parseNumber() throws(ModelError) -> JSONValue {
+        .number(try scanNumber().value)
+    }
+
+    /// Reads one number: its literal text as written and its value (finite, or refused).
+    mutating func scanNumber() throws(ModelError) -> (text: String, value: Double) {
         let start = i
         if bytes[i] == UInt8(ascii: "-") { i += 1 }
         guard i < bytes.count, isDigit(bytes[i]) else { throw fail("invalid number") }
@@ -225,8 +230,8 @@ struct JSONParser {
         guard let d = Double(text), d.isFinite else {
             throw ModelError(.invalidValue, "number \(text.prefix(40)) is out of range")
         }
-        return .number(d)
+        return (text, d)
     }
 
-    private func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
+    func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
 }

@@ -5,6 +5,15 @@ public enum Role: String, CaseIterable, Sendable, Hashable, Comparable {
     case supplier
     case manufacturer
     case importer
+    /// Acts for a manufacturer established outside the EU under a written mandate (Battery
+    /// Regulation Art. 3(1)(15), ESPR Art. 2(40)): may write the manufacturer's static passport data.
+    case authorisedRepresentative
+    /// Makes a product available on the market without being its manufacturer or importer:
+    /// writes supply-chain events only.
+    case distributor
+    /// Prepares a used battery for repurposing or reuse (Battery Regulation Art. 73): records
+    /// its condition and its new status.
+    case secondLifeOperator
     case repairer
     case recycler
     case auditor

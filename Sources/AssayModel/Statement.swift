@@ -6,6 +6,8 @@ public enum Statement: Sendable, Equatable {
     case authorityDelegation(AuthorityDelegation)
     case genericEvent(GenericEvent)
     case lifecycleCommitment(LifecycleCommitment)
+    /// One part of a product passport (Battery Pass v1.2.0 or ESPR generic).
+    case passportData(PassportData)
     /// An EPCIS 2.0 event, classified (component origin, manufacturing step, …).
     case supplyChain(SupplyChainStatement)
 
@@ -23,6 +25,7 @@ public enum Statement: Sendable, Equatable {
         case .authorityDelegation: .authorityDelegation
         case .genericEvent: .genericEvent
         case .lifecycleCommitment: .lifecycleCommitment
+        case .passportData: .passportData
         case .supplyChain(let s): s.kind
         }
     }
@@ -36,6 +39,7 @@ public enum Statement: Sendable, Equatable {
         case .authorityDelegation(let s): s.eventTime
         case .genericEvent(let s): s.eventTime
         case .lifecycleCommitment(let s): s.eventTime
+        case .passportData(let s): s.eventTime
         case .supplyChain(let s): s.event.eventTime
         }
     }
@@ -49,6 +53,7 @@ public enum Statement: Sendable, Equatable {
         case .authorityDelegation(let s): [canonicalSubject(s.delegate)]
         case .genericEvent(let s): [canonicalSubject(s.subject)]
         case .lifecycleCommitment(let s): [canonicalModel(s.model)]
+        case .passportData(let s): [s.canonicalSubjectId]
         case .supplyChain(let s): Array(Set(s.event.objectIdentifiers.map(canonicalSubject))).sorted()
         }
     }
@@ -56,22 +61,33 @@ public enum Statement: Sendable, Equatable {
     /// Decodes and validates a statement from its JSON bytes.
     /// - Throws: `ModelError` naming the field and the rule it breaks.
     public static func decode(_ bytes: [UInt8]) throws(ModelError) -> Statement {
-        let json = try JSONValue.parse(bytes, limits: .init(maxBytes: maxBytes, maxDepth: maxDepth))
-        return try decode(json)
+        let limits = JSONValue.Limits(maxBytes: maxBytes, maxDepth: maxDepth)
+        let json = try JSONValue.parse(bytes, limits: limits)
+        // Passport data keeps the signed bytes and number literals of its `data`: read the same
+        // bytes once more, keeping them (only for this kind).
+        guard case .object(let o) = json, case .string(StatementKind.passportData.rawValue)? = o["type"] else { return try decode(json) }
+        let source = try JSONSource.parse(bytes, limits: limits)
+        return try decode(json, passportSource: source.members.first { $0.key == "data" }.map { ($0, bytes) })
     }
 
-    /// Decodes and validates a statement from a parsed JSON value.
+    /// Decodes and validates a statement from a parsed JSON value. Passport data decoded this
+    /// way has no signed bytes: its number literals are as `JSONValue.serialized` writes them.
     public static func decode(_ json: JSONValue) throws(ModelError) -> Statement {
+        try decode(json, passportSource: nil)
+    }
+
+    private static func decode(_ json: JSONValue, passportSource: (member: JSONSource.Member, bytes: [UInt8])?) throws(ModelError) -> Statement {
         var r = try ObjectReader(json)
         let typeName = try r.string("type")
         do {
-            return try decode(reader: &r, typeName: typeName, json: json)
+            return try decode(reader: &r, typeName: typeName, json: json, passportSource: passportSource)
         } catch {
             throw error.inKind(typeName)
         }
     }
 
-    private static func decode(reader r: inout ObjectReader, typeName: String, json: JSONValue) throws(ModelError) -> Statement {
+    private static func decode(reader r: inout ObjectReader, typeName: String, json: JSONValue,
+                               passportSource: (member: JSONSource.Member, bytes: [UInt8])?) throws(ModelError) -> Statement {
         if EPCISEvent.EventType(rawValue: typeName) != nil {
             let event = try EPCISEvent(json: json)
             return .supplyChain(try SupplyChainStatement(event: event))
@@ -87,7 +103,8 @@ public enum Statement: Sendable, Equatable {
         case .keyRevocation: s = .keyRevocation(try KeyRevocation(reading: &r))
         case .authorityDelegation: s = .authorityDelegation(try AuthorityDelegation(reading: &r))
         case .genericEvent: s = .genericEvent(try GenericEvent(reading: &r))
-        default: s = .lifecycleCommitment(try LifecycleCommitment(reading: &r))
+        case .lifecycleCommitment: s = .lifecycleCommitment(try LifecycleCommitment(reading: &r))
+        default: s = .passportData(try PassportData(reading: &r, source: passportSource))
         }
         try r.finish()
         return s

@@ -8,6 +8,7 @@ public enum StatementKind: String, CaseIterable, Sendable, Hashable {
     case authorityDelegation = "AuthorityDelegation"
     case genericEvent = "GenericEvent"
     case lifecycleCommitment = "LifecycleCommitment"
+    case passportData = "PassportData"
     case componentOrigin = "ComponentOrigin"
     case manufacturingStep = "ManufacturingStep"
     case productAssembly = "ProductAssembly"
@@ -16,7 +17,7 @@ public enum StatementKind: String, CaseIterable, Sendable, Hashable {
     case supplyChainEvent = "SupplyChainEvent"
 
     /// Kinds whose statements are Assay's own JSON shapes (the rest are EPCIS events).
-    public static let assayTypes: [StatementKind] = [.ledgerGenesis, .partyRegistration, .keyRevocation, .authorityDelegation, .genericEvent, .lifecycleCommitment]
+    public static let assayTypes: [StatementKind] = [.ledgerGenesis, .partyRegistration, .keyRevocation, .authorityDelegation, .genericEvent, .lifecycleCommitment, .passportData]
 
     /// Kinds that change who may sign what (replayed before any other entry is judged).
     public static let registryKinds: [StatementKind] = [.ledgerGenesis, .partyRegistration, .keyRevocation, .authorityDelegation]

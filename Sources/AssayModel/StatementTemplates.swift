@@ -255,6 +255,39 @@ public enum StatementTemplates {
   "eventTimeZoneOffset": "+01:00"
 }
 """#,
+        "PassportData": #"""
+{
+  "type": "PassportData",
+  "subject": "https://id.gs1.org/01/04012345000122",
+  "aspect": "carbonFootprint",
+  "data": {
+    "batteryCarbonFootprint": 68.4,
+    "carbonFootprintPerLifecycleStage": [
+      {
+        "lifecycleStage": "RawMaterialExtraction",
+        "carbonFootprint": 41.2
+      },
+      {
+        "lifecycleStage": "MainProduction",
+        "carbonFootprint": 22.9
+      },
+      {
+        "lifecycleStage": "Distribution",
+        "carbonFootprint": 1.8
+      },
+      {
+        "lifecycleStage": "Recycling",
+        "carbonFootprint": 2.5
+      }
+    ],
+    "carbonFootprintPerformanceClass": "B",
+    "carbonFootprintStudy": "https://acme.example/battery/EB-500/carbon-footprint-study-2026.pdf",
+    "absoluteCarbonFootprint": 1231.2
+  },
+  "eventTime": "2026-11-20T10:00:00+01:00",
+  "eventTimeZoneOffset": "+01:00"
+}
+"""#,
         "EndOfLife": #"""
 {
   "@context": [

@@ -181,6 +181,13 @@ public struct Registry: Sendable {
             for s in d.scopes where !key.scopes.contains(where: { $0.contains(s) }) {
                 return reject(.authorization, "signer \(signerReference) may not delegate \(s): its registration holds no scope containing it (a delegate cannot delegate further)")
             }
+        case .passportData(let p):
+            guard policy.mayWrite(kind, roles: key.roles) else {
+                return reject(.authorization, "signer \(signerReference) (roles: \(rolesText)) may not write \(kind.rawValue)")
+            }
+            if let why = passportRefusal(p, signer: key, seq: seq, appendedAtMillis: appendedAtMillis) {
+                return reject(.authorization, why)
+            }
         default:
             guard policy.mayWrite(kind, roles: key.roles) else {
                 return reject(.authorization, "signer \(signerReference) (roles: \(rolesText)) may not write \(kind.rawValue)")
@@ -241,6 +248,42 @@ public struct Registry: Sendable {
             return .delegation(seq: d.seq, delegator: d.delegator)
         }
         return nil
+    }
+
+    /// Why `signer` may not sign passport data `p` at `seq`, or nil when it may (FORMAT.md, passport
+    /// data authority):
+    ///
+    /// * each aspect has its writer roles (`PassportData.Aspect.writerRoles`): static aspects the
+    ///   manufacturer or authorised representative, the battery's condition and status the
+    ///   manufacturer, repairer, second-life operator or recycler;
+    /// * a static aspect needs authority over the subject: a scope of the signer's registration
+    ///   covering it, or a delegation of `PassportData` to its party covering it;
+    /// * a dynamic aspect is the record of whoever measured or changed the battery: a repairer,
+    ///   second-life operator or recycler needs no authority over it; a signer acting only as
+    ///   manufacturer needs authority over the subject, as for static aspects;
+    /// * a status that links a new passport to its original (`successorOf`) needs authority over
+    ///   the subject, the successor battery, whatever the role: the new passport is its own.
+    public func passportRefusal(_ p: PassportData, signer key: RegisteredKey, seq: UInt64, appendedAtMillis: Int64) -> String? {
+        let allowed = p.aspect.writerRoles
+        let acting = key.roles.intersection(allowed)
+        guard !acting.isEmpty else {
+            return "signer \(key.reference) (roles: \(key.roles.sorted().map(\.rawValue).joined(separator: ", "))) may not write the \(p.aspect.rawValue) aspect of PassportData (written by: \(allowed.sorted().map(\.rawValue).joined(separator: ", ")))"
+        }
+        let hasAuthority = authority(of: key, kind: .passportData, over: p.canonicalSubjectId, seq: seq, appendedAtMillis: appendedAtMillis) != nil
+        let needsAuthority: Bool
+        let because: String
+        if p.aspect.isStatic {
+            needsAuthority = true
+            because = "the \(p.aspect.rawValue) aspect is the brand owner's"
+        } else if p.successorOf != nil {
+            needsAuthority = true
+            because = "a successor passport (successorOf) is written by the party whose product the successor battery is"
+        } else {
+            needsAuthority = acting.isDisjoint(with: [.repairer, .secondLifeOperator, .recycler])
+            because = "a manufacturer records the \(p.aspect.rawValue) of its own batteries (repairers, second-life operators and recyclers record what they measured or changed)"
+        }
+        guard needsAuthority, !hasAuthority else { return nil }
+        return "signer \(key.reference) (\(key.legalName)) has no authority over \(p.canonicalSubjectId): no scope of its registration and no delegation of PassportData covers it, and \(because)"
     }
 
     /// Whether the entry at `seq` by `signer`, appended at `appendedAtMillis`, falls after the

@@ -114,10 +114,12 @@ struct PrincipleTests {
         }
     }
 
-    @Test("under the default policy an origin signed by a manufacturer breaks the signer rules: integrity fails, nothing else is judged")
+    @Test("under a policy where only suppliers write origins, an origin signed by a manufacturer breaks the signer rules: integrity fails, nothing else is judged")
     func originSignedByManufacturerFailsIntegrity() throws {
         let built = try TF(defect: .originSignedByManufacturer).build()
-        let report = TF.verify(built.bundle)
+        var policy = AuditPolicy.default
+        policy.writePolicy = TF.strictWritePolicy
+        let report = TF.verify(built.bundle, policy: policy)
         #expect(report.verdicts == integrityFailed, "\(report.summary)")
         let problem = try #require(report.result(.integrity).problems.first)
         #expect(problem.message.contains("may not write ComponentOrigin"), "\(problem.message)")
@@ -130,12 +132,11 @@ struct PrincipleTests {
         #expect(!report.passed)
     }
 
-    @Test("an auditor's policy that lets manufacturers write origins: the manufacturer's origin of a supplier's lot is still not evidence (no authority over it)")
+    @Test("under the default policy a manufacturer may commission, but its origin of a supplier's lot is not evidence (no authority over it)")
     func laxPolicyStillFlagsNonSupplierOrigin() throws {
         let built = try TF(defect: .originSignedByManufacturer).build()
-        var policy = AuditPolicy.default
-        policy.writePolicy = TF.laxWritePolicy
-        let report = TF.verify(built.bundle, policy: policy)
+        #expect(AuditPolicy.default.writePolicy.mayWrite(.componentOrigin, roles: [.manufacturer]))
+        let report = TF.verify(built.bundle)
         #expect(report.verdicts == verdicts(notSatisfied: [.accountability, .provenance]), "\(report.summary)")
         let excluded = try #require(report.result(.accountability).problems.first)
         #expect(report.result(.accountability).problems.count == 1)

@@ -76,6 +76,22 @@ struct SchemaAgreementTests {
             reason: "securitySupportEnd after placedOnMarket compares two fields; JSON Schema has no comparison between values",
             field: "securitySupportEnd",
             message: "must be after placedOnMarket"),
+        "invalid/PassportData-ec-number-check-digit.json": BeyondSchemaRule(
+            reason: "the EC number check digit (digits weighted 1 to 6, mod 11) is arithmetic, not a pattern",
+            field: "data.substancesOfConcern[0].ecNumber",
+            message: "EC number 231-158-1 has check digit 1, expected 0"),
+        "invalid/PassportData-gtin-not-subject.json": BeyondSchemaRule(
+            reason: "productPassport.gtin must be the subject's GTIN: a comparison between two fields",
+            field: "data.gtin",
+            message: "is not the subject's GTIN 04012345000122"),
+        "invalid/PassportData-substance-cas-check-digit.json": BeyondSchemaRule(
+            reason: "the CAS Registry Number check digit (weighted digit sum mod 10) is arithmetic, not a pattern",
+            field: "data.substancesOfConcern[0].casNumber",
+            message: "CAS number 7440-48-5 has check digit 5, expected 4"),
+        "invalid/PassportData-successor-of-itself.json": BeyondSchemaRule(
+            reason: "successorOf must differ from the subject: a comparison between two fields",
+            field: "data.successorOf",
+            message: "a battery cannot succeed itself"),
         "invalid/PartyRegistration-facility-gln-check-digit.json": BeyondSchemaRule(
             reason: "the GS1 mod-10 check digit of a GLN is arithmetic, not a pattern",
             field: "facilities[0]",

@@ -276,6 +276,14 @@ public struct ThermostatFixture: Sendable {
         return p
     }()
 
+    /// A write policy stricter than the default: only suppliers write component origins (the
+    /// default also lets a manufacturer commission its own serials).
+    public static let strictWritePolicy: WritePolicy = {
+        var p = WritePolicy.default
+        p.allowed[.componentOrigin] = [.supplier]
+        return p
+    }()
+
     /// Builds the ledger, signs an early and a final checkpoint, and exports the thermostat's bundle.
     public func build() throws -> Built {
         let ledger = try Ledger.create(at: path, origin: origin, operatorKey: Self.operatorKey,

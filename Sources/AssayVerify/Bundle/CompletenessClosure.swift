@@ -23,7 +23,10 @@ public struct IndexedEntry: Sendable {
 /// (over the ledger) and by the verifier (over the bundle's entries):
 ///
 /// 1. every entry about the product, and the defining entries of its model's class
-///    (`https://id.gs1.org/01/{GTIN}`: the lifecycle commitments);
+///    (`https://id.gs1.org/01/{GTIN}`: the lifecycle commitments and the model's passport
+///    data); when the product is a serialised item, the defining entries of each batch an entry
+///    about it that produces it places it in (`Statement.declaredBatch(of:)`: ILMD
+///    `cbvmda:lotNumber`), which hold the batch's passport data;
 /// 2. for every entry in those lists that **produces** the identifier (an assembly's parent, a
 ///    step's output, a commissioning), everything the entry consumed — transitively, so
 ///    components of components are included: every entry about a serialised item (its whole
@@ -52,6 +55,8 @@ public enum CompletenessClosure {
                 queue.append(.key(e.signer))
                 switch subject.type {
                 case .identifier, .defining:
+                    // The product's batch: its passport data about the batch (rule 1).
+                    if subject == .identifier(root), let batch = e.statement.declaredBatch(of: root) { queue.append(.defining(batch)) }
                     guard e.statement.produced.contains(subject.name) else { continue }
                     for c in e.statement.consumed.map(canonicalSubject) {
                         // A serialised item's whole history (a second consumption shows); a lot's

@@ -343,6 +343,10 @@ struct PrincipleChecker {
     }
 
     // MARK: Privacy and data governance
+    /// Passport members that hold an economic operator's contact point, required by the
+    /// regulations (Battery Pass ContactInformation, spare-part sources; ESPR operator data).
+    static let passportContactMembers: Set<String> = ["emailAddress", "webAddress", "emailAddressOfSupplier", "supplierWebAddress", "contactEmail", "contact"]
+
     func privacy() -> PrincipleResult {
         var f: [PrincipleFinding] = []
         for e in graph.entries {
@@ -352,7 +356,16 @@ struct PrincipleChecker {
             }
             let text = String(decoding: e.envelope.payload, as: UTF8.self)
             let allowed: [String]
-            if case .lifecycleCommitment(let c) = e.statement { allowed = [c.vulnerabilityContact] + [c.manufacturerContact].compactMap { $0 } } else { allowed = [] }
+            if case .lifecycleCommitment(let c) = e.statement {
+                allowed = [c.vulnerabilityContact] + [c.manufacturerContact].compactMap { $0 }
+            } else if e.statement.kind == .passportData {
+                // The economic operators' contact points the Battery Pass and the ESPR require
+                // (manufacturer, operator, spare-part suppliers): business contacts by regulation.
+                allowed = ((try? JSONValue.leaves(e.envelope.payload, limits: .init(maxBytes: Statement.maxBytes, maxDepth: Statement.maxDepth))) ?? [])
+                    .filter { Self.passportContactMembers.contains($0.key ?? "") }.map(\.text)
+            } else {
+                allowed = []
+            }
             for token in PersonalData.tokens(in: text) where !allowed.contains(where: { $0.contains(token) }) {
                 f.append(problem("entry \(e.seq) holds what looks like personal contact data (\(token.prefix(3))…): contact details belong only in party registrations", [e]))
                 break

@@ -87,6 +87,9 @@ public struct ProvenanceGraph: Sendable {
     /// The minerals named by materials (`assay:materials`) of the tree's evidence entries, in
     /// node order (see `Mineral.named(inMaterial:)`).
     public let declaredMinerals: [DeclaredMineral]
+    /// The `PassportData` entries that count as evidence (`PassportEvidence`), in seq order; the
+    /// others are in `exclusions` (no authority) or `implausible` (dated too late).
+    public let passportEvidence: [CheckedEntry]
 
     /// - Parameters:
     ///   - registry: the registry after the bundle's entries, for authority.
@@ -117,9 +120,22 @@ public struct ProvenanceGraph: Sendable {
 
         // 2. Evidence, entry by entry.
         var producers: [String: [CheckedEntry]] = [:], consumers: [String: [CheckedEntry]] = [:], mentions: [String: [CheckedEntry]] = [:]
-        var future: [CheckedEntry] = []
+        var future: [CheckedEntry] = [], passport: [CheckedEntry] = []
         for e in entries {
             for id in e.statement.subjects { mentions[id, default: []].append(e) }
+            // Passport data: evidence for the passport of what it is about, or excluded with the reason.
+            if case .passportData(let d) = e.statement {
+                if let why = PassportEvidence.exclusion(of: e, d, registry: registry, maxEventTimeSkewMillis: maxEventTimeSkewMillis) {
+                    if e.statement.eventTime.epochMillis > e.appendedAtMillis &+ maxEventTimeSkewMillis {
+                        implausible.append(.init(seq: e.seq, reason: why))
+                    } else {
+                        exclusions.append(.init(seq: e.seq, reason: why))
+                    }
+                } else {
+                    passport.append(e)
+                }
+                continue
+            }
             let kind = e.statement.kind
             let produced = e.statement.produced
             guard !produced.isEmpty else { continue }
@@ -153,6 +169,7 @@ public struct ProvenanceGraph: Sendable {
             for id in defined { producers[id, default: []].append(e) }
             for id in e.statement.consumed { consumers[id, default: []].append(e) }
         }
+        self.passportEvidence = passport
         self.producers = producers
         self.consumers = consumers
         self.mentions = mentions

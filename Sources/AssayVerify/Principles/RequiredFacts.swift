@@ -98,7 +98,7 @@ extension RequiredFact {
     /// its article and where it was looked for), one fact finding per met one (its value and
     /// the entry that signed it). Only counted facts of the entries that define the product or a
     /// component in its tree, of lifecycle commitments covering it and of passport data about
-    /// the product or its model count.
+    /// the product, its batch or its model that count as evidence (`ProvenanceGraph.passportEvidence`) count.
     static func judge(_ required: [RequiredFact], graph: ProvenanceGraph, policyName: String) -> [Principle: [PrincipleFinding]] {
         guard !required.isEmpty else { return [:] }
         let about = Set(graph.nodes).union([productModel(of: graph.product)].compactMap { $0 })
@@ -106,10 +106,12 @@ extension RequiredFact {
         // product and its components, the commitments covering it, its passport data (whose
         // signers' authority the entry checks enforce); never a mere mention by anyone.
         let tree = Set(graph.treeEntries.map(\.seq))
+        let passport = Set(graph.passportEvidence.filter { e in
+            e.statement.subjects.contains { about.contains($0) || isBatch($0, of: graph.product) }
+        }.map(\.seq))
         let relevant = graph.entries.filter { e in
-            if tree.contains(e.seq) { return true }
+            if tree.contains(e.seq) || passport.contains(e.seq) { return true }
             if case .lifecycleCommitment(let c) = e.statement { return c.covers(graph.product) }
-            if e.statement.kind.rawValue == "PassportData" { return !about.isDisjoint(with: e.statement.subjects) }
             return false
         }
         let excluded = Set(graph.exclusions.map(\.seq)).union(graph.implausible.map(\.seq)).union(graph.retracted.keys)
@@ -126,4 +128,10 @@ extension RequiredFact {
         }
         return out
     }
+}
+
+/// Whether `id` is a batch (GS1 AI 10) of the product's GTIN.
+private func isBatch(_ id: String, of product: String) -> Bool {
+    guard let g = try? GS1Identifier(parsing: id), case .batch = g.key, let model = productModel(of: product) else { return false }
+    return productModel(of: id) == model
 }
