@@ -43,15 +43,30 @@ public struct JSONLeaf: Sendable, Equatable {
 extension JSONValue {
     /// Every leaf of a JSON document in document order, parsed as strictly as `parse`.
     public static func leaves(_ bytes: [UInt8], limits: Limits = Limits()) throws(ModelError) -> [JSONLeaf] {
-        guard bytes.count <= limits.maxBytes else {
-            throw ModelError(.tooLarge, "document is \(bytes.count) bytes, over the limit of \(limits.maxBytes)")
+        try JSONSource.parse(bytes, limits: limits).leaves
+    }
+}
+
+extension JSONSource {
+    /// Every leaf under this value, in written order, with number literals as written.
+    public var leaves: [JSONLeaf] {
+        var out: [JSONLeaf] = []
+        // An explicit stack: depth is bounded by the parser, but no recursion is needed.
+        var stack: [([JSONLeaf.Step], JSONSource)] = [([], self)]
+        while let (path, v) = stack.popLast() {
+            switch v {
+            case .null: out.append(JSONLeaf(path: path, kind: .null, text: "null"))
+            case .bool(let b): out.append(JSONLeaf(path: path, kind: .bool, text: b ? "true" : "false"))
+            case .number(let n): out.append(JSONLeaf(path: path, kind: .number, text: n.literal))
+            case .string(let s): out.append(JSONLeaf(path: path, kind: .string, text: s))
+            case .array(let a):
+                if a.isEmpty { out.append(JSONLeaf(path: path, kind: .array, text: "[]")) }
+                for (i, x) in a.enumerated().reversed() { stack.append((path + [.index(i)], x)) }
+            case .object(let m):
+                if m.isEmpty { out.append(JSONLeaf(path: path, kind: .object, text: "{}")) }
+                for x in m.reversed() { stack.append((path + [.key(x.key)], x.value)) }
+            }
         }
-        guard String(validating: bytes, as: UTF8.self) != nil else {
-            throw ModelError(.malformedJSON, "document is not valid UTF-8")
-        }
-        var p = JSONParser(bytes: bytes, maxDepth: limits.maxDepth)
-        p.leaves = []
-        _ = try p.parseDocument()
-        return p.leaves ?? []
+        return out
     }
 }

@@ -4,10 +4,6 @@ struct JSONParser {
     let maxDepth: Int
     var i = 0
     var depth = 0
-    /// When set, every scalar (and every empty array or object) is recorded with its path
-    /// and its text as written (`JSONValue.leaves`).
-    var leaves: [JSONLeaf]?
-    private var path: [JSONLeaf.Step] = []
 
     init(bytes: [UInt8], maxDepth: Int) {
         self.bytes = bytes
@@ -37,22 +33,6 @@ struct JSONParser {
     }
 
     private mutating func parseValue() throws(ModelError) -> JSONValue {
-        guard leaves != nil else { return try parseBareValue() }
-        let start = i
-        let v = try parseBareValue()
-        switch v {
-        case .string(let text): leaves!.append(JSONLeaf(path: path, kind: .string, text: text))
-        case .number: leaves!.append(JSONLeaf(path: path, kind: .number, text: String(decoding: bytes[start..<i], as: UTF8.self)))
-        case .bool(let b): leaves!.append(JSONLeaf(path: path, kind: .bool, text: b ? "true" : "false"))
-        case .null: leaves!.append(JSONLeaf(path: path, kind: .null, text: "null"))
-        case .array(let a) where a.isEmpty: leaves!.append(JSONLeaf(path: path, kind: .array, text: "[]"))
-        case .object(let o) where o.isEmpty: leaves!.append(JSONLeaf(path: path, kind: .object, text: "{}"))
-        default: break
-        }
-        return v
-    }
-
-    private mutating func parseBareValue() throws(ModelError) -> JSONValue {
         guard i < bytes.count else { throw fail("unexpected end of input") }
         switch bytes[i] {
         case UInt8(ascii: "{"): return try parseObject()
@@ -93,9 +73,7 @@ struct JSONParser {
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             i += 1
             skipSpace()
-            if leaves != nil { path.append(.key(key)) }
             let v = try parseValue()
-            if leaves != nil { path.removeLast() }
             guard out.updateValue(v, forKey: key) == nil else {
                 throw ModelError(.malformedJSON, field: key, "duplicate key \"\(key)\"")
             }
@@ -117,9 +95,7 @@ struct JSONParser {
         if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; depth -= 1; return .array(out) }
         while true {
             skipSpace()
-            if leaves != nil { path.append(.index(out.count)) }
             out.append(try parseValue())
-            if leaves != nil { path.removeLast() }
             skipSpace()
             guard i < bytes.count else { throw fail("unterminated array") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
