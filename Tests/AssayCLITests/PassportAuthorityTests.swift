@@ -138,6 +138,31 @@ struct PassportAuthorityTests {
         expectSuccess(try assay("verify", "--ledger", s.ws.ledger))
     }
 
+    @Test("a product's bundle carries its model's passport and the delegation behind it; verify --bundle judges the representative's authority again")
+    func bundleCarriesModelPassport() throws {
+        let s = try Setup()
+        defer { s.ws.remove() }
+        try delegate(s, kinds: ["PassportData"], as: "delegation")
+        let cf = try s.passport("carbonFootprint", subject: Self.model, data: Self.carbon, by: "representative", as: "rep-cf")
+        let cfSeq = try #require(Int(try s.append(cf).stdout.split(separator: " ")[2]))
+        let gpi = try s.passport("generalProductInformation", subject: Self.battery, data: try Self.exampleData("generalProductInformation"),
+                                 by: "representative", as: "rep-gpi")
+        expectSuccess(try s.append(gpi))
+        try s.ws.checkpoint(as: "cp.txt")
+        let bundle = s.ws.file("battery.assay-bundle")
+        expectSuccess(try assay("export", "--ledger", s.ws.ledger, "--product", Self.battery, "--out", bundle))
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(s.ws.read(bundle))) as? [String: Any])
+        let seqs = ((doc["entries"] as? [[String: Any]]) ?? []).compactMap { $0["seq"] as? Int }
+        #expect(seqs.contains(cfSeq), "the model's carbon footprint (seq \(cfSeq)) is part of the item's bundle: \(seqs)")
+        let r = try assay("verify", "--bundle", bundle, "--log-key", s.ws.pub(.operator), "--origin", testOrigin, "--product", Self.battery, "--json")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(r.stdoutBytes)) as? [String: Any], "\(r)")
+        let principles = (report["principles"] as? [[String: Any]]) ?? []
+        let integrity = principles.first { $0["principle"] as? String == "integrity" }
+        let accountability = principles.first { $0["principle"] as? String == "accountability" }
+        #expect(integrity?["verdict"] as? String == "satisfied", "\(r.stdout)")
+        #expect(accountability?["verdict"] as? String == "satisfied", "\(r.stdout)")
+    }
+
     func delegate(_ s: Setup, kinds: [String], as label: String) throws {
         let statement = try s.ws.write("\(label).statement.json", """
             {"type":"AuthorityDelegation","delegate":"\(Self.representativeParty)","scopes":["gs1:4012345"],\

@@ -81,6 +81,11 @@ struct PassportDataTests {
         #expect(out.contains("\"expectedNumberOfCycles\":-4979411194606956234"))
         #expect(out.contains("\"ratedCapacity\":2.994716E38"))
         #expect(try JSONSource.parse(Array(out.utf8)).withoutRanges == JSONSource.parse(p.dataBytes).withoutRanges)
+        // Each member's range is where its value's signed bytes lie in dataBytes.
+        let technical = try #require(p.dataSource.members.first { $0.key == "batteryTechicalProperties" })
+        let cyclesMember = try #require(technical.value.members.first { $0.key == "expectedNumberOfCycles" })
+        #expect(String(decoding: p.dataBytes[technical.range], as: UTF8.self).hasPrefix("{"))
+        #expect(String(decoding: p.dataBytes[cyclesMember.range], as: UTF8.self) == "-4979411194606956234")
     }
 
     @Test("the published batteryCondition object is accepted as the dynamic batteryCondition aspect")

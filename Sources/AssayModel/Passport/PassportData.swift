@@ -62,7 +62,8 @@ public struct PassportData: Sendable, Equatable {
     public let eventTime: Timestamp
     /// The typed view of `data`.
     public let content: PassportContent
-    /// `data` as signed: member order and number literals exactly as written.
+    /// `data` as signed: member order, number literals exactly as written, and each member's
+    /// byte range as an offset into `dataBytes`.
     public let dataSource: JSONSource
     /// The exact bytes of `data` in the signed statement (for a statement decoded from a parsed
     /// `JSONValue` rather than bytes: `dataSource.serialized`).
@@ -88,11 +89,12 @@ public struct PassportData: Sendable, Equatable {
         guard case .object = d else { throw ModelError(.wrongType, field: "data", "must be an object, found \(d.typeName)") }
         data = d
         if let source {
-            dataSource = source.member.value
             dataBytes = Array(source.bytes[source.member.range])
+            // Parsed again on its own, so that member ranges are offsets into `dataBytes`.
+            dataSource = try JSONSource.parse(dataBytes, limits: .init(maxBytes: Statement.maxBytes, maxDepth: Statement.maxDepth))
         } else {
-            dataSource = JSONSource(d)
-            dataBytes = Array(dataSource.serialized.utf8)
+            dataBytes = Array(JSONSource(d).serialized.utf8)
+            dataSource = try JSONSource.parse(dataBytes, limits: .init(maxBytes: Statement.maxBytes, maxDepth: Statement.maxDepth))
         }
         content = try PassportContent(aspect: aspect, data: dataSource, subject: subject)
         eventTime = try readEventTime(&r)
