@@ -11,9 +11,9 @@ struct PassportPresetTests {
     typealias BP = BatteryPassFixtures
 
     /// A battery pack ledger with every part signed by the manufacturer except `leaving`.
-    static func pack(leaving: String? = nil) throws -> (BatteryPassWorkspace, String) {
+    static func pack(leaving: String? = nil, lot: String = BP.lot) throws -> (BatteryPassWorkspace, String) {
         let ws = try BatteryPassWorkspace()
-        try ws.append(BP.packStep(items: [BP.item]), by: .volta)
+        try ws.append(BP.packStep(items: [BP.item], lot: lot), by: .volta)
         let subjects = ["generalProductInformation": BP.item, "performanceAndDurability": BP.item, "materialComposition": BP.batch]
         for part in BP.parts where part != leaving {
             try ws.importPart(part, subject: subjects[part] ?? BP.model, by: .volta)
@@ -70,5 +70,16 @@ struct PassportPresetTests {
         let (_, espr) = try Self.audit(ws, bundle, policy: "espr-generic")
         #expect(Self.missing(espr).contains { $0.hasPrefix("missing substances of concern (Regulation (EU) 2024/1781 Art. 7(5))") }, "\(Self.missing(espr))")
         #expect(Self.missing(espr).count == AuditPolicy.preset(named: "espr-generic")!.requiredFacts.count)
+    }
+
+    @Test("material data signed about another batch of the same GTIN does not count for a pack made in a different lot")
+    func otherBatch() throws {
+        let (ws, bundle) = try Self.pack(lot: "LOT-2026-08")
+        defer { ws.remove() }
+        let (r, lmt) = try Self.audit(ws, bundle, policy: "battery-passport-lmt")
+        #expect(lmt["integrity"]?.verdict == "satisfied", "\(r)")
+        let gone = Self.missing(lmt)
+        #expect(gone.contains { $0.hasPrefix("missing battery chemistry (Regulation (EU) 2023/1542 Annex VI Part A(7))") }, "\(gone)")
+        #expect(gone.count == 3, "the three material composition facts only: \(gone)")
     }
 }

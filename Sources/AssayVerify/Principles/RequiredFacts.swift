@@ -98,7 +98,8 @@ extension RequiredFact {
     /// its article and where it was looked for), one fact finding per met one (its value and
     /// the entry that signed it). Only counted facts of the entries that define the product or a
     /// component in its tree, of lifecycle commitments covering it and of passport data about
-    /// the product, its batch or its model that count as evidence (`ProvenanceGraph.passportEvidence`) count.
+    /// the product, a component in its tree, its model or a batch its own defining entries place
+    /// it in (ILMD `cbvmda:lotNumber`) that count as evidence (`ProvenanceGraph.passportEvidence`) count.
     static func judge(_ required: [RequiredFact], graph: ProvenanceGraph, policyName: String) -> [Principle: [PrincipleFinding]] {
         guard !required.isEmpty else { return [:] }
         let about = Set(graph.nodes).union([productModel(of: graph.product)].compactMap { $0 })
@@ -106,8 +107,10 @@ extension RequiredFact {
         // product and its components, the commitments covering it, its passport data (whose
         // signers' authority the entry checks enforce); never a mere mention by anyone.
         let tree = Set(graph.treeEntries.map(\.seq))
+        // The batches the product's own defining entries (evidence, authority checked) place it in.
+        let batches = Set(graph.productEntries.compactMap { $0.statement.declaredBatch(of: graph.product) })
         let passport = Set(graph.passportEvidence.filter { e in
-            e.statement.subjects.contains { about.contains($0) || isBatch($0, of: graph.product) }
+            e.statement.subjects.contains { about.contains($0) || batches.contains($0) }
         }.map(\.seq))
         let relevant = graph.entries.filter { e in
             if tree.contains(e.seq) || passport.contains(e.seq) { return true }
@@ -128,10 +131,4 @@ extension RequiredFact {
         }
         return out
     }
-}
-
-/// Whether `id` is a batch (GS1 AI 10) of the product's GTIN.
-private func isBatch(_ id: String, of product: String) -> Bool {
-    guard let g = try? GS1Identifier(parsing: id), case .batch = g.key, let model = productModel(of: product) else { return false }
-    return productModel(of: id) == model
 }
