@@ -123,3 +123,5 @@ public struct Witness<Store: WitnessStateStore> {
         }
     }
 }
+
+extension Witness: Sendable where Store: Sendable {}
