@@ -58,9 +58,9 @@ public struct EntryRejection: Error, Sendable, Equatable, CustomStringConvertibl
 public struct GroupCommit: Sendable {
     /// One outcome per item, in order: appended, already present, or refused.
     public let outcomes: [Result<AppendOutcome, EntryRejection>]
-    /// The checkpoint signed for the tree after the group (the stored latest one when the
-    /// group appended nothing).
-    public let checkpoint: SignedNote
+    /// The checkpoint for the tree after the group (the stored latest one when the group
+    /// appended nothing and it covers the tree); nil when every envelope was refused.
+    public let checkpoint: SignedNote?
     /// The tree size the checkpoint commits to.
     public let treeSize: UInt64
     /// The signer keys after the group (its registrations and revocations applied): what the
@@ -118,7 +118,7 @@ extension Ledger {
         let time0 = now ?? st.clock()
         let chunk = Self.pipelineChunk
         let (outcomes, reg, lastSeq, note, size) = try mapStoreErrors {
-            try store.write { tx -> ([Result<AppendOutcome, EntryRejection>], Registry, Int64, SignedNote, UInt64) in
+            try store.write { tx -> ([Result<AppendOutcome, EntryRejection>], Registry, Int64, SignedNote?, UInt64) in
                 try refreshRegistry(&st)
                 let time = max(time0, tx.lastAppendedAtMillis)
                 var reg = st.registry
@@ -140,8 +140,10 @@ extension Ledger {
                     lo = hi
                 }
                 // The checkpoint for the tree after the group, in the same transaction: a group
-                // and its checkpoint become durable together.
-                let note = try signCheckpoint(in: tx, with: key, now: time, state: &st)
+                // and its checkpoint become durable together. A group whose every envelope was
+                // refused writes nothing at all.
+                let anyRecord = out.contains { if case .success = $0 { true } else { false } }
+                let note = anyRecord ? try signCheckpoint(in: tx, with: key, now: time, state: &st) : nil
                 return (out, reg, Int64(tx.size) - 1, note, tx.size)
             }
         }

@@ -24,8 +24,9 @@ public actor Sequencer {
         public let outcomes: [Result<AppendOutcome, EntryRejection>]
         /// One per envelope: the inclusion proof of its record in `treeSize`; nil when refused.
         public let proofs: [InclusionProof?]
-        /// The checkpoint signed after the group committed.
-        public let checkpoint: SignedNote
+        /// The checkpoint signed after the group committed; nil only when every envelope of
+        /// the group was refused.
+        public let checkpoint: SignedNote?
         public let treeSize: UInt64
     }
 

@@ -105,7 +105,7 @@ struct SubmissionRoutes: Sendable {
         fields += [
             ("seq", "\(o.record.seq)"),
             ("leafHash", JSONWriter.quote(Base64.encode(o.record.leafHash.bytes))),
-            ("checkpoint", JSONWriter.quote(receipt.checkpoint.serialized)),
+            ("checkpoint", JSONWriter.quote(receipt.checkpoint?.serialized ?? "")),
             ("inclusionProof", "[" + (proof?.hashes ?? []).map { JSONWriter.quote(Base64.encode($0.bytes)) }.joined(separator: ",") + "]"),
             ("treeSize", "\(receipt.treeSize)"),
         ]
