@@ -88,21 +88,4 @@ extension Ledger {
         let cosignatures = rows.filter { $0.size == Int64(best.size) && $0.body == Array(note.text.utf8) }.compactMap { CosignatureCheck.line($0.line) }
         return SignedNote(text: note.text, signatures: note.signatures + cosignatures)
     }
-
-    /// The latest stored checkpoint as a note carrying the operator's signature and then every
-    /// cosignature line stored for it (ordered by witness name, then key id): what the server
-    /// serves at `/checkpoint`. Nil when no checkpoint is stored.
-    public func latestCosignedCheckpoint() throws -> SignedNote? {
-        let (latest, rows) = try mapStoreErrors {
-            try store.read { () -> (StoredCheckpoint?, [StoredCosignature]) in
-                guard let cp = try store.latestCheckpoint() else { return (nil, []) }
-                return (cp, try store.cosignatures(size: cp.size))
-            }
-        }
-        guard let latest else { return nil }
-        let note = try SignedNote(parsing: latest.note)
-        let lines = rows.filter { $0.body == Array(note.text.utf8) }.compactMap { CosignatureCheck.line($0.line) }
-        return SignedNote(text: note.text, signatures: note.signatures + lines)
-    }
 }
-
