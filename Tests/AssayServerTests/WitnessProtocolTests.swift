@@ -44,7 +44,7 @@ struct WitnessProtocolTests {
         defer { dir.remove() }
         let built = try TF(path: dir.file("thermostat.assay")).build()
         let ledgerPath = built.fixture.path
-        let opKey = try dir.write("operator.key", TF.operatorKey.secretKeyText())
+        let opKey = try dir.write("operator.key", TF.operatorKey.secretKeyText(), mode: 0o600)
         let opPub = try dir.write("operator.key.pub", TF.operatorKey.verifierKey.description + "\n")
         let witness = try WitnessFixture(dir: dir, key: TF.witnessKey)
         let w = try witness.start(logs: [(TF.ledgerOrigin, TF.operatorKey.verifierKey)])
