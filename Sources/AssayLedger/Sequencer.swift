@@ -58,6 +58,8 @@ public actor Sequencer {
     private var committing = false
     private var timerArmed = false
     private var closed = false
+    /// Whether `close()` was called (no submissions are taken any more).
+    public var isClosed: Bool { closed }
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     /// The last commit's failure, nil after a commit that succeeded (for readiness).
     public private(set) var lastFailure: LedgerError?

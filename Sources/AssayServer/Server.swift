@@ -41,6 +41,7 @@ public struct AssayServer: Sendable {
         let feed = CheckpointFeed()
         let context = ServerContext(ledger: ledger, logger: logger, configuration: configuration, checkpoints: feed, sequencer: sequencer)
         let router = Router(context: AssayRequestContext.self)
+        router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ProblemMiddleware())
         HealthRoutes().register(on: router, server: context)
         CheckpointRoutes().register(on: router, server: context)
