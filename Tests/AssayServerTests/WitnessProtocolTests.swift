@@ -253,6 +253,8 @@ struct WitnessProtocolTests {
             #expect(r.headers["content-type"] == "application/problem+json", "\(name)")
             #expect((r.json?["detail"] as? String)?.contains(says) == true, "\(name): \(r)")
         }
+        let oversize = try w.client().request("POST", "/add-checkpoint", body: [UInt8](repeating: 0x41, count: AddCheckpointRequest.maxBytes + 1))
+        #expect(oversize.status == 413, "\(oversize)")
         #expect(witness.stateFiles().count == 2, "lock and the configuration only: nothing cosigned")
         #expect([404, 405].contains(try client.request("GET", "/add-checkpoint").status))
         #expect(w.stop() == 0)

@@ -38,7 +38,8 @@ public struct WitnessPush: RouteProvider {
         let logger: Logger
 
         func run() async throws {
-            if let latest = try? ledger.latestCheckpoint() { await push(latest) }
+            let ledger = self.ledger
+            if let latest = try? await WitnessPeer.offPool({ try ledger.latestCheckpoint() }) { await push(latest) }
             for await note in checkpoints.cancelOnGracefulShutdown() {
                 await push(note)
             }
