@@ -31,14 +31,14 @@ public struct AssayServer: Sendable {
             throw ServerError(.startup, e.message)
         }
         let limits = configuration.limits
+        let feed = CheckpointFeed()
         let sequencer: Sequencer
         do {
             sequencer = try Sequencer(ledger: ledger, key: configuration.operatorKey, window: .milliseconds(limits.groupWindowMillis),
-                                      maxGroupEntries: limits.groupMaxEntries, logger: logger)
+                                      maxGroupEntries: limits.groupMaxEntries, logger: logger, onCheckpoint: { feed.publish($0) })
         } catch let e as LedgerError {
             throw ServerError(.startup, e.message)
         }
-        let feed = CheckpointFeed()
         let context = ServerContext(ledger: ledger, logger: logger, configuration: configuration, checkpoints: feed, sequencer: sequencer)
         let router = Router(context: AssayRequestContext.self)
         router.add(middleware: RequestLogMiddleware())
