@@ -3,6 +3,7 @@ import AssayCrypto
 public import Hummingbird
 public import Logging
 import NIOCore
+import Foundation
 import ServiceLifecycle
 
 /// The Assay HTTP service (`assay serve`): submissions through the group-commit sequencer,
@@ -70,7 +71,18 @@ public struct AssayServer: Sendable {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let e as IOError {
+            feed.finish()
+            throw ServerError(.startup, "cannot listen on \(configuration.host):\(configuration.port): \(String(cString: strerror(e.errnoCode)))")
+        } catch let e as ServerError {
+            feed.finish()
+            throw e
+        } catch {
+            feed.finish()
+            throw ServerError(.failed, "the server stopped: \(error)")
+        }
         feed.finish()
         logger.info("server stopped")
     }
