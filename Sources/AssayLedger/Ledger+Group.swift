@@ -121,6 +121,7 @@ extension Ledger {
             try store.write { tx -> ([Result<AppendOutcome, EntryRejection>], Registry, Int64, SignedNote?, UInt64) in
                 try refreshRegistry(&st)
                 let time = max(time0, tx.lastAppendedAtMillis)
+                let start = (size: tx.size, root: tx.range.root)
                 var reg = st.registry
                 var out: [Result<AppendOutcome, EntryRejection>] = []
                 out.reserveCapacity(group.count)
@@ -143,7 +144,7 @@ extension Ledger {
                 // and its checkpoint become durable together. A group whose every envelope was
                 // refused writes nothing at all.
                 let anyRecord = out.contains { if case .success = $0 { true } else { false } }
-                let note = anyRecord ? try signCheckpoint(in: tx, with: key, now: time, state: &st) : nil
+                let note = anyRecord ? try signCheckpoint(in: tx, with: key, now: time, state: &st, start: start) : nil
                 return (out, reg, Int64(tx.size) - 1, note, tx.size)
             }
         }

@@ -116,6 +116,26 @@ struct SequencerTests {
         #expect(await seq.isClosed)
     }
 
+    @Test("a stored tree edited after the last group's checkpoint: the next group is refused as inconsistent, nothing written")
+    func tamperedTreeBetweenGroups() async throws {
+        let (ledger, seq, dir) = try Self.make()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let first = try await seq.submit([Self.item("a", F.envelope(F.event(800), by: F.supplierKey))])
+        #expect(first.treeSize == 4)
+        // The right edge of the 4-leaf tree is node (level 2, index 0): overwrite its hash.
+        try fileTamperer(dir + "/l.assay").edit("UPDATE nodes SET hash = ?1 WHERE id = ?2",
+                                                [.blob([UInt8](repeating: 7, count: 32)), .int(2 << 56)])
+        do {
+            _ = try await seq.submit([Self.item("b", F.envelope(F.event(801), by: F.supplierKey))])
+            Issue.record("a group was committed over a tree that no longer matches the checkpoint")
+        } catch let e as LedgerError {
+            #expect(e.code == .inconsistent, "\(e.message)")
+            #expect(e.message.contains("refusing to sign"), "\(e.message)")
+        }
+        #expect(try ledger.size() == 4)
+        #expect(await seq.lastFailure?.code == .inconsistent)
+    }
+
     @Test("a key that is not the operator's is refused")
     func wrongKey() throws {
         let dir = F.tempDir()
