@@ -42,6 +42,7 @@ public struct AssayServer: Sendable {
         }
         let context = ServerContext(ledger: ledger, logger: logger, configuration: configuration, checkpoints: feed, sequencer: sequencer)
         let router = Router(context: AssayRequestContext.self)
+        for m in configuration.middleware { router.add(middleware: m) }
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ProblemMiddleware())
         HealthRoutes().register(on: router, server: context)
