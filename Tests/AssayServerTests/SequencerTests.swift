@@ -3,6 +3,7 @@ import AssayLedger
 import AssayLog
 import AssayModel
 import AssayTestSupport
+import AssayVerify
 import Foundation
 import Testing
 
@@ -32,7 +33,7 @@ struct SequencerTests {
         let receipt = try await seq.submit([Self.item("early", early), Self.item("reg", reg), Self.item("event", byStranger)])
         #expect(receipt.outcomes.count == 3)
         guard case .failure(let r) = receipt.outcomes[0] else { Issue.record("the entry before the registration was appended"); return }
-        #expect(r.check == "registry")
+        #expect(r.reason == .check(.registry))
         #expect(r.message.hasPrefix("early: ") && r.message.hasSuffix("(would be seq 3)"), "\(r.message)")
         #expect(receipt.outcomes[1].map(\.record.seq) == .success(3))
         #expect(receipt.outcomes[2].map(\.record.seq) == .success(4), "the refused entry took no seq")
@@ -54,7 +55,7 @@ struct SequencerTests {
         let kinds = receipt.outcomes.map { o -> String in
             switch o {
             case .success(let a): "seq \(a.record.seq)"
-            case .failure(let r): r.check
+            case .failure(let r): r.reason == .futureEventTime ? "time" : r.reason == .check(.registry) ? "registry" : "\(r.reason)"
             }
         }
         // The event before the revocation stands; after it, the supplier's key is revoked for
