@@ -3,6 +3,7 @@ import AssayLedger
 import AssayLog
 import AssayModel
 import AssayTestSupport
+import AssayVerify
 import Foundation
 import Testing
 
@@ -32,7 +33,7 @@ struct SequencerTests {
         let receipt = try await seq.submit([Self.item("early", early), Self.item("reg", reg), Self.item("event", byStranger)])
         #expect(receipt.outcomes.count == 3)
         guard case .failure(let r) = receipt.outcomes[0] else { Issue.record("the entry before the registration was appended"); return }
-        #expect(r.check == "registry")
+        #expect(r.reason == .check(.registry))
         #expect(r.message.hasPrefix("early: ") && r.message.hasSuffix("(would be seq 3)"), "\(r.message)")
         #expect(receipt.outcomes[1].map(\.record.seq) == .success(3))
         #expect(receipt.outcomes[2].map(\.record.seq) == .success(4), "the refused entry took no seq")
@@ -54,7 +55,7 @@ struct SequencerTests {
         let kinds = receipt.outcomes.map { o -> String in
             switch o {
             case .success(let a): "seq \(a.record.seq)"
-            case .failure(let r): r.check
+            case .failure(let r): r.reason == .futureEventTime ? "time" : r.reason == .check(.registry) ? "registry" : "\(r.reason)"
             }
         }
         // The event before the revocation stands; after it, the supplier's key is revoked for
@@ -114,6 +115,26 @@ struct SequencerTests {
         }
         #expect(try ledger.size() == 4)
         #expect(await seq.isClosed)
+    }
+
+    @Test("a stored tree edited after the last group's checkpoint: the next group is refused as inconsistent, nothing written")
+    func tamperedTreeBetweenGroups() async throws {
+        let (ledger, seq, dir) = try Self.make()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let first = try await seq.submit([Self.item("a", F.envelope(F.event(800), by: F.supplierKey))])
+        #expect(first.treeSize == 4)
+        // The right edge of the 4-leaf tree is node (level 2, index 0): overwrite its hash.
+        try fileTamperer(dir + "/l.assay").edit("UPDATE nodes SET hash = ?1 WHERE id = ?2",
+                                                [.blob([UInt8](repeating: 7, count: 32)), .int(2 << 56)])
+        do {
+            _ = try await seq.submit([Self.item("b", F.envelope(F.event(801), by: F.supplierKey))])
+            Issue.record("a group was committed over a tree that no longer matches the checkpoint")
+        } catch let e as LedgerError {
+            #expect(e.code == .inconsistent, "\(e.message)")
+            #expect(e.message.contains("refusing to sign"), "\(e.message)")
+        }
+        #expect(try ledger.size() == 4)
+        #expect(await seq.lastFailure?.code == .inconsistent)
     }
 
     @Test("a key that is not the operator's is refused")

@@ -5,6 +5,7 @@ import AssayModel
 import AssayVerify
 import Hummingbird
 import NIOCore
+import Synchronization
 
 /// `POST /v1/entries`: one DSSE envelope, or `{"envelopes":[…]}`, through the sequencer.
 ///
@@ -18,6 +19,8 @@ import NIOCore
 struct SubmissionRoutes: Sendable {
     let sequencer: Sequencer
     let limits: ServerLimits
+    /// The group's checkpoint note as a JSON string, made once per group, not once per answer.
+    let checkpoints = QuotedCheckpoints()
 
     func register(on router: Router<AssayRequestContext>) {
         router.post("v1/entries") { request, context in try await submit(request, context: context) }
@@ -40,26 +43,35 @@ struct SubmissionRoutes: Sendable {
             case .failure(let rejection):
                 throw Self.problem(for: rejection)
             case .success(let outcome):
-                let body = Self.entryJSON(outcome, proof: receipt.proofs[0], receipt: receipt, withStatus: false)
-                return Self.json(body, status: outcome.wasPresent ? .ok : .created)
+                var out = JSONBytes()
+                Self.writeEntry(outcome, proof: receipt.proofs[0], checkpoint: checkpoints.quoted(receipt), treeSize: receipt.treeSize,
+                                withStatus: false, into: &out)
+                return Self.json(out, status: outcome.wasPresent ? .ok : .created)
             }
         case .batch(let envelopes):
             let items = envelopes.enumerated().map { Ledger.AppendItem(label: "envelopes[\($0.offset)]", bytes: $0.element) }
             let receipt = try await submit(items)
-            var results: [String] = []
-            results.reserveCapacity(items.count)
+            let checkpoint = checkpoints.quoted(receipt)
+            var out = JSONBytes(capacity: 1024 * items.count)
+            out.raw("{\"results\":[")
             var appended = false
             for (i, outcome) in receipt.outcomes.enumerated() {
+                if i > 0 { out.raw(",") }
                 switch outcome {
                 case .failure(let rejection):
                     let p = Self.problem(for: rejection)
-                    results.append(JSONWriter.object([("status", "\(p.status.code)"), ("problem", p.json)]))
+                    out.raw("{\"status\":")
+                    out.int(UInt64(p.status.code))
+                    out.raw(",\"problem\":")
+                    out.raw(p.json.utf8)
+                    out.raw("}")
                 case .success(let o):
                     appended = appended || !o.wasPresent
-                    results.append(Self.entryJSON(o, proof: receipt.proofs[i], receipt: receipt, withStatus: true))
+                    Self.writeEntry(o, proof: receipt.proofs[i], checkpoint: checkpoint, treeSize: receipt.treeSize, withStatus: true, into: &out)
                 }
             }
-            return Self.json("{\"results\":[" + results.joined(separator: ",") + "]}", status: appended ? .created : .ok)
+            out.raw("]}")
+            return Self.json(out, status: appended ? .created : .ok)
         }
     }
 
@@ -75,44 +87,71 @@ struct SubmissionRoutes: Sendable {
         }
     }
 
-    /// Whether a Content-Type is JSON: `application/json`, with parameters (`; charset=utf-8`) allowed.
+    /// Whether a Content-Type is JSON: `application/json` in any case, with parameters
+    /// (`; charset=utf-8`) allowed.
     static func isJSON(_ contentType: String?) -> Bool {
         guard let contentType else { return false }
-        let type = contentType.split(separator: ";", maxSplits: 1)[0].trimmingCharacters(in: .whitespaces).lowercased()
-        return type == "application/json"
+        var type = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }[...]
+        while let f = type.first, f == 0x20 || f == 0x09 { type = type.dropFirst() }
+        while let l = type.last, l == 0x20 || l == 0x09 { type = type.dropLast() }
+        let want = "application/json".utf8
+        return type.count == want.count && zip(type, want).allSatisfy { a, b in ((0x41...0x5A).contains(a) ? a | 0x20 : a) == b }
     }
 
     /// The problem for a refused envelope: 400 when it does not parse (envelope, statement), 409
     /// when its eventID names another event, 422 when it parses but a check refuses it
     /// (signature, signer registry, authorisation, a future eventTime). `detail` is the CLI's line.
     static func problem(for r: EntryRejection) -> Problem {
-        switch r.check {
-        case "envelope": return .assay("malformed-envelope", "Malformed envelope", .badRequest, r.message)
-        case "statement", "schema": return .assay("invalid-statement", "Invalid statement", .badRequest, r.message)
-        case "event": return .assay("event-conflict", "Event conflict", .conflict, r.message)
-        case "signature": return .assay("bad-signature", "Signature does not verify", .unprocessableContent, r.message)
-        case "registry": return .assay("unregistered-signer", "Signer not registered", .unprocessableContent, r.message)
-        case "authorization": return .assay("not-authorized", "Signer not authorised", .unprocessableContent, r.message)
-        case "time": return .assay("future-event", "Event time in the future", .unprocessableContent, r.message)
-        default: return .assay("rejected", "Entry refused", .unprocessableContent, r.message)
+        switch r.reason {
+        case .check(.envelope): return .assay("malformed-envelope", "Malformed envelope", .badRequest, r.message)
+        case .check(.statement), .check(.schema): return .assay("invalid-statement", "Invalid statement", .badRequest, r.message)
+        case .eventConflict: return .assay("event-conflict", "Event conflict", .conflict, r.message)
+        case .check(.signature): return .assay("bad-signature", "Signature does not verify", .unprocessableContent, r.message)
+        case .check(.registry): return .assay("unregistered-signer", "Signer not registered", .unprocessableContent, r.message)
+        case .check(.authorization): return .assay("not-authorized", "Signer not authorised", .unprocessableContent, r.message)
+        case .futureEventTime: return .assay("future-event", "Event time in the future", .unprocessableContent, r.message)
+        case .check: return .assay("rejected", "Entry refused", .unprocessableContent, r.message)
         }
     }
 
-    /// `{"seq","leafHash","checkpoint","inclusionProof","treeSize"}` (and `"status"` in a batch).
-    static func entryJSON(_ o: AppendOutcome, proof: InclusionProof?, receipt: Sequencer.Receipt, withStatus: Bool) -> String {
-        var fields: [(String, String)] = []
-        if withStatus { fields.append(("status", o.wasPresent ? "200" : "201")) }
-        fields += [
-            ("seq", "\(o.record.seq)"),
-            ("leafHash", JSONWriter.quote(Base64.encode(o.record.leafHash.bytes))),
-            ("checkpoint", JSONWriter.quote(receipt.checkpoint?.serialized ?? "")),
-            ("inclusionProof", "[" + (proof?.hashes ?? []).map { JSONWriter.quote(Base64.encode($0.bytes)) }.joined(separator: ",") + "]"),
-            ("treeSize", "\(receipt.treeSize)"),
-        ]
-        return JSONWriter.object(fields)
+    /// Writes `{"seq","leafHash","checkpoint","inclusionProof","treeSize"}` (after `"status"`
+    /// in a batch); `checkpoint` is the note already as a JSON string.
+    static func writeEntry(_ o: AppendOutcome, proof: InclusionProof?, checkpoint: [UInt8], treeSize: UInt64, withStatus: Bool,
+                           into out: inout JSONBytes) {
+        out.raw("{")
+        if withStatus { out.raw(o.wasPresent ? "\"status\":200," : "\"status\":201,") }
+        out.raw("\"seq\":")
+        out.int(o.record.seq)
+        out.raw(",\"leafHash\":")
+        o.record.leafHash.withUnsafeBytes { out.base64String($0) }
+        out.raw(",\"checkpoint\":")
+        out.raw(checkpoint)
+        out.raw(",\"inclusionProof\":[")
+        for (i, h) in (proof?.hashes ?? []).enumerated() {
+            if i > 0 { out.raw(",") }
+            h.withUnsafeBytes { out.base64String($0) }
+        }
+        out.raw("],\"treeSize\":")
+        out.int(treeSize)
+        out.raw("}")
     }
 
-    static func json(_ body: String, status: HTTPResponse.Status) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    static func json(_ body: JSONBytes, status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body.bytes)))
+    }
+}
+
+/// The last checkpoint note quoted as a JSON string, by tree size.
+final class QuotedCheckpoints: Sendable {
+    private let last = Mutex<(size: UInt64, json: [UInt8])?>(nil)
+
+    func quoted(_ receipt: Sequencer.Receipt) -> [UInt8] {
+        guard let note = receipt.checkpoint else { return Array("\"\"".utf8) }
+        if let hit = last.withLock({ $0 }), hit.size == receipt.treeSize { return hit.json }
+        var out = JSONBytes(capacity: 512)
+        out.string(note.serialized)
+        let json = out.bytes
+        last.withLock { $0 = (receipt.treeSize, json) }
+        return json
     }
 }
