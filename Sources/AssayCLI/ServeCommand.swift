@@ -32,7 +32,7 @@ struct ServeCommand: ParsableCommand {
         var logger = Logger(label: "assay.server")
         logger.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["ASSAY_LOG"] ?? "") ?? .info
         let server = AssayServer(
-            configuration: ServerConfiguration(ledgerPath: path, operatorKey: signer, host: host, port: port),
+            configuration: ServerConfiguration(ledgerPath: path, operatorKey: signer, host: host, port: port, extraRoutes: [TileRoutes()]),
             logger: logger)
         try AsyncBridge.run {
             try await server.run { url in

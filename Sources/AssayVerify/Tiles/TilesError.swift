@@ -13,13 +13,23 @@ public struct TilesError: CodedError {
         case mismatch
         /// The tiles do not give the root the checkpoint signs.
         case rootMismatch
+        /// An entry that is not an Assay record (FORMAT.md §3).
+        case malformedEntry
+        /// The log's checkpoint does not verify under the log key and origin.
+        case badCheckpoint
+        /// The log shows two histories: its checkpoint is not consistent with one seen before
+        /// (smaller, another root at the same size, or a tree whose prefix has another root).
+        case twoHistories
     }
 
     public let code: Code
     public let message: String
+    /// For `.twoHistories`: the evidence, both checkpoint notes as they were served.
+    public let checkpoints: (saved: [UInt8], served: [UInt8])?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, checkpoints: (saved: [UInt8], served: [UInt8])? = nil) {
         self.code = code
         self.message = message
+        self.checkpoints = checkpoints
     }
 }
