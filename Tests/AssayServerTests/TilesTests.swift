@@ -144,7 +144,8 @@ struct TilesTests {
             #expect(r.status == 400, "\(path): \(r)")
             #expect(r.headers["content-type"] == "application/problem+json", "\(path)")
             #expect((r.json?["type"] as? String) == "urn:assay:problem:malformed-tile-path", "\(path): \(r)")
-            #expect(!(r.json?["detail"] as? String ?? "").isEmpty)
+            let detail = r.json?["detail"] as? String ?? ""
+            #expect(detail.hasPrefix("malformed tile path: "), "\(path): \(detail)")
         }
         for path in Self.beyond {
             let r = try client.request("GET", path)
