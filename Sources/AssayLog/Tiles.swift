@@ -138,9 +138,9 @@ extension Tile {
     }
 
     /// The tree nodes this hash tile holds, left to right (`(8·level, index·256 + i)`); empty
-    /// for an entry bundle.
+    /// for an entry bundle and for a level no 64-bit tree reaches (8 and above).
     public var nodes: [NodeID] {
-        guard case .hashes(let level) = kind else { return [] }
+        guard case .hashes(let level) = kind, Self.leavesPerHash(level: level) != nil else { return [] }
         let first = index &* UInt64(Self.fullWidth)
         return (0..<UInt64(width)).map { NodeID(level: level * Self.height, index: first + $0) }
     }

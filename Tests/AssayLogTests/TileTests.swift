@@ -111,6 +111,7 @@ struct TileTests {
         #expect(l1.exists(inTreeOf: 512) && !l1.exists(inTreeOf: 511))
         #expect(!(try Tile(path: "tile/8/000.p/1")).exists(inTreeOf: UInt64.max))
         #expect(!(try Tile(path: "tile/63/000.p/1")).exists(inTreeOf: UInt64.max))
+        #expect((try Tile(path: "tile/40/000")).nodes.isEmpty, "no 64-bit tree has a level 40 tile")
         #expect(!(try Tile(path: "tile/0/x018/x446/x744/x073/x709/x551/614")).exists(inTreeOf: UInt64.max))
     }
 
