@@ -23,7 +23,12 @@ extension VerifyCommand {
             }
         }
         let remote = try RemoteLog(server)
-        let audit = TiledLogAudit(reader: TilesReader(fetch: remote.tileFetch), logKey: key, origin: origin)
+        let witnesses = try witnessKeys.map { try InputFiles.verifierKey($0) }
+        guard witnessesNeeded >= 0, witnessesNeeded <= witnesses.count else {
+            throw CLIFailure.input("--witnesses-needed \(witnessesNeeded) must be between 0 and the number of --witness-key options (\(witnesses.count))")
+        }
+        let audit = TiledLogAudit(reader: TilesReader(fetch: remote.tileFetch), logKey: key, origin: origin,
+                                  witnesses: witnesses, witnessesNeeded: witnessesNeeded)
         let fetched: TiledLogAudit.Fetched
         do {
             let previous = saved

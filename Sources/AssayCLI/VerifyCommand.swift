@@ -33,8 +33,8 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .customLong("log-key"), help: "The log operator's verifier key (bundles: required; ledgers: the ledger must be operated by it).") var logKey: String?
     @Option(help: "Bundles and --server: the log origin you expect; the bundle or log must be that log.") var origin: String?
     @Option(help: "Bundles: the product you are auditing; the bundle must be for it.") var product: String?
-    @Option(name: .customLong("witness-key"), help: "Bundles: a trusted witness key (repeatable).") var witnessKeys: [String] = []
-    @Option(name: .customLong("witnesses-needed"), help: "Bundles: how many witness cosignatures are required.") var witnessesNeeded: Int = 0
+    @Option(name: .customLong("witness-key"), help: "Bundles and --server: a trusted witness key (repeatable).") var witnessKeys: [String] = []
+    @Option(name: .customLong("witnesses-needed"), help: "Bundles and --server: how many witness cosignatures are required.") var witnessesNeeded: Int = 0
     @Option(help: "Bundles: audit date YYYY-MM-DD (default: today).") var at: String?
     @Option(help: "Bundles: audit policy file (JSON or signed DSSE envelope).") var policy: String?
     @Option(name: .customLong("policy-key"), help: "Bundles: the key that must have signed --policy.") var policyKey: String?

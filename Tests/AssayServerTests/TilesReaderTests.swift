@@ -135,6 +135,30 @@ struct TilesReaderTests {
         #expect(rollback.exitCode == 1 && rollback.stderr.contains("two histories") && rollback.stderr.contains("smaller"), "\(rollback)")
     }
 
+    @Test("verify --server with a witness policy: the served checkpoint's cosignature counts, a missing one fails")
+    func witnessPolicy() throws {
+        let ws = try ServerWorkspace()
+        defer { ws.remove() }
+        do {
+            let ledger = try Ledger.open(at: ws.ledger)
+            let note = try ledger.signCheckpoint(with: Fixtures.operatorKey)
+            let line = Cosignature.sign(checkpointText: note.text, timestamp: 1_795_168_800, key: Fixtures.witnessKey)
+            let cosigned = SignedNote(text: note.text, signatures: note.signatures + [line])
+            #expect(try ledger.addCosignatures(note: Array(cosigned.serialized.utf8)) == 1)
+        }
+        let server = try ServerProcess(ws)
+        let url = "http://127.0.0.1:\(server.port)"
+        let witness = Fixtures.witnessKey.verifierKey.description
+        let other = Fixtures.key("other-witness.example", seed: 9, witness: true).verifierKey.description
+        let ok = try CLIHarness.assay(["verify", "--server", url, "--log-key", Self.logKey, "--origin", Self.origin,
+                                       "--witness-key", witness, "--witnesses-needed", "1"])
+        #expect(ok.exitCode == 0, "\(ok)")
+        let short = try CLIHarness.assay(["verify", "--server", url, "--log-key", Self.logKey, "--origin", Self.origin,
+                                          "--witness-key", witness, "--witness-key", other, "--witnesses-needed", "2"])
+        #expect(short.exitCode == 1, "\(short)")
+        #expect(short.stderr.contains("with 2 witness cosignature(s)") && short.stderr.contains("1 valid witness cosignatures, policy needs 2"), "\(short.stderr)")
+    }
+
     @Test("an entry that fails the entry checks is caught through the tiles, though the operator signed a checkpoint over it")
     func entryChecksThroughTiles() throws {
         let ws = try ServerWorkspace()

@@ -16,11 +16,17 @@ public struct TiledLogAudit: Sendable {
     public let reader: TilesReader
     public let logKey: VerifierKey
     public let origin: String
+    /// Witness cosigning keys (C2SP tlog-cosignature v1) the served checkpoint is checked against.
+    public var witnesses: [VerifierKey]
+    /// How many of `witnesses` must have cosigned the served checkpoint.
+    public var witnessesNeeded: Int
 
-    public init(reader: TilesReader, logKey: VerifierKey, origin: String) {
+    public init(reader: TilesReader, logKey: VerifierKey, origin: String, witnesses: [VerifierKey] = [], witnessesNeeded: Int = 0) {
         self.reader = reader
         self.logKey = logKey
         self.origin = origin
+        self.witnesses = witnesses
+        self.witnessesNeeded = witnessesNeeded
     }
 
     /// What `fetch` read and checked.
@@ -45,9 +51,10 @@ public struct TiledLogAudit: Sendable {
         let note = try await reader.checkpoint()
         let served: SignedCheckpoint
         do {
-            served = try SignedCheckpoint(parsing: note, logKey: logKey, origin: origin, extensions: .assayLedger)
+            served = try SignedCheckpoint(parsing: note, logKey: logKey, origin: origin, witnesses: witnesses,
+                                          witnessesNeeded: witnessesNeeded, extensions: .assayLedger)
         } catch {
-            throw TilesError(.badCheckpoint, "the log's checkpoint does not verify under \(logKey.reference) for origin \(origin): \(error.message)")
+            throw TilesError(.badCheckpoint, "the log's checkpoint does not verify under \(logKey.reference) for origin \(origin)\(witnessesNeeded > 0 ? " with \(witnessesNeeded) witness cosignature(s)" : ""): \(error.message)")
         }
         let old = try saved.map { try SignedCheckpoint(parsing: $0, logKey: logKey, origin: origin, extensions: .assayLedger) }
         if let old {
