@@ -14,7 +14,7 @@ import NIOCore
 ///   widths outside 1 … 255 never reach storage), `404` problem `no-such-tile` for a tile beyond
 ///   the published tree (an index too large for 64 bits included).
 public struct TileRoutes: RouteProvider {
-    /// Most bytes of full tiles kept in memory (they are immutable, so a cached copy is never stale).
+    /// Most bytes of served tiles kept in memory (a tile's bytes never change, so a cached copy is never stale).
     public var cacheBytes: Int
 
     public init(cacheBytes: Int = 64 << 20) {

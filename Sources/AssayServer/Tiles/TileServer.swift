@@ -4,7 +4,8 @@ import NIOCore
 import Synchronization
 
 /// Answers tile requests: checks the tile against the published tree, reads it from the ledger
-/// (on the blocking-I/O threads) and keeps full tiles, which never change, in a bounded cache.
+/// (on the blocking-I/O threads) and keeps what it served in a bounded cache: a tile's bytes never
+/// change (a partial tile of width W is the first W hashes or entries, whatever the tree size).
 final class TileServer: Sendable {
     let ledger: Ledger
     private let cache: TileCache
@@ -37,7 +38,7 @@ final class TileServer: Sendable {
     /// The tile's bytes.
     /// - Throws: a 404 problem when the published tree does not have it.
     func bytes(_ tile: Tile) async throws -> ByteBuffer {
-        if tile.isFull, let hit = cache[tile] { return hit }
+        if let hit = cache[tile] { return hit }
         if !tile.exists(inTreeOf: published.load(ordering: .relaxed)) {
             let ledger = self.ledger
             let size = try await BlockingIO.run { try ledger.publishedSize() }
@@ -49,12 +50,12 @@ final class TileServer: Sendable {
         }
         let ledger = self.ledger
         let bytes = ByteBuffer(bytes: try await BlockingIO.run { try ledger.tileBytes(tile) })
-        if tile.isFull { cache[tile] = bytes }
+        cache[tile] = bytes
         return bytes
     }
 }
 
-/// Full tiles by coordinate, at most `capacity` bytes; the oldest go first.
+/// Tiles by coordinate, at most `capacity` bytes; the oldest go first.
 final class TileCache: Sendable {
     private struct State {
         var tiles: [Tile: ByteBuffer] = [:]
