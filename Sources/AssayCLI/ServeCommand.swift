@@ -52,7 +52,7 @@ struct ServeCommand: ParsableCommand {
         logger.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["ASSAY_LOG"] ?? "") ?? .info
         let server = AssayServer(
             configuration: ServerConfiguration(ledgerPath: path, operatorKey: signer, host: host, port: port,
-                                               extraRoutes: try witnessPush.routeProviders(), limits: limits),
+                                               extraRoutes: [TileRoutes()] + (try witnessPush.routeProviders()), limits: limits),
             logger: logger)
         try AsyncBridge.run {
             try await server.run { url in
