@@ -1,0 +1,65 @@
+public import AssayLedger
+import AssayCrypto
+public import Hummingbird
+public import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// The Assay HTTP service (`assay serve`): submissions through the group-commit sequencer,
+/// reads of checkpoints and entries, health, and whatever routes `extraRoutes` add.
+///
+/// `run` returns after a graceful shutdown (SIGTERM or SIGINT): the listener closes, requests
+/// in flight are answered (their groups commit first), then the ledger is released.
+public struct AssayServer: Sendable {
+    public let configuration: ServerConfiguration
+    public let logger: Logger
+
+    public init(configuration: ServerConfiguration, logger: Logger = Logger(label: "assay.server")) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Opens the ledger, binds, calls `onListening` with the bound URL (`http://127.0.0.1:PORT`),
+    /// and serves until a shutdown signal.
+    /// - Throws: `ServerError` when the ledger cannot be opened or the key is not the operator's;
+    ///   binding errors from the network layer.
+    public func run(onListening: @escaping @Sendable (String) -> Void) async throws {
+        let ledger: Ledger
+        do {
+            ledger = try Ledger.open(at: configuration.ledgerPath, policy: configuration.policy, logger: logger)
+        } catch let e as LedgerError {
+            throw ServerError(.startup, e.message)
+        }
+        let feed = CheckpointFeed()
+        let context = ServerContext(ledger: ledger, logger: logger, configuration: configuration, checkpoints: feed)
+        let router = Router(context: AssayRequestContext.self)
+        router.add(middleware: ProblemMiddleware())
+        HealthRoutes().register(on: router, server: context)
+        var services: [any Service] = []
+        for provider in configuration.extraRoutes {
+            provider.register(on: router, server: context)
+            services.append(contentsOf: provider.services(server: context))
+        }
+        let app = Application(
+            router: router,
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.limits.idleTimeoutSeconds)))),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+                onListening("http://\(host):\(port)")
+            },
+            logger: logger
+        )
+        // The service group shuts services down last-first: the HTTP server stops taking
+        // requests and answers those in flight before the services listed before it stop.
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) } + [.init(service: app)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        try await group.run()
+        feed.finish()
+        logger.info("server stopped")
+    }
+}
