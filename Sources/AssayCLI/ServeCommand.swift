@@ -22,6 +22,7 @@ struct ServeCommand: ParsableCommand {
     var key: String?
     @Option(help: ArgumentHelp("Address to listen on, host:port.", valueName: "host:port"))
     var listen: String = "127.0.0.1:8080"
+    @OptionGroup var operations: ServeOperationsOptions
 
     func run() throws {
         guard let (host, port) = ServerConfiguration.parseListen(listen) else {
@@ -32,7 +33,7 @@ struct ServeCommand: ParsableCommand {
         var logger = Logger(label: "assay.server")
         logger.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["ASSAY_LOG"] ?? "") ?? .info
         let server = AssayServer(
-            configuration: ServerConfiguration(ledgerPath: path, operatorKey: signer, host: host, port: port),
+            configuration: ServerConfiguration(ledgerPath: path, operatorKey: signer, host: host, port: port, extraRoutes: operations.routes()),
             logger: logger)
         try AsyncBridge.run {
             try await server.run { url in

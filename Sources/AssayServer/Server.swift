@@ -34,6 +34,9 @@ public struct AssayServer: Sendable {
         let context = ServerContext(ledger: ledger, logger: logger, configuration: configuration, checkpoints: feed)
         let router = Router(context: AssayRequestContext.self)
         router.add(middleware: ProblemMiddleware())
+        for provider in configuration.extraRoutes {
+            for m in provider.middleware(server: context) { router.add(middleware: m) }
+        }
         HealthRoutes().register(on: router, server: context)
         var services: [any Service] = []
         for provider in configuration.extraRoutes {

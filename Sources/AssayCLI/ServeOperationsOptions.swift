@@ -1,0 +1,27 @@
+import ArgumentParser
+import AssayServer
+
+/// `assay serve`'s operations options (per-client rate limit, trusted reverse proxies) and the
+/// routes of the operations and bundles features.
+struct ServeOperationsOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Requests per second each client (by IP address) may make; 0 turns the limit off (the default). Over it: 429 with Retry-After.", valueName: "n"))
+    var rateLimit: Double = 0
+    @Option(help: ArgumentHelp("Requests a client may make at once before --rate-limit applies (default: twice --rate-limit, at least 1).", valueName: "n"))
+    var rateBurst: Double?
+    @Option(help: ArgumentHelp("The IP address of a reverse proxy in front of the server (repeatable): for requests from it, the client is the right-most X-Forwarded-For address that is not a trusted proxy.", valueName: "ip"))
+    var trustedProxy: [String] = []
+
+    func validate() throws {
+        guard rateLimit.isFinite, rateLimit >= 0 else { throw ValidationError("--rate-limit must be a number of requests per second, 0 or more") }
+        if let rateBurst {
+            guard rateBurst.isFinite, rateBurst >= 1 else { throw ValidationError("--rate-burst must be at least 1") }
+            guard rateLimit > 0 else { throw ValidationError("--rate-burst needs --rate-limit") }
+        }
+    }
+
+    /// The feature routes these options configure.
+    func routes() -> [any RouteProvider] {
+        let limiter = rateLimit > 0 ? RateLimiter(rate: rateLimit, burst: rateBurst ?? max(1, (2 * rateLimit).rounded(.up))) : nil
+        return [OperationsRoutes(rateLimit: limiter, trustedProxies: Set(trustedProxy)), BundleRoutes()]
+    }
+}
