@@ -15,8 +15,8 @@ import NIOCore
 /// - `GET /v1/subjects/{id}/entries[?after=SEQ&limit=N]`: the sequence numbers and kinds of the
 ///   entries about one subject, in log order, a page at a time.
 public struct BundleRoutes: RouteProvider {
-    /// Most bytes of an identifier, after percent-decoding.
-    public static let maxIdentifierBytes = 2048
+    /// Most characters (Unicode scalars) of an identifier, after percent-decoding.
+    public static let maxIdentifierCharacters = 512
     /// Entries per page of `/v1/subjects/{id}/entries` unless `limit` says otherwise, and the most it may say.
     public static let defaultPageSize = 1000
     public static let maxPageSize = 10_000
@@ -73,14 +73,14 @@ public struct BundleRoutes: RouteProvider {
         }
     }
 
-    /// A percent-decoded identifier from one path segment: 1 to `maxIdentifierBytes` bytes of
-    /// UTF-8 with no control characters.
+    /// A percent-decoded identifier from one path segment: 1 to `maxIdentifierCharacters`
+    /// characters of UTF-8 with no control characters (C0, DEL, C1).
     static func identifier(_ raw: String, field: String) throws(Problem) -> String {
         guard let text = PercentDecoding.decode(raw) else {
             throw Problem.assay("bad-identifier", "Bad Request", .badRequest, "\(field): not a percent-encoded UTF-8 identifier")
         }
-        guard !text.isEmpty, text.utf8.count <= maxIdentifierBytes else {
-            throw Problem.assay("bad-identifier", "Bad Request", .badRequest, "\(field): must be 1 to \(maxIdentifierBytes) bytes")
+        guard !text.isEmpty, text.unicodeScalars.count <= maxIdentifierCharacters else {
+            throw Problem.assay("bad-identifier", "Bad Request", .badRequest, "\(field): must be 1 to \(maxIdentifierCharacters) characters")
         }
         guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80..<0xA0).contains($0.value) }) else {
             throw Problem.assay("bad-identifier", "Bad Request", .badRequest, "\(field): must not contain control characters")

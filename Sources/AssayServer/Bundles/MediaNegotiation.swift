@@ -4,15 +4,15 @@ enum MediaNegotiation {
     /// The offer with the highest quality value; ties go to the earlier offer. Each offer's
     /// quality is that of the most specific media range matching it (`type/subtype` over
     /// `type/*` over `*/*`); an offer no range matches, or matched with `q=0`, is unacceptable.
-    /// No `Accept` field means anything is acceptable (the first offer). Ranges with a malformed
-    /// quality value are ignored.
+    /// No `Accept` field, or only empty ones, means anything is acceptable (the first offer).
+    /// Ranges with a malformed quality value are ignored.
     /// - Parameters:
     ///   - accept: the values of every `Accept` field of the request.
     ///   - offers: lower-case `type/subtype` media types, in the server's order of preference.
     /// - Returns: the chosen offer, or nil when none is acceptable (406).
     static func choose(accept: [String], offers: [String]) -> String? {
         let ranges = accept.flatMap { $0.split(separator: ",") }.compactMap(MediaRange.init)
-        if accept.isEmpty { return offers.first }
+        if accept.allSatisfy({ $0.allSatisfy { $0 == " " || $0 == "\t" } }) { return offers.first }
         var best: (offer: String, q: Double)?
         for offer in offers {
             let matching = ranges.filter { $0.matches(offer) }

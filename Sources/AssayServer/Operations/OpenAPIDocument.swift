@@ -912,10 +912,12 @@ enum OpenAPIDocument {
             "name": "product",
             "in": "path",
             "required": true,
-            "description": "The product identifier, percent-encoded (e.g. `https%3A%2F%2Fid.gs1.org%2F01%2F04012345000016%2F21%2FSN-0001` or `urn%3Aepc%3Aid%3Asgtin%3A4012345.000001.SN-0001`).",
+            "description": "The product identifier, percent-encoded as one path segment (e.g. `https%3A%2F%2Fid.gs1.org%2F01%2F04012345000016%2F21%2FSN-0001` or `urn%3Aepc%3Aid%3Asgtin%3A4012345.000001.SN-0001`); after decoding, 1 to 512 characters of UTF-8 with no control characters.",
             "schema": {
               "type": "string",
-              "minLength": 1
+              "minLength": 1,
+              "maxLength": 512,
+              "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"
             }
           }
         ]
@@ -970,29 +972,39 @@ enum OpenAPIDocument {
             "name": "gtin",
             "in": "path",
             "required": true,
-            "description": "The GTIN (8, 12, 13 or 14 digits, check digit verified).",
+            "description": "The GTIN: 8, 12, 13 or 14 digits, the last the GS1 check digit (format `gtin`). A wrong check digit is answered 400.",
             "schema": {
               "type": "string",
-              "pattern": "^[0-9]{8,14}$"
+              "pattern": "^([0-9]{8}|[0-9]{12,14})$",
+              "format": "gtin"
             }
           },
           {
             "name": "serial",
             "in": "path",
             "required": true,
-            "description": "The serial number: 1 to 20 characters of the GS1 AI encodable character set 82, percent-encoded where RFC 3986 requires.",
+            "description": "The serial number: 1 to 20 characters of the GS1 AI encodable character set 82 (format `gs1-serial`), percent-encoded where RFC 3986 requires. Other characters are answered 400.",
             "schema": {
               "type": "string",
-              "minLength": 1
+              "minLength": 1,
+              "maxLength": 20,
+              "format": "gs1-serial"
             }
           },
           {
             "name": "Accept",
             "in": "header",
             "required": false,
-            "description": "`application/json` for the bundle, `text/html` for a page; anything else that names neither (and no wildcard) is answered 406.",
+            "description": "Which representation: `application/json` (or `*/*`, or no Accept) for the bundle, `text/html` for a page. Quality values are honoured (RFC 9110 §12.5.1); a value admitting neither is answered 406. The values listed are examples of what browsers and clients send.",
             "schema": {
-              "type": "string"
+              "type": "string",
+              "enum": [
+                "application/json",
+                "text/html",
+                "*/*",
+                "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+                "application/json, text/html;q=0.5"
+              ]
             }
           }
         ]
@@ -1002,7 +1014,7 @@ enum OpenAPIDocument {
       "get": {
         "operationId": "getSubjectEntries",
         "summary": "Entries about a subject",
-        "description": "Sequence numbers and kinds of every committed entry about one subject (a product, a component or lot, a product class, a party id), in log order. `id` is percent-encoded as one path segment and normalised like `assay export --product`. A subject with no entries gives an empty list.",
+        "description": "Sequence numbers and kinds of every committed entry about one subject (a product, a component or lot, a product class, a party id), in log order, a page at a time. `id` is normalised like `assay export --product` (a GS1 identifier in any form becomes its canonical Digital Link). A subject with no entries gives an empty list.",
         "responses": {
           "200": {
             "description": "The entries.",
@@ -1029,10 +1041,34 @@ enum OpenAPIDocument {
             "name": "id",
             "in": "path",
             "required": true,
-            "description": "The subject identifier, percent-encoded.",
+            "description": "The subject identifier, percent-encoded as one path segment; after decoding, 1 to 512 characters of UTF-8 with no control characters.",
             "schema": {
               "type": "string",
-              "minLength": 1
+              "minLength": 1,
+              "maxLength": 512,
+              "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"
+            }
+          },
+          {
+            "name": "after",
+            "in": "query",
+            "required": false,
+            "description": "Show only entries with a larger seq (the `next` of the previous page).",
+            "schema": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 9223372036854775807
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "description": "Most entries on this page (default 1000).",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 10000
             }
           }
         ]
@@ -1374,6 +1410,11 @@ enum OpenAPIDocument {
                 }
               }
             }
+          },
+          "next": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Present when more entries follow: the last seq shown; pass it as `after` for the next page."
           }
         }
       }
@@ -1431,5 +1472,6 @@ enum OpenAPIDocument {
     }
   }
 }
+
 """#
 }

@@ -4,7 +4,9 @@ import NIOCore
 /// Refuses a client that has used up its allowance (`RateLimiter`) with `429 Too Many
 /// Requests`, an RFC 9457 problem and `Retry-After`. The client is the peer's IP address (not its
 /// port: one client, many connections); when the peer is one of `trustedProxies`, the client is
-/// the right-most address of `X-Forwarded-For` that is not itself a trusted proxy.
+/// the right-most address of `X-Forwarded-For` that is not itself a trusted proxy. Health
+/// probes (`/healthz`, `/readyz`) are never limited: a busy client must not make the server
+/// look down to its orchestrator.
 public struct RateLimitMiddleware: RouterMiddleware {
     public typealias Context = AssayRequestContext
 
@@ -23,6 +25,7 @@ public struct RateLimitMiddleware: RouterMiddleware {
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if Self.exempt.contains(request.uri.path) { return try await next(request, context) }
         let client = Self.client(peer: context.remoteAddress?.ipAddress, forwardedFor: request.headers.filter { $0.name.canonicalName == "x-forwarded-for" }.map(\.value),
                                  trusted: trustedProxies)
         let elapsed = clock.now - epoch
@@ -37,6 +40,9 @@ public struct RateLimitMiddleware: RouterMiddleware {
             throw p
         }
     }
+
+    /// Paths never limited.
+    static let exempt: Set<String> = ["/healthz", "/readyz"]
 
     /// The client a request counts against.
     static func client(peer: String?, forwardedFor: [String], trusted: Set<String>) -> String {
