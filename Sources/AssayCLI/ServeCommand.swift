@@ -22,18 +22,37 @@ struct ServeCommand: ParsableCommand {
     var key: String?
     @Option(help: ArgumentHelp("Address to listen on, host:port.", valueName: "host:port"))
     var listen: String = "127.0.0.1:8080"
+    @Option(help: ArgumentHelp("Close a connection idle for this many seconds.", valueName: "seconds"))
+    var idleTimeout: Int = 30
+    @Option(help: ArgumentHelp("Answer 408 when a request body has not arrived in full after this many seconds.", valueName: "seconds"))
+    var bodyTimeout: Int = 60
+    @Option(help: ArgumentHelp("Group-commit window: how long the oldest waiting submission waits for others.", valueName: "ms"))
+    var groupWindow: Int = 2
+    @Option(help: ArgumentHelp("Most envelopes in one group commit.", valueName: "n"))
+    var groupMax: Int = 2000
     @OptionGroup var operations: ServeOperationsOptions
 
     func run() throws {
         guard let (host, port) = ServerConfiguration.parseListen(listen) else {
             throw CLIFailure.input("--listen \(listen) is not host:port (port 0–65535)")
         }
+        for (name, value, range) in [("--idle-timeout", idleTimeout, 1...86_400), ("--body-timeout", bodyTimeout, 1...86_400),
+                                     ("--group-window", groupWindow, 0...1000), ("--group-max", groupMax, 1...100_000)]
+            where !range.contains(value) {
+            throw CLIFailure.input("\(name) \(value) is outside \(range.lowerBound)…\(range.upperBound)")
+        }
+        var limits = ServerLimits()
+        limits.idleTimeoutSeconds = idleTimeout
+        limits.bodyTimeoutSeconds = bodyTimeout
+        limits.groupWindowMillis = groupWindow
+        limits.groupMaxEntries = groupMax
         let path = try options.path()
         let signer = try InputFiles.secretKey(try EnvironmentDefaults.key(key, purpose: "(the operator's key, to sign checkpoints)"))
         var logger = Logger(label: "assay.server")
         logger.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["ASSAY_LOG"] ?? "") ?? .info
         let server = AssayServer(
-            configuration: ServerConfiguration(ledgerPath: path, operatorKey: signer, host: host, port: port, extraRoutes: operations.routes()),
+            configuration: ServerConfiguration(ledgerPath: path, operatorKey: signer, host: host, port: port,
+                                               extraRoutes: operations.routes(), limits: limits),
             logger: logger)
         try AsyncBridge.run {
             try await server.run { url in

@@ -30,15 +30,27 @@ public struct AssayServer: Sendable {
         } catch let e as LedgerError {
             throw ServerError(.startup, e.message)
         }
+        let limits = configuration.limits
+        let sequencer: Sequencer
+        do {
+            sequencer = try Sequencer(ledger: ledger, key: configuration.operatorKey, window: .milliseconds(limits.groupWindowMillis),
+                                      maxGroupEntries: limits.groupMaxEntries, logger: logger)
+        } catch let e as LedgerError {
+            throw ServerError(.startup, e.message)
+        }
         let feed = CheckpointFeed()
-        let context = ServerContext(ledger: ledger, logger: logger, configuration: configuration, checkpoints: feed)
+        let context = ServerContext(ledger: ledger, logger: logger, configuration: configuration, checkpoints: feed, sequencer: sequencer)
         let router = Router(context: AssayRequestContext.self)
+        router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ProblemMiddleware())
         for provider in configuration.extraRoutes {
             for m in provider.middleware(server: context) { router.add(middleware: m) }
         }
         HealthRoutes().register(on: router, server: context)
-        var services: [any Service] = []
+        CheckpointRoutes().register(on: router, server: context)
+        EntryRoutes().register(on: router, server: context)
+        SubmissionRoutes(sequencer: sequencer, limits: limits).register(on: router)
+        var services: [any Service] = [SequencerService(sequencer: sequencer, logger: logger)]
         for provider in configuration.extraRoutes {
             provider.register(on: router, server: context)
             services.append(contentsOf: provider.services(server: context))

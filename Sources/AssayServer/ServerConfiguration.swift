@@ -52,6 +52,8 @@ public struct ServerLimits: Sendable {
     /// A connection with no request in progress is closed after this many seconds of silence;
     /// a request whose body does not arrive within it is answered 408.
     public var idleTimeoutSeconds: Int = 30
+    /// A request body must arrive in full within this many seconds (else 408).
+    public var bodyTimeoutSeconds: Int = 60
     /// How long the sequencer waits for more submissions before committing a group (ms).
     public var groupWindowMillis: Int = 2
     /// Most entries in one group.

@@ -12,4 +12,6 @@ public struct ServerContext: Sendable {
     public let configuration: ServerConfiguration
     /// Checkpoints as the sequencer signs them.
     public let checkpoints: CheckpointFeed
+    /// The group committer: the one writer of the ledger while the server runs.
+    public let sequencer: Sequencer
 }

@@ -2,7 +2,6 @@ import AssayLedger
 import AssayLog
 import AssayModel
 import AssayStore
-import Dispatch
 public import Hummingbird
 import NIOCore
 
@@ -43,7 +42,7 @@ public struct BundleRoutes: RouteProvider {
                 response.headers[.vary] = "Accept"
                 return response
             case "text/html":
-                let count = try await Self.offPool { try server.ledger.store.sequences(forSubject: item).count }
+                let count = try await BlockingIO.run { try server.ledger.store.sequences(forSubject: item).count }
                 guard count > 0 else {
                     throw Problem.assay("no-entries", "Not Found", .notFound, "no entry in the ledger is about \(item)")
                 }
@@ -63,7 +62,7 @@ public struct BundleRoutes: RouteProvider {
             let query = request.uri.queryParameters
             let after = try Self.integer(query["after"], field: "after", range: 0...UInt64(Int64.max))
             let limit = Int(try Self.integer(query["limit"], field: "limit", range: 1...UInt64(Self.maxPageSize)) ?? UInt64(Self.defaultPageSize))
-            let page = try await Self.offPool { () throws -> SubjectEntries in
+            let page = try await BlockingIO.run { () throws -> SubjectEntries in
                 let seqs = try server.ledger.store.sequences(forSubject: subject).filter { after == nil || $0 > after! }
                 let shown = seqs.prefix(limit)
                 let entries = try shown.map { (seq: $0, kind: try server.ledger.record(at: $0).kind) }
@@ -102,7 +101,7 @@ public struct BundleRoutes: RouteProvider {
     /// build the subject index). Ledger errors become problems: nothing to export is 404.
     static func bundle(_ product: String, _ server: ServerContext) async throws -> String {
         do {
-            return try await offPool { try server.ledger.exportBundle(product: product).json }
+            return try await BlockingIO.run { try server.ledger.exportBundle(product: product).json }
         } catch let e as LedgerError {
             switch e.code {
             case .unavailable: throw Problem.assay("no-bundle", "Not Found", .notFound, e.message)
@@ -116,13 +115,6 @@ public struct BundleRoutes: RouteProvider {
 
     static func json(_ text: String) -> Response {
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
-
-    /// Runs blocking ledger work on a dispatch thread and resumes the task with its result.
-    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async { continuation.resume(with: Result { try body() }) }
-        }
     }
 }
 
