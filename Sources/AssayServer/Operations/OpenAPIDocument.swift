@@ -9,10 +9,7 @@ enum OpenAPIDocument {
   "info": {
     "title": "Assay ledger service",
     "version": "1",
-    "description": "The HTTP API of `assay serve` (a signed provenance ledger): submission, the log as C2SP tlog-tiles, product bundles and GS1 Digital Link lookups, operations. Problems are RFC 9457 JSON. Byte formats: Schemas/FORMAT.md.",
-    "license": {
-      "name": "See the repository"
-    }
+    "description": "The HTTP API of `assay serve` (a signed provenance ledger): submission, the log as C2SP tlog-tiles, product bundles and GS1 Digital Link lookups, operations. Problems are RFC 9457 JSON. Byte formats: Schemas/FORMAT.md."
   },
   "servers": [
     {
@@ -34,6 +31,222 @@ enum OpenAPIDocument {
     }
   ],
   "paths": {
+    "/v1/entries": {
+      "post": {
+        "operationId": "submitEntries",
+        "tags": [
+          "submission"
+        ],
+        "summary": "Submit one envelope or a batch",
+        "description": "The same checks as `assay append` (envelope and statement validity, signer registered and not revoked, role and authority, signature). Concurrent submissions are committed in groups; the answer is sent only after the group's transaction committed and its checkpoint was signed. One envelope: 201 when appended, 200 with the existing entry when the ledger already held it, a problem when refused (nothing written). A batch `{\"envelopes\":[…]}`: one result per envelope; 201 when anything was appended, else 200.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "oneOf": [
+                  {
+                    "$ref": "#/components/schemas/Envelope"
+                  },
+                  {
+                    "$ref": "#/components/schemas/Batch"
+                  }
+                ]
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Already present (one envelope), or a batch that appended nothing.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "oneOf": [
+                    {
+                      "$ref": "#/components/schemas/EntryReceipt"
+                    },
+                    {
+                      "$ref": "#/components/schemas/BatchResults"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "201": {
+            "description": "Appended (one envelope), or a batch that appended at least one.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "oneOf": [
+                    {
+                      "$ref": "#/components/schemas/EntryReceipt"
+                    },
+                    {
+                      "$ref": "#/components/schemas/BatchResults"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The body is not an envelope or a well-formed batch, or its statement is invalid; `detail` is the CLI's line.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "408": {
+            "description": "The body did not arrive in full in time.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "The statement's eventID names another event already in the ledger.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body, an envelope or a batch is over its limit.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "The body is not application/json.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "The envelope parses but is refused: signature, signer registry, authority, or an event time in the future.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "description": "Nothing was committed (the server is shutting down, or the commit failed); retry.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/v1/entries/{seq}": {
+      "get": {
+        "operationId": "getEntry",
+        "tags": [
+          "submission"
+        ],
+        "summary": "One entry",
+        "description": "One committed entry; entries never change (served with long-lived cache headers).",
+        "parameters": [
+          {
+            "name": "seq",
+            "in": "path",
+            "required": true,
+            "description": "The sequence number, decimal without leading zeros.",
+            "schema": {
+              "type": "string",
+              "pattern": "^(0|[1-9][0-9]{0,18})$"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The entry.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Entry"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          }
+        }
+      }
+    },
+    "/checkpoint": {
+      "get": {
+        "operationId": "getCheckpoint",
+        "summary": "The latest checkpoint",
+        "description": "The latest signed checkpoint (C2SP signed note, FORMAT.md §5) with the witness cosignatures stored for it.",
+        "responses": {
+          "200": {
+            "description": "The signed checkpoint note.",
+            "content": {
+              "text/plain; charset=utf-8": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          }
+        },
+        "tags": [
+          "tiles"
+        ]
+      }
+    },
     "/tile/{L}/{N0}": {
       "get": {
         "operationId": "getHashTile1",
@@ -850,34 +1063,6 @@ enum OpenAPIDocument {
         ]
       }
     },
-    "/checkpoint": {
-      "get": {
-        "operationId": "getCheckpoint",
-        "summary": "The latest checkpoint",
-        "description": "The latest signed checkpoint (C2SP signed note, FORMAT.md §5) with the witness cosignatures stored for it.",
-        "responses": {
-          "200": {
-            "description": "The signed checkpoint note.",
-            "content": {
-              "text/plain; charset=utf-8": {
-                "schema": {
-                  "type": "string"
-                }
-              }
-            }
-          },
-          "404": {
-            "$ref": "#/components/responses/NotFound"
-          },
-          "429": {
-            "$ref": "#/components/responses/TooManyRequests"
-          }
-        },
-        "tags": [
-          "tiles"
-        ]
-      }
-    },
     "/v1/bundles/{product}": {
       "get": {
         "operationId": "getBundle",
@@ -918,7 +1103,8 @@ enum OpenAPIDocument {
               "minLength": 1,
               "maxLength": 512,
               "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"
-            }
+            },
+            "example": "https://id.gs1.org/01/04012345000016/21/SN1"
           }
         ]
       }
@@ -977,7 +1163,8 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^([0-9]{8}|[0-9]{12,14})$",
               "format": "gtin"
-            }
+            },
+            "example": "04012345000016"
           },
           {
             "name": "serial",
@@ -989,7 +1176,8 @@ enum OpenAPIDocument {
               "minLength": 1,
               "maxLength": 20,
               "format": "gs1-serial"
-            }
+            },
+            "example": "SN1"
           },
           {
             "name": "Accept",
@@ -1047,7 +1235,8 @@ enum OpenAPIDocument {
               "minLength": 1,
               "maxLength": 512,
               "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"
-            }
+            },
+            "example": "https://id.gs1.org/01/04012345000016/21/SN1"
           },
           {
             "name": "after",
@@ -1071,6 +1260,85 @@ enum OpenAPIDocument {
               "maximum": 10000
             }
           }
+        ]
+      }
+    },
+    "/healthz": {
+      "get": {
+        "operationId": "getHealth",
+        "tags": [
+          "operations"
+        ],
+        "summary": "Liveness",
+        "description": "200 while the process serves requests. Never rate limited.",
+        "responses": {
+          "200": {
+            "description": "Alive.",
+            "content": {
+              "text/plain; charset=utf-8": {
+                "schema": {
+                  "const": "ok\n"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/readyz": {
+      "get": {
+        "operationId": "getReadiness",
+        "tags": [
+          "operations"
+        ],
+        "summary": "Readiness",
+        "description": "200 when the ledger is open, readable and writable and the server is not shutting down; 503 otherwise. Never rate limited.",
+        "responses": {
+          "200": {
+            "description": "Ready.",
+            "content": {
+              "text/plain; charset=utf-8": {
+                "schema": {
+                  "const": "ready\n"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "Not ready; `detail` says why.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/metrics": {
+      "get": {
+        "operationId": "getMetrics",
+        "summary": "Prometheus metrics",
+        "description": "Metrics in the Prometheus text exposition format 0.0.4: requests by route, method and status, request latency, submissions accepted and refused, group sizes, commit latency, tree size.",
+        "responses": {
+          "200": {
+            "description": "The metrics.",
+            "content": {
+              "text/plain; version=0.0.4; charset=utf-8": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          }
+        },
+        "tags": [
+          "operations"
         ]
       }
     },
@@ -1098,35 +1366,265 @@ enum OpenAPIDocument {
           "operations"
         ]
       }
-    },
-    "/metrics": {
-      "get": {
-        "operationId": "getMetrics",
-        "summary": "Prometheus metrics",
-        "description": "Metrics in the Prometheus text exposition format 0.0.4: requests by route, method and status, request latency, submissions accepted and refused, group sizes, commit latency, tree size.",
-        "responses": {
-          "200": {
-            "description": "The metrics.",
-            "content": {
-              "text/plain; version=0.0.4; charset=utf-8": {
-                "schema": {
-                  "type": "string"
-                }
-              }
-            }
-          },
-          "429": {
-            "$ref": "#/components/responses/TooManyRequests"
-          }
-        },
-        "tags": [
-          "operations"
-        ]
-      }
     }
   },
   "components": {
     "schemas": {
+      "Problem": {
+        "type": "object",
+        "description": "RFC 9457 problem details. `detail` is the same one-line reason the assay command line gives for the same input.",
+        "required": [
+          "type",
+          "title",
+          "status",
+          "detail"
+        ],
+        "properties": {
+          "type": {
+            "type": "string",
+            "format": "uri-reference",
+            "description": "A URI naming the kind of problem."
+          },
+          "title": {
+            "type": "string",
+            "description": "A short summary of the kind of problem (the HTTP reason phrase)."
+          },
+          "status": {
+            "type": "integer",
+            "minimum": 400,
+            "maximum": 599,
+            "description": "The HTTP status code, repeated."
+          },
+          "detail": {
+            "type": "string",
+            "description": "One line: what was wrong, naming the field (and seq) where there is one."
+          },
+          "instance": {
+            "type": "string",
+            "format": "uri-reference"
+          }
+        }
+      },
+      "Envelope": {
+        "type": "object",
+        "description": "A statement signed as a DSSE v1 envelope (FORMAT.md §2; Schemas/envelope.schema.json states it in full): the payload is the statement's bytes in standard padded base64, with exactly one Ed25519 signature whose keyid is the signer's key reference.",
+        "required": [
+          "payloadType",
+          "payload",
+          "signatures"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "payloadType": {
+            "const": "application/vnd.assay.statement.v1+json"
+          },
+          "payload": {
+            "type": "string",
+            "minLength": 4,
+            "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
+          },
+          "signatures": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 1,
+            "items": {
+              "type": "object",
+              "required": [
+                "keyid",
+                "sig"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "keyid": {
+                  "type": "string",
+                  "minLength": 1
+                },
+                "sig": {
+                  "type": "string",
+                  "pattern": "^[A-Za-z0-9+/]{84}[A-Za-z0-9+/][AQgw]==$"
+                }
+              }
+            }
+          }
+        }
+      },
+      "Batch": {
+        "type": "object",
+        "description": "Many envelopes in one request: each is checked on its own and answered in order, in one result each.",
+        "required": [
+          "envelopes"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "envelopes": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 1000,
+            "items": {
+              "description": "Each element is checked on its own as a DSSE envelope (see Envelope); one that is not, or that is refused, gets its own problem in the results while the others are committed."
+            }
+          }
+        }
+      },
+      "EntryReceipt": {
+        "type": "object",
+        "description": "A committed entry: its seq and leaf hash, a checkpoint signed after the commit of its group, and its RFC 6962 inclusion proof against that checkpoint.",
+        "required": [
+          "seq",
+          "leafHash",
+          "checkpoint",
+          "inclusionProof",
+          "treeSize"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "status": {
+            "enum": [
+              200,
+              201
+            ],
+            "description": "In a batch only: 201 appended now, 200 already present."
+          },
+          "seq": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "leafHash": {
+            "$ref": "#/components/schemas/Hash"
+          },
+          "checkpoint": {
+            "type": "string",
+            "description": "The signed checkpoint note (FORMAT.md §5) of size treeSize."
+          },
+          "inclusionProof": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Hash"
+            },
+            "description": "Audit path, the leaf's sibling first."
+          },
+          "treeSize": {
+            "type": "integer",
+            "minimum": 1
+          }
+        }
+      },
+      "BatchResults": {
+        "type": "object",
+        "required": [
+          "results"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "results": {
+            "type": "array",
+            "description": "One item per envelope, in order.",
+            "items": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/EntryReceipt"
+                },
+                {
+                  "type": "object",
+                  "required": [
+                    "status",
+                    "problem"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "status": {
+                      "type": "integer",
+                      "minimum": 400,
+                      "maximum": 499
+                    },
+                    "problem": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              ]
+            }
+          }
+        }
+      },
+      "Entry": {
+        "type": "object",
+        "required": [
+          "seq",
+          "appendedAt",
+          "record",
+          "envelope",
+          "leafHash"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "seq": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "appendedAt": {
+            "type": "string",
+            "description": "RFC 3339 time the entry was appended."
+          },
+          "record": {
+            "type": "string",
+            "description": "Standard base64 of the record bytes (FORMAT.md §3); their leaf hash is leafHash."
+          },
+          "envelope": {
+            "$ref": "#/components/schemas/Envelope"
+          },
+          "leafHash": {
+            "$ref": "#/components/schemas/Hash"
+          }
+        }
+      },
+      "Hash": {
+        "type": "string",
+        "pattern": "^[A-Za-z0-9+/]{43}=$",
+        "description": "A 32-byte hash, standard base64."
+      },
+      "SubjectEntries": {
+        "type": "object",
+        "description": "The entries about one subject (FORMAT.md §7 `subjects` rows), in log order.",
+        "required": [
+          "subject",
+          "entries"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "subject": {
+            "type": "string",
+            "description": "The subject in canonical form (a GS1 identifier is written as its canonical Digital Link on id.gs1.org)."
+          },
+          "entries": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "seq",
+                "kind"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "seq": {
+                  "type": "integer",
+                  "minimum": 0,
+                  "description": "The entry's sequence number."
+                },
+                "kind": {
+                  "type": "string",
+                  "description": "The entry's classified statement kind (FORMAT.md §8), e.g. ComponentOrigin."
+                }
+              }
+            }
+          },
+          "next": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Present when more entries follow: the last seq shown; pass it as `after` for the next page."
+          }
+        }
+      },
       "Bundle": {
         "title": "Assay offline product bundle (.assay-bundle, format assay-bundle/v1)",
         "description": "Everything an auditor needs to judge one product offline (Schemas/FORMAT.md §9): the product's entries and the closure of what they reference, the genesis, registrations and revocations of every signer involved, an RFC 6962 inclusion proof for each entry, the signed checkpoint every proof leads to, and optionally a consistency proof from an older checkpoint. This schema states exactly what the bundle parser (ProductBundle(bytes:)) accepts. Rules of the JSON text it cannot state: strict UTF-8 JSON with no duplicate member names, at most 67,108,864 bytes (64 MiB) and at most 8 levels of nesting. A member whose value is null counts as absent. What the parser checks beyond this schema: each entry's seq equals the sequence number inside its record bytes. What only the verifier checks (assay verify --bundle): the checkpoint note's signatures, origin and witness cosignatures, each proof (inclusion, consistency and subject index), entry order (increasing seq from the genesis, seq 0), that the entries about every subject the verdict rests on are exactly those the checkpoint's subject index commits to (FORMAT.md §13), envelopes, signers and the principles.",
@@ -1340,83 +1838,6 @@ enum OpenAPIDocument {
         },
         "contentEncoding": "base64",
         "description": "A SHA-256 hash: 32 bytes in canonical standard base64 with padding (44 characters)."
-      },
-      "Problem": {
-        "type": "object",
-        "description": "RFC 9457 problem details. `detail` is the same one-line reason the assay command line gives for the same input.",
-        "required": [
-          "type",
-          "title",
-          "status",
-          "detail"
-        ],
-        "properties": {
-          "type": {
-            "type": "string",
-            "format": "uri-reference",
-            "description": "A URI naming the kind of problem."
-          },
-          "title": {
-            "type": "string",
-            "description": "A short summary of the kind of problem (the HTTP reason phrase)."
-          },
-          "status": {
-            "type": "integer",
-            "minimum": 400,
-            "maximum": 599,
-            "description": "The HTTP status code, repeated."
-          },
-          "detail": {
-            "type": "string",
-            "description": "One line: what was wrong, naming the field (and seq) where there is one."
-          },
-          "instance": {
-            "type": "string",
-            "format": "uri-reference"
-          }
-        }
-      },
-      "SubjectEntries": {
-        "type": "object",
-        "description": "The entries about one subject (FORMAT.md §7 `subjects` rows), in log order.",
-        "required": [
-          "subject",
-          "entries"
-        ],
-        "additionalProperties": false,
-        "properties": {
-          "subject": {
-            "type": "string",
-            "description": "The subject in canonical form (a GS1 identifier is written as its canonical Digital Link on id.gs1.org)."
-          },
-          "entries": {
-            "type": "array",
-            "items": {
-              "type": "object",
-              "required": [
-                "seq",
-                "kind"
-              ],
-              "additionalProperties": false,
-              "properties": {
-                "seq": {
-                  "type": "integer",
-                  "minimum": 0,
-                  "description": "The entry's sequence number."
-                },
-                "kind": {
-                  "type": "string",
-                  "description": "The entry's classified statement kind (FORMAT.md §8), e.g. ComponentOrigin."
-                }
-              }
-            }
-          },
-          "next": {
-            "type": "integer",
-            "minimum": 0,
-            "description": "Present when more entries follow: the last seq shown; pass it as `after` for the next page."
-          }
-        }
       }
     },
     "responses": {

@@ -34,8 +34,12 @@ public struct OperationsRoutes: RouteProvider {
                      body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
         router.get("metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: ServerMetrics.exposition())))
+            // Gauges read at scrape time: the latest checkpoint's size and the sequencer's totals.
+            let size = try await BlockingIO.run { try server.ledger.store.latestCheckpoint()?.size }
+            let groups = await server.sequencer.groupsCommitted, appended = await server.sequencer.entriesAppended
+            ServerMetrics.recordScrape(treeSize: size, groupsCommitted: groups, entriesAppended: appended)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: ServerMetrics.exposition())))
         }
     }
 

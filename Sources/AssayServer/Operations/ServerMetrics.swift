@@ -16,10 +16,13 @@ import Synchronization
 /// - `assay_submission_requests_total{outcome}`: submission requests by outcome
 ///   (`accepted` 201, `existing` 200, `refused` 4xx, `failed` 5xx).
 /// - `assay_group_entries`: histogram of the entries each checkpoint added (one checkpoint per
-///   committed group, so this is the group size).
+///   committed group, so this is the group size), from the checkpoint feed.
+/// - `assay_groups_committed`, `assay_entries_appended`: the sequencer's totals since start, read
+///   at each scrape (their ratio is the mean group size).
 /// - `assay_group_commit_duration_seconds`: histogram of group commit latency, recorded by the
 ///   sequencer through `recordGroupCommit`.
-/// - `assay_tree_size`: the latest checkpoint's tree size.
+/// - `assay_tree_size`: the latest stored checkpoint's tree size, read at each scrape and on
+///   each published checkpoint.
 public enum ServerMetrics {
     /// The Prometheus registry `/metrics` renders.
     static let registry = PrometheusCollectorRegistry()
@@ -32,6 +35,8 @@ public enum ServerMetrics {
         public static let groupEntries = "assay_group_entries"
         public static let groupCommitDuration = "assay_group_commit_duration_seconds"
         public static let treeSize = "assay_tree_size"
+        public static let groupsCommitted = "assay_groups_committed"
+        public static let entriesAppended = "assay_entries_appended"
     }
 
     /// The swift-metrics factory over `registry`, with buckets suited to each series.
@@ -97,6 +102,13 @@ public enum ServerMetrics {
         if let added, added > 0 {
             Recorder(label: Name.groupEntries, dimensions: [], aggregate: true, factory: factory).record(Double(added))
         }
+    }
+
+    /// Records the values read when `/metrics` is scraped.
+    static func recordScrape(treeSize: UInt64?, groupsCommitted: Int, entriesAppended: Int) {
+        if let treeSize { Gauge(label: Name.treeSize, dimensions: [], factory: factory).record(Double(treeSize)) }
+        Gauge(label: Name.groupsCommitted, dimensions: [], factory: factory).record(Double(groupsCommitted))
+        Gauge(label: Name.entriesAppended, dimensions: [], factory: factory).record(Double(entriesAppended))
     }
 
     /// `name` with every character outside `[a-zA-Z0-9_:]` replaced by `_` (and a leading digit prefixed).
