@@ -139,8 +139,9 @@ struct OperationsRoutesTests {
         // The bundle verifies offline, pinned to the log key, origin and product.
         let bundleFile = try ws.dir.write("served.assay-bundle", try client.request("GET", "/v1/bundles/" + Self.encoded(Self.product)).body)
         let keyFile = try ws.dir.write("operator.pub", Fixtures.operatorKey.verifierKey.description + "\n")
+        // (A lone inspection event leaves provenance and lifecycle unsatisfied: only integrity is asked.)
         let verify = try CLIHarness.assay(["verify", "--bundle", bundleFile, "--log-key", keyFile, "--origin", ServerWorkspace.origin, "--product", Self.product])
-        #expect(verify.exitCode == 0, "\(verify)")
+        #expect(verify.stdout.contains("Integrity and data security: SATISFIED"), "\(verify)")
 
         let unknown = try client.request("GET", "/v1/bundles/" + Self.encoded("https://id.gs1.org/01/04012345000016/21/NOPE"))
         #expect(unknown.status == 404 && unknown.headers["content-type"] == "application/problem+json", "\(unknown)")
@@ -213,10 +214,14 @@ struct OperationsRoutesTests {
             #expect(r.status == 200 && r.headers["content-type"] == "application/json", "\(path): \(r)")
             return r.json ?? [:]
         }
-        func entries(_ obj: [String: Any]) -> [[String: AnyHashable]] {
-            (obj["entries"] as? [[String: Any]] ?? []).map { $0.mapValues { ($0 as? AnyHashable) ?? AnyHashable("") } }
+        /// Each entry as "seq kind"; an entry with other members or types shows as such.
+        func entries(_ obj: [String: Any]) -> [String] {
+            (obj["entries"] as? [[String: Any]] ?? []).map { e in
+                guard e.count == 2, let seq = e["seq"] as? Int, let kind = e["kind"] as? String else { return "malformed \(e)" }
+                return "\(seq) \(kind)"
+            }
         }
-        let expected: [[String: AnyHashable]] = seqs.map { ["seq": $0, "kind": "GenericEvent"] }
+        let expected = seqs.map { "\($0) GenericEvent" }
         for form in [subject, "urn:epc:id:sgtin:4012345.000001.SN7"] {
             let all = try get("/v1/subjects/\(Self.encoded(form))/entries")
             #expect(all["subject"] as? String == subject)
@@ -232,7 +237,7 @@ struct OperationsRoutesTests {
         #expect(entries(second) == [expected[2]] && second["next"] == nil, "\(second)")
         // The party the supplier's registration is about.
         let party = try get("/v1/subjects/\(Self.encoded("urn:assay-test:party:supplier.example"))/entries")
-        #expect(entries(party) == [["seq": 1, "kind": "PartyRegistration"]], "\(party)")
+        #expect(entries(party) == ["1 PartyRegistration"], "\(party)")
         let none = try get("/v1/subjects/\(Self.encoded("https://id.gs1.org/01/04012345000016/21/NONE"))/entries")
         #expect(entries(none).isEmpty && none["entries"] != nil)
         for q in ["limit=0", "limit=10001", "limit=x", "after=-1", "after=99999999999999999999999"] {
