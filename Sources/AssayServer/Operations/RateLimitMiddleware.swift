@@ -48,7 +48,13 @@ public struct RateLimitMiddleware: RouterMiddleware {
     static func client(peer: String?, forwardedFor: [String], trusted: Set<String>) -> String {
         guard let peer else { return "unknown" }
         guard trusted.contains(peer) else { return peer }
-        let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.filter { $0 != " " && $0 != "\t" } }.filter { !$0.isEmpty }.map(String.init)
+        var hops: [String] = []
+        for field in forwardedFor {
+            for part in field.split(separator: ",") {
+                let hop = String(part.filter { $0 != " " && $0 != "\t" })
+                if !hop.isEmpty { hops.append(hop) }
+            }
+        }
         return hops.last { !trusted.contains($0) } ?? peer
     }
 
