@@ -1,5 +1,8 @@
 import ArgumentParser
 import AssayServer
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `assay serve`'s operations options (per-client rate limit, trusted reverse proxies) and the
 /// routes of the operations and bundles features.
@@ -16,6 +19,12 @@ struct ServeOperationsOptions: ParsableArguments {
         if let rateBurst {
             guard rateBurst.isFinite, rateBurst >= 1 else { throw ValidationError("--rate-burst must be at least 1") }
             guard rateLimit > 0 else { throw ValidationError("--rate-burst needs --rate-limit") }
+        }
+        for ip in trustedProxy {
+            var v4 = in_addr(), v6 = in6_addr()
+            guard inet_pton(AF_INET, ip, &v4) == 1 || inet_pton(AF_INET6, ip, &v6) == 1 else {
+                throw ValidationError("--trusted-proxy \(ip) is not an IPv4 or IPv6 address")
+            }
         }
     }
 
