@@ -293,7 +293,7 @@ enum OpenAPIDocument {
             "description": "The tile level, 0 to 63, decimal without leading zeros.",
             "schema": {
               "type": "string",
-              "pattern": "^(0|[1-9][0-9]?)$"
+              "pattern": "^(0|[1-9]|[1-5][0-9]|6[0-3])$"
             }
           },
           {
@@ -347,7 +347,7 @@ enum OpenAPIDocument {
             "description": "The tile level, 0 to 63, decimal without leading zeros.",
             "schema": {
               "type": "string",
-              "pattern": "^(0|[1-9][0-9]?)$"
+              "pattern": "^(0|[1-9]|[1-5][0-9]|6[0-3])$"
             }
           },
           {
@@ -419,17 +419,17 @@ enum OpenAPIDocument {
             "description": "The tile level, 0 to 63, decimal without leading zeros.",
             "schema": {
               "type": "string",
-              "pattern": "^(0|[1-9][0-9]?)$"
+              "pattern": "^(0|[1-9]|[1-5][0-9]|6[0-3])$"
             }
           },
           {
             "name": "N0",
             "in": "path",
             "required": true,
-            "description": "A higher group of three decimal digits of the tile index (the path element is `x` and these digits).",
+            "description": "The highest group of three decimal digits of the tile index (the path element is `x` and these digits); not 000 (a canonical index has no leading zero group).",
             "schema": {
               "type": "string",
-              "pattern": "^[0-9]{3}$"
+              "pattern": "^(00[1-9]|0[1-9][0-9]|[1-9][0-9]{2})$"
             }
           },
           {
@@ -483,17 +483,17 @@ enum OpenAPIDocument {
             "description": "The tile level, 0 to 63, decimal without leading zeros.",
             "schema": {
               "type": "string",
-              "pattern": "^(0|[1-9][0-9]?)$"
+              "pattern": "^(0|[1-9]|[1-5][0-9]|6[0-3])$"
             }
           },
           {
             "name": "N0",
             "in": "path",
             "required": true,
-            "description": "A higher group of three decimal digits of the tile index (the path element is `x` and these digits).",
+            "description": "The highest group of three decimal digits of the tile index (the path element is `x` and these digits); not 000 (a canonical index has no leading zero group).",
             "schema": {
               "type": "string",
-              "pattern": "^[0-9]{3}$"
+              "pattern": "^(00[1-9]|0[1-9][0-9]|[1-9][0-9]{2})$"
             }
           },
           {
@@ -565,17 +565,17 @@ enum OpenAPIDocument {
             "description": "The tile level, 0 to 63, decimal without leading zeros.",
             "schema": {
               "type": "string",
-              "pattern": "^(0|[1-9][0-9]?)$"
+              "pattern": "^(0|[1-9]|[1-5][0-9]|6[0-3])$"
             }
           },
           {
             "name": "N0",
             "in": "path",
             "required": true,
-            "description": "A higher group of three decimal digits of the tile index (the path element is `x` and these digits).",
+            "description": "The highest group of three decimal digits of the tile index (the path element is `x` and these digits); not 000 (a canonical index has no leading zero group).",
             "schema": {
               "type": "string",
-              "pattern": "^[0-9]{3}$"
+              "pattern": "^(00[1-9]|0[1-9][0-9]|[1-9][0-9]{2})$"
             }
           },
           {
@@ -639,17 +639,17 @@ enum OpenAPIDocument {
             "description": "The tile level, 0 to 63, decimal without leading zeros.",
             "schema": {
               "type": "string",
-              "pattern": "^(0|[1-9][0-9]?)$"
+              "pattern": "^(0|[1-9]|[1-5][0-9]|6[0-3])$"
             }
           },
           {
             "name": "N0",
             "in": "path",
             "required": true,
-            "description": "A higher group of three decimal digits of the tile index (the path element is `x` and these digits).",
+            "description": "The highest group of three decimal digits of the tile index (the path element is `x` and these digits); not 000 (a canonical index has no leading zero group).",
             "schema": {
               "type": "string",
-              "pattern": "^[0-9]{3}$"
+              "pattern": "^(00[1-9]|0[1-9][0-9]|[1-9][0-9]{2})$"
             }
           },
           {
@@ -834,10 +834,10 @@ enum OpenAPIDocument {
             "name": "N0",
             "in": "path",
             "required": true,
-            "description": "A higher group of three decimal digits of the tile index (the path element is `x` and these digits).",
+            "description": "The highest group of three decimal digits of the tile index (the path element is `x` and these digits); not 000 (a canonical index has no leading zero group).",
             "schema": {
               "type": "string",
-              "pattern": "^[0-9]{3}$"
+              "pattern": "^(00[1-9]|0[1-9][0-9]|[1-9][0-9]{2})$"
             }
           },
           {
@@ -888,10 +888,10 @@ enum OpenAPIDocument {
             "name": "N0",
             "in": "path",
             "required": true,
-            "description": "A higher group of three decimal digits of the tile index (the path element is `x` and these digits).",
+            "description": "The highest group of three decimal digits of the tile index (the path element is `x` and these digits); not 000 (a canonical index has no leading zero group).",
             "schema": {
               "type": "string",
-              "pattern": "^[0-9]{3}$"
+              "pattern": "^(00[1-9]|0[1-9][0-9]|[1-9][0-9]{2})$"
             }
           },
           {
@@ -960,10 +960,10 @@ enum OpenAPIDocument {
             "name": "N0",
             "in": "path",
             "required": true,
-            "description": "A higher group of three decimal digits of the tile index (the path element is `x` and these digits).",
+            "description": "The highest group of three decimal digits of the tile index (the path element is `x` and these digits); not 000 (a canonical index has no leading zero group).",
             "schema": {
               "type": "string",
-              "pattern": "^[0-9]{3}$"
+              "pattern": "^(00[1-9]|0[1-9][0-9]|[1-9][0-9]{2})$"
             }
           },
           {
@@ -1024,10 +1024,10 @@ enum OpenAPIDocument {
             "name": "N0",
             "in": "path",
             "required": true,
-            "description": "A higher group of three decimal digits of the tile index (the path element is `x` and these digits).",
+            "description": "The highest group of three decimal digits of the tile index (the path element is `x` and these digits); not 000 (a canonical index has no leading zero group).",
             "schema": {
               "type": "string",
-              "pattern": "^[0-9]{3}$"
+              "pattern": "^(00[1-9]|0[1-9][0-9]|[1-9][0-9]{2})$"
             }
           },
           {
