@@ -1,6 +1,10 @@
+import AssayCrypto
 import AssayTestSupport
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The OpenAPI 3.1 document (`Schemas/openapi.json`): what the server serves, what it describes,
 /// and schemathesis (PyPI) run against the live server with it.
@@ -140,5 +144,85 @@ struct OpenAPITests {
         // Thousands of generated requests, none of them a valid signed envelope: nothing written.
         #expect(try ws.ledgerSize() == sizeBefore)
         #expect(try ws.verify().exitCode == 0)
+    }
+
+    /// Whether this `assay` has `witness serve` (the witness branch); the test below needs it.
+    static let hasWitnessServe: Bool = (try? CLIHarness.assay(["witness", "serve", "--help"]).exitCode) == 0
+
+    @Test("Schemas/openapi-witness.json against a live assay witness serve: schemathesis passes, and a real cosignature and a 409 size answer are as documented",
+          .enabled(if: (schemathesis != nil || isCI) && hasWitnessServe, "needs schemathesis and assay witness serve"),
+          .timeLimit(.minutes(10)))
+    func witnessDocument() throws {
+        let tool = try #require(Self.schemathesis, "schemathesis is not on PATH; install it with: pip install schemathesis==4.32.5")
+        let ws = try ServerWorkspace()
+        defer { ws.remove() }
+        let note = try CLIHarness.assay(["checkpoint", "--ledger", ws.ledger, "--key", ws.operatorKeyFile])
+        #expect(note.exitCode == 0, "\(note)")
+        let logKey = try ws.dir.write("operator.pub", Fixtures.operatorKey.verifierKey.description + "\n")
+        let wkey = try CLIHarness.assay(["key", "generate", "--name", "witness.example/w1", "--out", ws.dir.file("w.key"), "--witness"])
+        #expect(wkey.exitCode == 0, "\(wkey)")
+        let witness = try ListeningChild(["witness", "serve", "--key", ws.dir.file("w.key"), "--log", "\(ServerWorkspace.origin)=\(logKey)",
+                                          "--state", ws.dir.file("wstate"), "--listen", "127.0.0.1:0"], dir: ws.dir)
+        let doc = Vectors.packageRoot.appendingPathComponent("Schemas/openapi-witness.json").path
+        let result = try CLIHarness.run(
+            executable: tool,
+            ["--config-file", "\(Self.toolsPath)/schemathesis-witness.toml", "--no-color", "run", doc, "--url", "http://127.0.0.1:\(witness.port)",
+             "--max-examples", "50", "--workers", "1", "--seed", "1", "--request-timeout", "30"],
+            in: ws.dir.path, environment: ["SCHEMATHESIS_HOOKS": nil], timeout: 540)
+        #expect(result.exitCode == 0 && result.exitedNormally, "schemathesis found failures:\n\(result.stdout.suffix(20_000))\n\(result.stderr.suffix(4000))")
+
+        // Real answers, checked against what the document says of them.
+        func matches(_ text: String, _ pattern: String) -> Bool {
+            text.range(of: pattern, options: .regularExpression) != nil
+        }
+        let client = try HTTPTestClient(port: witness.port)
+        let body = Array("old 0\n\n".utf8) + note.stdoutBytes
+        let cosigned = try client.request("POST", "/add-checkpoint", headers: [("Content-Type", "text/plain")], body: body)
+        #expect(cosigned.status == 200 && cosigned.headers["content-type"] == "text/plain; charset=utf-8", "\(cosigned)")
+        #expect(matches(cosigned.text, "^— witness\\.example/w1 [A-Za-z0-9+/=]+\n$"), "\(cosigned.text)")
+        let stale = try client.request("POST", "/add-checkpoint", headers: [("Content-Type", "text/plain")], body: body)
+        #expect(stale.status == 409 && stale.headers["content-type"] == "text/x.tlog.size" && stale.text == "3\n", "\(stale)")
+        let unknown = try client.request("POST", "/add-checkpoint", headers: [("Content-Type", "text/plain")],
+                                         body: Array("old 0\n\nother.example/log\n1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n— x AAAA\n".utf8))
+        #expect((400...404).contains(unknown.status) && unknown.headers["content-type"] == "application/problem+json", "\(unknown)")
+    }
+}
+
+/// A running `assay` child that serves HTTP and prints `listening on http://127.0.0.1:PORT` first.
+final class ListeningChild: @unchecked Sendable {
+    // @unchecked Sendable: the Process is started in init and afterwards only killed.
+    let port: Int
+    private let process = Process()
+
+    init(_ arguments: [String], dir: TemporaryDirectory) throws {
+        let out = dir.file("child-\(UUID().uuidString).out"), err = out + ".err"
+        FileManager.default.createFile(atPath: out, contents: nil)
+        FileManager.default.createFile(atPath: err, contents: nil)
+        process.executableURL = URL(fileURLWithPath: try CLIHarness.assayExecutable())
+        process.arguments = arguments
+        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+        process.standardOutput = FileHandle(forWritingAtPath: out)
+        process.standardError = FileHandle(forWritingAtPath: err)
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, process.isRunning {
+            let text = String(decoding: FileManager.default.contents(atPath: out) ?? Data(), as: UTF8.self)
+            if let line = text.split(separator: "\n").first, text.contains("\n"), line.hasPrefix("listening on http://127.0.0.1:"),
+               let p = Int(line.split(separator: ":").last ?? "") {
+                port = p
+                return
+            }
+            usleep(20_000)
+        }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        throw TestFailure("assay \(arguments.joined(separator: " ")) did not print its address: \(String(decoding: FileManager.default.contents(atPath: err) ?? Data(), as: UTF8.self))")
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
     }
 }
