@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "AssayBundleTests", dependencies: ["AssayVerify", "AssayReport", "AssayLedger", "AssayModel", "AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssayReliabilityTests", dependencies: ["AssayTestSupport", "AssayCrypto"], swiftSettings: strict),
         .testTarget(name: "AssayCLITests", dependencies: ["AssayCLI", "AssayCore", "AssayReport", "AssayVerify", "AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
-        .testTarget(name: "AssayServerTests", dependencies: ["AssayTestSupport", "AssayLedger", "AssayModel", "AssayLog", "AssayCrypto"], swiftSettings: strict),
+        .testTarget(name: "AssayServerTests", dependencies: ["AssayTestSupport", "AssayLedger", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto"], swiftSettings: strict),
         .testTarget(name: "AssayDocsTests", dependencies: ["AssayTestSupport"], swiftSettings: strict),
     ]
 )

@@ -35,34 +35,55 @@ extension Ledger {
     /// Signs and stores, inside the write transaction `tx`, a checkpoint for the tree as `tx`
     /// holds it, after checking it is consistent with the latest stored checkpoint; returns the
     /// stored one when the tree has not grown since. `st.registry` must be current for `tx`.
-    func signCheckpoint(in tx: WriteTransaction, with key: NamedSigningKey, now: Int64?, state st: inout State) throws -> SignedNote {
+    /// - Parameter start: the size and root of `tx`'s tree before it appended anything. When
+    ///   the latest stored checkpoint is for that size and root, the new tree extends it by
+    ///   construction (the transaction only appended leaves to that edge), so no consistency
+    ///   proof is read; and a stored note byte-identical to the one this process signed last is
+    ///   not verified again.
+    func signCheckpoint(in tx: WriteTransaction, with key: NamedSigningKey, now: Int64?, state st: inout State,
+                        start: (size: UInt64, root: Digest)? = nil) throws -> SignedNote {
         let (op, origin) = try operatorIdentity(key, state: st)
         let clock = st.clock
         let size = tx.size
         let root = tx.range.root
         if let latest = try tx.reader.latestCheckpoint() {
-            let prior = try SignedCheckpoint(parsing: latest.note, logKey: op.verifierKey, origin: origin)
-            let priorRoot = try prior.checkpoint.root
+            let priorNote: SignedNote, priorRoot: Digest
+            if let mine = st.lastSigned, mine.size == latest.size, mine.stored == latest.note {
+                (priorNote, priorRoot) = (mine.note, mine.root)
+            } else {
+                let prior = try SignedCheckpoint(parsing: latest.note, logKey: op.verifierKey, origin: origin)
+                (priorNote, priorRoot) = (prior.note, try prior.checkpoint.root)
+            }
             if latest.size == size {
                 guard priorRoot == root else {
                     throw LedgerError(.inconsistent, "the stored checkpoint for size \(size) has root \(priorRoot.hex) but the tree now has \(root.hex); refusing to sign")
                 }
-                return prior.note
+                return priorNote
             }
             guard latest.size < size else {
                 throw LedgerError(.inconsistent, "a checkpoint for size \(latest.size) exists but the ledger has only \(size) records; refusing to sign")
             }
-            let proof = try ConsistencyProof.generate(from: latest.size, to: size, source: tx.reader)
-            do {
-                try proof.verify(oldRoot: priorRoot, newRoot: root)
-            } catch {
-                throw LedgerError(.inconsistent, "the tree is not consistent with the checkpoint for size \(latest.size): \(error); refusing to sign")
+            if let start, start.size == latest.size {
+                guard start.root == priorRoot else {
+                    throw LedgerError(.inconsistent, "the stored checkpoint for size \(latest.size) has root \(priorRoot.hex) but the stored tree has \(start.root.hex); refusing to sign")
+                }
+            } else {
+                let proof = try ConsistencyProof.generate(from: latest.size, to: size, source: tx.reader)
+                do {
+                    try proof.verify(oldRoot: priorRoot, newRoot: root)
+                } catch {
+                    throw LedgerError(.inconsistent, "the tree is not consistent with the checkpoint for size \(latest.size): \(error); refusing to sign")
+                }
             }
         }
         let indexRoot = try withSubjectIndex(at: size, reader: tx.reader, state: &st) { $0.root() }
         let cp = Checkpoint(origin: origin, size: size, rootHash: root, chainHead: tx.chainHead, subjectIndex: indexRoot)
         let note = try SignedNote.sign(text: cp.text, keys: [key])
-        try tx.addCheckpoint(size: size, note: Array(note.serialized.utf8), now: now ?? clock())
+        let stored = Array(note.serialized.utf8)
+        try tx.addCheckpoint(size: size, note: stored, now: now ?? clock())
+        // Remembered before the commit: should it fail, the stored latest checkpoint differs
+        // and the cache is simply not used.
+        st.lastSigned = (size, stored, note, root)
         return note
     }
 

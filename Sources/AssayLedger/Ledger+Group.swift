@@ -3,7 +3,7 @@ public import AssayLog
 import AssayCore
 import AssayModel
 import AssayStore
-import AssayVerify
+public import AssayVerify
 
 /// Envelopes made ready for a group commit without the ledger's lock: parsed, canonicalised,
 /// subjects normalised, signatures checked against the signer keys known when they were prepared.
@@ -39,15 +39,23 @@ public struct PreparedGroup: Sendable {
 
 /// Why one envelope of a group was refused (the others still commit).
 public struct EntryRejection: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The check that refused it: a `Finding.Check` name (`envelope`, `statement`,
-    /// `signature`, `registry`, `authorization`), `time` for an event dated in the future, or
-    /// `event` for an eventID that already names a different event.
-    public let check: String
+    /// Which rule refused it.
+    public enum Reason: Sendable, Equatable {
+        /// A check of the one entry path (`envelope`, `statement`, `signature`, `registry`,
+        /// `authorization` …), as the verifier names it.
+        case check(Finding.Check)
+        /// The statement's `eventTime` lies more than the tolerance after the ledger's clock.
+        case futureEventTime
+        /// Its EPCIS `eventID` already names a different event of the same party (§14.3).
+        case eventConflict
+    }
+
+    public let reason: Reason
     /// The one-line reason, as `assay append` prints it: `<label>: <reason> (would be seq N)`.
     public let message: String
 
-    public init(check: String, message: String) {
-        self.check = check
+    public init(_ reason: Reason, message: String) {
+        self.reason = reason
         self.message = message
     }
 
@@ -121,6 +129,7 @@ extension Ledger {
             try store.write { tx -> ([Result<AppendOutcome, EntryRejection>], Registry, Int64, SignedNote?, UInt64) in
                 try refreshRegistry(&st)
                 let time = max(time0, tx.lastAppendedAtMillis)
+                let start = (size: tx.size, root: tx.range.root)
                 var reg = st.registry
                 var out: [Result<AppendOutcome, EntryRejection>] = []
                 out.reserveCapacity(group.count)
@@ -143,7 +152,7 @@ extension Ledger {
                 // and its checkpoint become durable together. A group whose every envelope was
                 // refused writes nothing at all.
                 let anyRecord = out.contains { if case .success = $0 { true } else { false } }
-                let note = anyRecord ? try signCheckpoint(in: tx, with: key, now: time, state: &st) : nil
+                let note = anyRecord ? try signCheckpoint(in: tx, with: key, now: time, state: &st, start: start) : nil
                 return (out, reg, Int64(tx.size) - 1, note, tx.size)
             }
         }
@@ -160,12 +169,12 @@ extension Ledger {
                            known: [Digest: StoredRecord], appendedHere: inout [Digest: StoredRecord],
                            events: inout EventLookup) throws -> Result<AppendOutcome, EntryRejection> {
         let seq = tx.size
-        func refuse(_ check: String, _ reason: String) -> Result<AppendOutcome, EntryRejection> {
-            .failure(EntryRejection(check: check, message: "\(label): \(reason) (would be seq \(seq))"))
+        func refuse(_ why: EntryRejection.Reason, _ reason: String) -> Result<AppendOutcome, EntryRejection> {
+            .failure(EntryRejection(why, message: "\(label): \(reason) (would be seq \(seq))"))
         }
         let e: EntryChecker.Parsed
         switch p.parsed {
-        case .failure(let r): return refuse(r.check.rawValue, r.message)
+        case .failure(let r): return refuse(.check(r.check), r.message)
         case .success(let parsed): e = parsed
         }
         if let present = try known[p.envelopeHash] ?? appendedHere[p.envelopeHash]
@@ -179,7 +188,7 @@ extension Ledger {
             case .present(let at, _):
                 if let r = try tx.reader.record(at: at) { return .success(.alreadyPresent(r)) }
             case .conflict(let at):
-                return .failure(EntryRejection(check: "event", message: "\(label): eventID \(Terminal.text(ev.eventID ?? "")) already names a different event of \(party) at seq \(at) (hash ID \(ev.hashID)); nothing was appended (would be seq \(seq))"))
+                return .failure(EntryRejection(.eventConflict, message: "\(label): eventID \(Terminal.text(ev.eventID ?? "")) already names a different event of \(party) at seq \(at) (hash ID \(ev.hashID)); nothing was appended (would be seq \(seq))"))
             }
         }
         // A statement dated in the future is refused after the entry path's own checks (as in
@@ -192,9 +201,9 @@ extension Ledger {
         } else {
             admitted = EntryChecker.admit(e, seq: seq, appendedAtMillis: time, registry: &reg, precheck: p.signature)
         }
-        if case .failure(let r) = admitted { return refuse(r.check.rawValue, r.message) }
+        if case .failure(let r) = admitted { return refuse(.check(r.check), r.message) }
         if future {
-            return refuse("time", "eventTime \(e.statement.eventTime.text) is more than \(Self.maxEventTimeSkewMillis / 3_600_000) hours after the ledger's clock (\(Timestamp(epochMillis: time).text)): a statement cannot record the future")
+            return refuse(.futureEventTime, "eventTime \(e.statement.eventTime.text) is more than \(Self.maxEventTimeSkewMillis / 3_600_000) hours after the ledger's clock (\(Timestamp(epochMillis: time).text)): a statement cannot record the future")
         }
         let record = try tx.append(envelope: p.canonical, kind: e.statement.kind.rawValue,
                                    signer: e.envelope.signatures[0].keyID, subjects: p.subjects, eventIDs: p.eventIDs, now: time)

@@ -49,6 +49,8 @@ public actor Sequencer {
     private let prepareQueue = DispatchQueue(label: "assay.sequencer.prepare", qos: .userInitiated)
     private let commitQueue = DispatchQueue(label: "assay.sequencer.commit", qos: .userInitiated)
     private let clock = ContinuousClock()
+    private let onCheckpoint: (@Sendable (SignedNote) -> Void)?
+    private var lastPublishedSize: UInt64 = 0
 
     private var keys: [String: PublicKey]
     private var waiting: [Waiting] = []
@@ -68,9 +70,12 @@ public actor Sequencer {
     public private(set) var entriesAppended = 0
 
     /// A sequencer over `ledger`, signing checkpoints with `key` (the operator's).
+    /// - Parameter onCheckpoint: called on the actor with each checkpoint for a larger tree
+    ///   than the last one it was given, after its group committed and before the group's
+    ///   submitters are answered (it must not block: hand the note on).
     /// - Throws: `LedgerError.rejected` when `key` is not the ledger operator's key.
     public init(ledger: Ledger, key: NamedSigningKey, window: Duration = .milliseconds(2), maxGroupEntries: Int = 2000,
-                logger: Logger = Logger(label: "assay.sequencer")) throws {
+                logger: Logger = Logger(label: "assay.sequencer"), onCheckpoint: (@Sendable (SignedNote) -> Void)? = nil) throws {
         let registry = try ledger.currentRegistry()
         guard let op = registry.operatorKey else { throw LedgerError(.corrupt, "the ledger has no genesis entry") }
         guard key.verifierKey == op.verifierKey else {
@@ -82,6 +87,7 @@ public actor Sequencer {
         self.maxGroupEntries = max(1, maxGroupEntries)
         self.logger = logger
         self.keys = registry.publicKeys
+        self.onCheckpoint = onCheckpoint
     }
 
     /// Submits envelopes and waits until their group committed.
@@ -193,11 +199,13 @@ public actor Sequencer {
                         for p in batch { group = group.appending(p.group) }
                         let start = DispatchTime.now().uptimeNanoseconds
                         let commit = try ledger.commitGroup(group, key: key)
+                        let committed = DispatchTime.now().uptimeNanoseconds
                         let seqs = commit.outcomes.map { (try? $0.get())?.record.seq }
                         let proofs = try ledger.inclusionProofs(for: seqs, treeSize: commit.treeSize)
+                        let end = DispatchTime.now().uptimeNanoseconds
                         logger.debug("group committed", metadata: [
                             "entries": "\(group.count)", "treeSize": "\(commit.treeSize)",
-                            "micros": "\((DispatchTime.now().uptimeNanoseconds - start) / 1000)",
+                            "commitMicros": "\((committed - start) / 1000)", "proofMicros": "\((end - committed) / 1000)",
                         ])
                         return (commit, proofs)
                     })
@@ -214,6 +222,10 @@ public actor Sequencer {
             keys = commit.keys
             lastFailure = nil
             groupsCommitted += 1
+            if let note = commit.checkpoint, commit.treeSize > lastPublishedSize {
+                lastPublishedSize = commit.treeSize
+                onCheckpoint?(note)
+            }
             var lo = 0
             for p in batch {
                 let range = lo..<lo + p.group.count

@@ -3,6 +3,7 @@ import AssayCrypto
 public import Hummingbird
 public import Logging
 import NIOCore
+import Foundation
 import ServiceLifecycle
 
 /// The Assay HTTP service (`assay serve`): submissions through the group-commit sequencer,
@@ -31,16 +32,17 @@ public struct AssayServer: Sendable {
             throw ServerError(.startup, e.message)
         }
         let limits = configuration.limits
+        let feed = CheckpointFeed()
         let sequencer: Sequencer
         do {
             sequencer = try Sequencer(ledger: ledger, key: configuration.operatorKey, window: .milliseconds(limits.groupWindowMillis),
-                                      maxGroupEntries: limits.groupMaxEntries, logger: logger)
+                                      maxGroupEntries: limits.groupMaxEntries, logger: logger, onCheckpoint: { feed.publish($0) })
         } catch let e as LedgerError {
             throw ServerError(.startup, e.message)
         }
-        let feed = CheckpointFeed()
         let context = ServerContext(ledger: ledger, logger: logger, configuration: configuration, checkpoints: feed, sequencer: sequencer)
         let router = Router(context: AssayRequestContext.self)
+        for m in configuration.middleware { router.add(middleware: m) }
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ProblemMiddleware())
         for provider in configuration.extraRoutes {
@@ -73,7 +75,18 @@ public struct AssayServer: Sendable {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let e as IOError {
+            feed.finish()
+            throw ServerError(.startup, "cannot listen on \(configuration.host):\(configuration.port): \(String(cString: strerror(e.errnoCode)))")
+        } catch let e as ServerError {
+            feed.finish()
+            throw e
+        } catch {
+            feed.finish()
+            throw ServerError(.failed, "the server stopped: \(error)")
+        }
         feed.finish()
         logger.info("server stopped")
     }

@@ -1,6 +1,7 @@
 public import AssayCrypto
 public import AssayModel
 import Foundation
+public import Hummingbird
 
 /// Everything `assay serve` needs to run: the ledger, the operator key that signs each group's
 /// checkpoint, where to listen, the limits, and any extra routes other features plug in.
@@ -16,18 +17,23 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// Extra routes (tiles, witness, bundles, metrics …) registered after the built-in ones.
     public var extraRoutes: [any RouteProvider]
+    /// Middleware that wraps every route, built-in or extra (metrics, rate limits), outermost
+    /// first; they run before the server's own request log and problem middleware.
+    public var middleware: [any MiddlewareProtocol<Request, Response, AssayRequestContext>]
     /// The write policy appends are checked against.
     public var policy: WritePolicy
     /// Request and group-commit limits.
     public var limits: ServerLimits
 
     public init(ledgerPath: String, operatorKey: NamedSigningKey, host: String = "127.0.0.1", port: Int = 8080,
-                extraRoutes: [any RouteProvider] = [], policy: WritePolicy = .default, limits: ServerLimits = .init()) {
+                extraRoutes: [any RouteProvider] = [], middleware: [any MiddlewareProtocol<Request, Response, AssayRequestContext>] = [],
+                policy: WritePolicy = .default, limits: ServerLimits = .init()) {
         self.ledgerPath = ledgerPath
         self.operatorKey = operatorKey
         self.host = host
         self.port = port
         self.extraRoutes = extraRoutes
+        self.middleware = middleware
         self.policy = policy
         self.limits = limits
     }

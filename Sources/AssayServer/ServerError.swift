@@ -5,6 +5,8 @@ public struct ServerError: CodedError {
     public enum Code: String, Sendable {
         /// The server could not start (ledger, key, address).
         case startup
+        /// The server stopped on an error while running.
+        case failed
     }
 
     public let code: Code

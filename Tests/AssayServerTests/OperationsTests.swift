@@ -6,7 +6,7 @@ import Testing
 /// Startup refusals, timeouts, readiness, and what the logs may contain.
 @Suite("server: operations", .serialized)
 struct OperationsTests {
-    @Test("refuses to start with a key that is not the operator's, or a ledger that does not exist: exit 2, one line")
+    @Test("refuses to start with a key that is not the operator's, a ledger that does not exist, a port in use, a bad --listen: exit 2, one line")
     func startupRefusals() throws {
         let ws = try ServerWorkspace()
         defer { ws.remove() }
@@ -20,6 +20,15 @@ struct OperationsTests {
         let missing = try CLIHarness.assay(["serve", "--ledger", ws.dir.file("nope.assay"), "--key", ws.operatorKeyFile, "--listen", "127.0.0.1:0"], timeout: 30)
         #expect(missing.exitCode == 2, "\(missing)")
         #expect(missing.stdout.isEmpty)
+
+        // A port already taken.
+        let first = try ServerProcess(ws)
+        let taken = try CLIHarness.assay(["serve", "--ledger", ws.ledger, "--key", ws.operatorKeyFile, "--listen", "127.0.0.1:\(first.port)"], timeout: 30)
+        #expect(taken.exitCode == 2, "\(taken)")
+        #expect(taken.stderr.hasSuffix("assay: cannot listen on 127.0.0.1:\(first.port): Address already in use\n"), "\(taken)")
+        #expect(taken.stdout.isEmpty)
+        first.signal(SIGTERM)
+        #expect(first.wait().status == 0)
 
         let badListen = try CLIHarness.assay(["serve", "--ledger", ws.ledger, "--key", ws.operatorKeyFile, "--listen", "localhost"], timeout: 30)
         #expect(badListen.exitCode == 2)

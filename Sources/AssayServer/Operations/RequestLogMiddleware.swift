@@ -2,7 +2,7 @@ import Hummingbird
 import Logging
 
 /// One structured log line per request (method, path, status, duration in µs, peer) on the
-/// request's logger, which carries Hummingbird's request id: `debug` for answers below 500,
+/// request's logger, which carries Hummingbird's request id: `trace` for answers below 500,
 /// `error` for 5xx. Bodies and headers are never logged (they may carry anything).
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = AssayRequestContext
@@ -18,7 +18,7 @@ struct RequestLogMiddleware: RouterMiddleware {
         if response.status.code >= 500 {
             context.logger.error("request", metadata: metadata)
         } else {
-            context.logger.debug("request", metadata: metadata)
+            context.logger.trace("request", metadata: metadata)
         }
         return response
     }

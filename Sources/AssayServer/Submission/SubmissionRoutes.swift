@@ -86,15 +86,15 @@ struct SubmissionRoutes: Sendable {
     /// when its eventID names another event, 422 when it parses but a check refuses it
     /// (signature, signer registry, authorisation, a future eventTime). `detail` is the CLI's line.
     static func problem(for r: EntryRejection) -> Problem {
-        switch r.check {
-        case "envelope": return .assay("malformed-envelope", "Malformed envelope", .badRequest, r.message)
-        case "statement", "schema": return .assay("invalid-statement", "Invalid statement", .badRequest, r.message)
-        case "event": return .assay("event-conflict", "Event conflict", .conflict, r.message)
-        case "signature": return .assay("bad-signature", "Signature does not verify", .unprocessableContent, r.message)
-        case "registry": return .assay("unregistered-signer", "Signer not registered", .unprocessableContent, r.message)
-        case "authorization": return .assay("not-authorized", "Signer not authorised", .unprocessableContent, r.message)
-        case "time": return .assay("future-event", "Event time in the future", .unprocessableContent, r.message)
-        default: return .assay("rejected", "Entry refused", .unprocessableContent, r.message)
+        switch r.reason {
+        case .check(.envelope): return .assay("malformed-envelope", "Malformed envelope", .badRequest, r.message)
+        case .check(.statement), .check(.schema): return .assay("invalid-statement", "Invalid statement", .badRequest, r.message)
+        case .eventConflict: return .assay("event-conflict", "Event conflict", .conflict, r.message)
+        case .check(.signature): return .assay("bad-signature", "Signature does not verify", .unprocessableContent, r.message)
+        case .check(.registry): return .assay("unregistered-signer", "Signer not registered", .unprocessableContent, r.message)
+        case .check(.authorization): return .assay("not-authorized", "Signer not authorised", .unprocessableContent, r.message)
+        case .futureEventTime: return .assay("future-event", "Event time in the future", .unprocessableContent, r.message)
+        case .check: return .assay("rejected", "Entry refused", .unprocessableContent, r.message)
         }
     }
 
