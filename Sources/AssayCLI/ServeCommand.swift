@@ -52,7 +52,7 @@ struct ServeCommand: ParsableCommand {
         logger.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["ASSAY_LOG"] ?? "") ?? .info
         let server = AssayServer(
             configuration: ServerConfiguration(ledgerPath: path, operatorKey: signer, host: host, port: port,
-                                               extraRoutes: operations.routes(), limits: limits),
+                                               extraRoutes: operations.routes(), middleware: operations.operations().middleware(), limits: limits),
             logger: logger)
         try AsyncBridge.run {
             try await server.run { url in

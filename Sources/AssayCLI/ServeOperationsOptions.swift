@@ -28,9 +28,13 @@ struct ServeOperationsOptions: ParsableArguments {
         }
     }
 
-    /// The feature routes these options configure.
-    func routes() -> [any RouteProvider] {
+    /// The operations feature these options configure.
+    func operations() -> OperationsRoutes {
         let limiter = rateLimit > 0 ? RateLimiter(rate: rateLimit, burst: rateBurst ?? max(1, (2 * rateLimit).rounded(.up))) : nil
-        return [OperationsRoutes(rateLimit: limiter, trustedProxies: Set(trustedProxy)), BundleRoutes()]
+        return OperationsRoutes(rateLimit: limiter, trustedProxies: Set(trustedProxy))
     }
+
+    /// The routes of the operations and bundle features (their middleware, for
+    /// `ServerConfiguration.middleware`, is `operations().middleware()`).
+    func routes() -> [any RouteProvider] { [operations(), BundleRoutes()] }
 }

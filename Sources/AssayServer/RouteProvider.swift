@@ -12,14 +12,8 @@ public protocol RouteProvider: Sendable {
     /// pushes each new checkpoint to witnesses). They start with the server and are shut down
     /// gracefully with it. Default: none.
     func services(server: ServerContext) -> [any Service]
-
-    /// Middleware the feature wraps around every route (metrics, rate limits). The server adds
-    /// every provider's middleware, in order, before it registers any route, so it applies to
-    /// all of them, the built-in ones and unmatched paths included. Default: none.
-    func middleware(server: ServerContext) -> [any MiddlewareProtocol<Request, Response, AssayRequestContext>]
 }
 
 extension RouteProvider {
     public func services(server: ServerContext) -> [any Service] { [] }
-    public func middleware(server: ServerContext) -> [any MiddlewareProtocol<Request, Response, AssayRequestContext>] { [] }
 }

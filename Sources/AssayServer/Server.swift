@@ -45,9 +45,6 @@ public struct AssayServer: Sendable {
         for m in configuration.middleware { router.add(middleware: m) }
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ProblemMiddleware())
-        for provider in configuration.extraRoutes {
-            for m in provider.middleware(server: context) { router.add(middleware: m) }
-        }
         HealthRoutes().register(on: router, server: context)
         CheckpointRoutes().register(on: router, server: context)
         EntryRoutes().register(on: router, server: context)

@@ -77,6 +77,9 @@ struct OperationsRoutesTests {
         #expect(after["assay_tree_size"] == 4)
         #expect(after["assay_entries_appended"] == 1)
         #expect(after["assay_groups_committed"] >= 1)
+        // The one group that appended published one checkpoint, one entry larger.
+        #expect(after["assay_group_entries_count"] == 1, "\(after.samples.filter { $0.key.hasPrefix("assay_group") })")
+        #expect(after["assay_group_entries_sum"] == 1)
     }
 
     @Test("per-client rate limit: 429 problem with Retry-After past the burst, nothing written; other clients, health probes and a later retry pass; X-Forwarded-For only from a trusted proxy")

@@ -21,8 +21,9 @@ public struct OperationsRoutes: RouteProvider {
         ServerMetrics.bootstrap()
     }
 
-    /// Metrics outermost (so refusals are counted), then the rate limit.
-    public func middleware(server: ServerContext) -> [any MiddlewareProtocol<Request, Response, AssayRequestContext>] {
+    /// The middleware for `ServerConfiguration.middleware`: metrics outermost (so every answer,
+    /// refusals and unmatched paths included, is counted), then the rate limit.
+    public func middleware() -> [any MiddlewareProtocol<Request, Response, AssayRequestContext>] {
         var list: [any MiddlewareProtocol<Request, Response, AssayRequestContext>] = [RequestMetricsMiddleware()]
         if let rateLimit { list.append(RateLimitMiddleware(limiter: rateLimit, trustedProxies: trustedProxies)) }
         return list
@@ -49,14 +50,19 @@ public struct OperationsRoutes: RouteProvider {
 }
 
 /// Follows the checkpoint feed: the tree size gauge and the entries each checkpoint (each
-/// committed group) added.
+/// committed group) added. The feed keeps only the newest checkpoint for a subscriber that falls
+/// behind, so then two groups are observed as one.
 struct CheckpointMetrics: Service {
     let server: ServerContext
 
     func run() async throws {
-        var last: UInt64? = (try? server.ledger.store.latestCheckpoint())??.size
-        if let last { ServerMetrics.recordCheckpoint(size: last, added: nil) }
-        for await note in server.checkpoints.subscribe().cancelOnGracefulShutdown() {
+        // Subscribe first, then read where the log stands: no checkpoint is missed in between.
+        let feed = server.checkpoints.subscribe()
+        let ledger = server.ledger
+        // The size the first published checkpoint grows from: the latest stored checkpoint's, or
+        // (none yet) the entries already there when the server started.
+        var last: UInt64? = try? await BlockingIO.run { try ledger.store.latestCheckpoint()?.size ?? ledger.size() }
+        for await note in feed.cancelOnGracefulShutdown() {
             guard let size = try? Checkpoint(parsing: note.text).size else { continue }
             ServerMetrics.recordCheckpoint(size: size, added: last.map { size > $0 ? size - $0 : 0 })
             last = size
