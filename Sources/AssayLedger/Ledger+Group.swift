@@ -26,9 +26,9 @@ public struct PreparedGroup: Sendable {
         self.labels = labels
     }
 
-    /// This group followed by `other` (both prepared; their order is the commit order).
-    public func appending(_ other: PreparedGroup) -> PreparedGroup {
-        PreparedGroup(items: items + other.items, labels: labels + other.labels)
+    /// The groups one after the other (their order is the commit order).
+    public static func joined(_ groups: [PreparedGroup]) -> PreparedGroup {
+        PreparedGroup(items: groups.flatMap(\.items), labels: groups.flatMap(\.labels))
     }
 
     /// Items `range` of this group.
@@ -81,6 +81,14 @@ extension Ledger {
     /// signatures against ahead of the in-order authorisation.
     public func signerKeys() throws -> [String: PublicKey] {
         try currentRegistry().publicKeys
+    }
+
+    /// Builds what every group's checkpoint needs in memory — the subject index (FORMAT.md §13)
+    /// of the stored ledger — so that the first group after a start does not pay for reading
+    /// the whole ledger's subjects. Optional: without it the first checkpoint builds it.
+    public func warmUpForGroups() throws {
+        let n = try size()
+        _ = try withSubjectIndex(at: n) { $0.root() }
     }
 
     /// Prepares envelopes for `commitGroup` on all cores, without the ledger's lock: parse

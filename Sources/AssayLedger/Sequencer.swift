@@ -195,8 +195,7 @@ public actor Sequencer {
             let result: Result<(GroupCommit, [InclusionProof?]), any Error> = await withCheckedContinuation { c in
                 queue.async {
                     c.resume(returning: Result {
-                        var group = PreparedGroup()
-                        for p in batch { group = group.appending(p.group) }
+                        let group = PreparedGroup.joined(batch.map(\.group))
                         let start = DispatchTime.now().uptimeNanoseconds
                         let commit = try ledger.commitGroup(group, key: key)
                         let committed = DispatchTime.now().uptimeNanoseconds

@@ -32,6 +32,15 @@ public struct AssayServer: Sendable {
             throw ServerError(.startup, e.message)
         }
         let limits = configuration.limits
+        do {
+            let clock = ContinuousClock(), t0 = clock.now
+            try ledger.warmUpForGroups()
+            let entries = try ledger.size()
+            logger.info("ledger open", metadata: ["path": "\(configuration.ledgerPath)", "entries": "\(entries)",
+                                                 "warmUpMillis": "\((clock.now - t0) / .milliseconds(1))"])
+        } catch let e as LedgerError {
+            throw ServerError(.startup, e.message)
+        }
         let feed = CheckpointFeed()
         let sequencer: Sequencer
         do {

@@ -11,14 +11,14 @@ struct RequestLogMiddleware: RouterMiddleware {
         let start = ContinuousClock.now
         let response = try await next(request, context)
         let micros = (ContinuousClock.now - start) / .microseconds(1)
-        let metadata: Logger.Metadata = [
-            "method": "\(request.method)", "path": "\(request.uri.path)", "status": "\(response.status.code)",
-            "micros": "\(Int(micros))", "peer": "\(context.remoteAddress?.ipAddress ?? "-")",
-        ]
+        func metadata() -> Logger.Metadata {
+            ["method": "\(request.method)", "path": "\(request.uri.path)", "status": "\(response.status.code)",
+             "micros": "\(Int(micros))", "peer": "\(context.remoteAddress?.ipAddress ?? "-")"]
+        }
         if response.status.code >= 500 {
-            context.logger.error("request", metadata: metadata)
+            context.logger.error("request", metadata: metadata())
         } else {
-            context.logger.trace("request", metadata: metadata)
+            context.logger.trace("request", metadata: metadata())
         }
         return response
     }
