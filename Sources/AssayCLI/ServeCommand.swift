@@ -31,6 +31,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Most envelopes in one group commit.", valueName: "n"))
     var groupMax: Int = 2000
     @OptionGroup var witnessPush: WitnessPushOptions
+    @OptionGroup var operations: ServeOperationsOptions
 
     func run() throws {
         guard let (host, port) = ServerConfiguration.parseListen(listen) else {
@@ -52,7 +53,8 @@ struct ServeCommand: ParsableCommand {
         logger.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["ASSAY_LOG"] ?? "") ?? .info
         let server = AssayServer(
             configuration: ServerConfiguration(ledgerPath: path, operatorKey: signer, host: host, port: port,
-                                               extraRoutes: [TileRoutes()] + (try witnessPush.routeProviders()), limits: limits),
+                                               extraRoutes: [TileRoutes()] + (try witnessPush.routeProviders()) + operations.routes(),
+                                               middleware: operations.operations().middleware(), limits: limits),
             logger: logger)
         try AsyncBridge.run {
             try await server.run { url in
