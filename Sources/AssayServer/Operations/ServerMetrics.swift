@@ -10,7 +10,7 @@ import Synchronization
 /// sequencer, Hummingbird middleware) shows up at `/metrics` too. Names and label names are
 /// sanitised to the Prometheus character set (`hb.requests` becomes `hb_requests`).
 ///
-/// The series (FORMAT of each: see docs-draft/h-ops.md):
+/// The series (described in Schemas/FORMAT.md §16.10):
 /// - `assay_http_requests_total{route,method,status}`: requests answered, by route template.
 /// - `assay_http_request_duration_seconds{route,method,status}`: histogram of the time to answer.
 /// - `assay_submission_requests_total{outcome}`: submission requests by outcome
