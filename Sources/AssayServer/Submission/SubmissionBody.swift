@@ -14,8 +14,8 @@ enum SubmissionBody: Equatable {
     static let maxDepth = 64
 
     /// Splits `bytes` into envelopes.
-    /// - Throws: a 400 `Problem` for a batch that is malformed, empty, has other members, or
-    ///   has more than `maxItems` envelopes.
+    /// - Throws: a 400 `Problem` (`malformed-batch`) for a batch that is malformed, empty or has
+    ///   other members; a 413 `Problem` (`batch-too-large`) for more than `maxItems` envelopes.
     static func parse(_ bytes: [UInt8], maxItems: Int) throws(Problem) -> SubmissionBody {
         var scanner = JSONScanner(bytes)
         guard let members = scanner.topLevelMembers(),
