@@ -13,12 +13,12 @@ import NIOPosix
 ///   (so a stalled server shows in the latency instead of slowing the clients down: no
 ///   coordinated omission).
 enum LoadGenerator {
-    enum Pacing {
+    enum Pacing: Sendable {
         case closed
         case open(perSecond: Double)
     }
 
-    struct Result {
+    struct Result: Sendable {
         /// Requests answered with the expected status.
         var completed = 0
         /// Answers with another status, by status.
@@ -232,7 +232,7 @@ private final class ConnectionHandler: ChannelInboundHandler, @unchecked Sendabl
 
     func send(_ request: ByteBuffer, startedAt: Double) {
         self.startedAt = startedAt
-        context?.writeAndFlush(NIOAny(request), promise: nil)
+        context?.writeAndFlush(wrapOutboundOut(request), promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
