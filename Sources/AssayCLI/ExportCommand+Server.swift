@@ -8,9 +8,10 @@ extension ExportCommand {
     /// and writes it, after checking it parses as a bundle. Verify it with `assay verify --bundle`.
     func exportFromServer(_ server: String) throws {
         guard options.ledger == nil else { throw CLIFailure.input("give either --ledger or --server, not both") }
-        guard !epcis, since == nil, created == nil else {
-            throw CLIFailure.input("--server fetches the product's bundle as the server exports it: --epcis, --since and --created apply to --ledger only")
+        guard !epcis, !batteryPassport, since == nil, created == nil else {
+            throw CLIFailure.input("--server fetches the product's bundle as the server exports it: --epcis, --battery-passport, --since and --created apply to --ledger only")
         }
+        guard let out else { throw CLIFailure.input("--out is required: where to write the bundle") }
         let remote = try RemoteLog(server)
         var allowed = CharacterSet.urlPathAllowed
         allowed.remove(charactersIn: "/;?#%")

@@ -50,6 +50,8 @@ public actor Sequencer {
     private let commitQueue = DispatchQueue(label: "assay.sequencer.commit", qos: .userInitiated)
     private let clock = ContinuousClock()
     private let onCheckpoint: (@Sendable (SignedNote) -> Void)?
+    /// Told each group's size and commit time (the transaction and its checkpoint), for metrics.
+    private let onCommit: (@Sendable (Int, UInt64) -> Void)?
     private var lastPublishedSize: UInt64 = 0
 
     private var keys: [String: PublicKey]
@@ -75,7 +77,8 @@ public actor Sequencer {
     ///   submitters are answered (it must not block: hand the note on).
     /// - Throws: `LedgerError.rejected` when `key` is not the ledger operator's key.
     public init(ledger: Ledger, key: NamedSigningKey, window: Duration = .milliseconds(2), maxGroupEntries: Int = 2000,
-                logger: Logger = Logger(label: "assay.sequencer"), onCheckpoint: (@Sendable (SignedNote) -> Void)? = nil) throws {
+                logger: Logger = Logger(label: "assay.sequencer"), onCheckpoint: (@Sendable (SignedNote) -> Void)? = nil,
+                onCommit: (@Sendable (_ entries: Int, _ nanoseconds: UInt64) -> Void)? = nil) throws {
         let registry = try ledger.currentRegistry()
         guard let op = registry.operatorKey else { throw LedgerError(.corrupt, "the ledger has no genesis entry") }
         guard key.verifierKey == op.verifierKey else {
@@ -86,6 +89,7 @@ public actor Sequencer {
         self.window = window
         self.maxGroupEntries = max(1, maxGroupEntries)
         self.logger = logger
+        self.onCommit = onCommit
         self.keys = registry.publicKeys
         self.onCheckpoint = onCheckpoint
     }
@@ -190,7 +194,7 @@ public actor Sequencer {
         let batch = Array(prepared.prefix(take))
         prepared.removeFirst(take)
         committing = true
-        let ledger = self.ledger, key = self.key, queue = commitQueue, logger = self.logger
+        let ledger = self.ledger, key = self.key, queue = commitQueue, logger = self.logger, onCommit = self.onCommit
         Task {
             let result: Result<(GroupCommit, [InclusionProof?]), any Error> = await withCheckedContinuation { c in
                 queue.async {
@@ -199,6 +203,7 @@ public actor Sequencer {
                         let start = DispatchTime.now().uptimeNanoseconds
                         let commit = try ledger.commitGroup(group, key: key)
                         let committed = DispatchTime.now().uptimeNanoseconds
+                        onCommit?(group.count, committed - start)
                         let seqs = commit.outcomes.map { (try? $0.get())?.record.seq }
                         let proofs = try ledger.inclusionProofs(for: seqs, treeSize: commit.treeSize)
                         let end = DispatchTime.now().uptimeNanoseconds

@@ -45,7 +45,8 @@ public struct AssayServer: Sendable {
         let sequencer: Sequencer
         do {
             sequencer = try Sequencer(ledger: ledger, key: configuration.operatorKey, window: .milliseconds(limits.groupWindowMillis),
-                                      maxGroupEntries: limits.groupMaxEntries, logger: logger, onCheckpoint: { feed.publish($0) })
+                                      maxGroupEntries: limits.groupMaxEntries, logger: logger, onCheckpoint: { feed.publish($0) },
+                                      onCommit: { _, nanos in ServerMetrics.recordGroupCommit(nanoseconds: nanos) })
         } catch let e as LedgerError {
             throw ServerError(.startup, e.message)
         }

@@ -80,6 +80,10 @@ struct OperationsRoutesTests {
         // The one group that appended published one checkpoint, one entry larger.
         #expect(after["assay_group_entries_count"] == 1, "\(after.samples.filter { $0.key.hasPrefix("assay_group") })")
         #expect(after["assay_group_entries_sum"] == 1)
+        // The sequencer times each group's commit: the three submissions were sent one after the
+        // other, so each was its own group (the existing and the refused one commit nothing, but are timed).
+        #expect(after["assay_group_commit_duration_seconds_count"] == 3, "\(after.samples.filter { $0.key.hasPrefix("assay_group_commit") })")
+        #expect(after["assay_group_commit_duration_seconds_sum"] > 0)
     }
 
     @Test("per-client rate limit: 429 problem with Retry-After past the burst, nothing written; other clients, health probes and a later retry pass; X-Forwarded-For only from a trusted proxy")

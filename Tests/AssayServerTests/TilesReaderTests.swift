@@ -252,6 +252,23 @@ struct TilesReaderTests {
         #expect(r.stderr.contains("has no bundle for https://id.gs1.org/01/04012345000016/21/SN1 (404)"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out))
     }
+
+    @Test("assay export --server writes the bundle the server exports, the same bytes as export --ledger")
+    func exportFromServer() throws {
+        let ws = try ServerWorkspace()
+        defer { ws.remove() }
+        let server = try ServerProcess(ws)
+        try TilesTests.submitBatch(server, 0..<3)
+        let product = "https://id.gs1.org/01/04012345000016/21/SN1"
+        let remote = ws.dir.file("remote.assay-bundle"), local = ws.dir.file("local.assay-bundle")
+        let r = try CLIHarness.assay(["export", "--server", "http://127.0.0.1:\(server.port)", "--product", product, "--out", remote])
+        #expect(r.exitCode == 0, "\(r)")
+        server.signal(SIGTERM)
+        _ = server.wait()
+        #expect(try CLIHarness.assay(["export", "--ledger", ws.ledger, "--product", product, "--out", local]).exitCode == 0)
+        let served = FileManager.default.contents(atPath: remote)
+        #expect(served != nil && served == FileManager.default.contents(atPath: local))
+    }
 }
 
 /// Python's http.server serving a directory on 127.0.0.1 (a static tlog-tiles log).
