@@ -156,7 +156,7 @@ final class ServerChild {
 
     init(ledger: String, key: String, log: String) throws {
         logPath = log
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         process.executableURL = URL(fileURLWithPath: try Fixture.assayExecutable())
         process.arguments = ["serve", "--ledger", ledger, "--key", key, "--listen", "127.0.0.1:0"]
         let out = Pipe()
