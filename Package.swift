@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Already in the graph through Hummingbird; named for the benchmark's HTTP load generator.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // C behind two doors: libsodium and libcrypto (AssayCrypto), SQLite (AssayStoreSQLite).
@@ -81,7 +83,9 @@ let package = Package(
         .executableTarget(
             name: "assay-bench",
             dependencies: ["AssayLedger", "AssayStore", "AssayStoreSQLite", "AssayVerify", "AssayLog", "AssayCrypto",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: strict
         ),
         .target(

@@ -47,6 +47,15 @@ struct AssayBench: ParsableCommand {
     @Flag(help: "Keep the benchmark ledger (its path is printed), for profiling `assay verify` on it.")
     var keep = false
 
+    @Flag(help: "Run only the service section (a real `assay serve` under load from this process); the default run includes it.")
+    var service = false
+
+    @Flag(name: .customLong("no-service"), help: "Skip the service section.")
+    var noService = false
+
+    @Option(help: "Seconds of each service phase (default 10, 3 with --quick).")
+    var serviceSeconds: Double?
+
     @Option(help: "Offline verifications of the 50-entry product's bundle (the median is reported); raise it to profile them.")
     var bundleVerifications: Int = 7
 
@@ -56,6 +65,18 @@ struct AssayBench: ParsableCommand {
             window = 1000
             batch = 500
             proofs = 5000
+        }
+        var serviceOptions = quick ? ServiceBench.Options.quick : ServiceBench.Options()
+        if let serviceSeconds { serviceOptions.seconds = serviceSeconds }
+        if service {
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            note("assay-bench: \(cores) cores; service section only")
+            var table = ResultTable()
+            try ServiceBench.run(dir: dir, options: serviceOptions, table: &table)
+            print(table.render())
+            try table.writeJSON(to: out, extra: ["cores": "\(cores)", "section": "service", "quick": "\(quick)"])
+            note("wrote \(out)")
+            return
         }
         let targets = sizes.split(separator: ",").compactMap { Int($0) }.sorted()
         var table = ResultTable()
@@ -211,6 +232,11 @@ struct AssayBench: ParsableCommand {
             } else {
                 note("peer comparison skipped: python3 with in-toto is not available (bash tools/bench/run.sh installs it)")
             }
+        }
+
+        // 7. The service (issue 17): a real `assay serve` under load from this process.
+        if !noService {
+            try ServiceBench.run(dir: dir, options: serviceOptions, table: &table)
         }
 
         print(table.render())

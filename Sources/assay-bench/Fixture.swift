@@ -39,8 +39,12 @@ final class Fixture {
 
     /// `count` signed GenericEvent envelopes, numbered from `start`, signed on all cores.
     func envelopes(start: Int, count: Int) -> [Ledger.AppendItem] {
-        let keys = suppliers
-        return Array(start..<(start + count)).concurrentMap(minimumChunk: 128) { i in
+        Self.envelopes(start: start, count: count, suppliers: suppliers)
+    }
+
+    /// `count` signed GenericEvent envelopes by `suppliers` in turn, numbered from `start`.
+    static func envelopes(start: Int, count: Int, suppliers keys: [NamedSigningKey]) -> [Ledger.AppendItem] {
+        Array(start..<(start + count)).concurrentMap(minimumChunk: 128) { i in
             let json = "{\"type\":\"GenericEvent\",\"subject\":\"https://id.gs1.org/01/04012345000016/21/SN\(i)\",\"action\":\"commissioned\",\"data\":{\"lot\":\"L\(i / 1000)\",\"line\":\(i % 7)},\"eventTime\":\"2026-11-20T10:00:00+01:00\",\"eventTimeZoneOffset\":\"+01:00\"}"
             let env = Envelope.sign(payload: Array(json.utf8), with: keys[i % keys.count])
             return Ledger.AppendItem(label: "e\(i)", bytes: env.canonicalJSON)
@@ -106,6 +110,16 @@ final class Fixture {
         return (lat[lat.count / 2], lat[min(lat.count - 1, Int(Double(lat.count) * 0.99))])
     }
 
+    /// The `assay` executable built beside this benchmark.
+    static func assayExecutable() throws -> String {
+        let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        let assay = me.deletingLastPathComponent().appendingPathComponent("assay").path
+        guard FileManager.default.isExecutableFile(atPath: assay) else {
+            throw ValidationErrorText("build the assay product too: swift build -c release --product assay (looked for \(assay))")
+        }
+        return assay
+    }
+
     /// Runs `assay verify` on the ledger as a child process: wall time and peak RSS.
     ///
     /// The peak is read by `/usr/bin/time -f %M` (Debian's `time` package), which forks from its
@@ -113,11 +127,7 @@ final class Fixture {
     /// benchmark's own resident size into its `ru_maxrss` (Linux records the old address space's
     /// high-water mark at `exec`), which is not what `assay verify` uses.
     static func verifyInChildProcess(ledger: String) throws -> (seconds: Double, maxRSSKiB: Int) {
-        let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        let assay = me.deletingLastPathComponent().appendingPathComponent("assay").path
-        guard FileManager.default.isExecutableFile(atPath: assay) else {
-            throw ValidationErrorText("build the assay product too: swift build -c release --product assay (looked for \(assay))")
-        }
+        let assay = try assayExecutable()
         let timeTool = "/usr/bin/time"
         guard FileManager.default.isExecutableFile(atPath: timeTool) else {
             throw ValidationErrorText("install Debian's time package (apt-get install time): the peak memory of assay verify is measured with \(timeTool)")

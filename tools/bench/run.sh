@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark, in one command: installs the in-toto reference implementation (the peer
 # comparison) from PyPI, builds Assay in release mode, and runs assay-bench.
-# Usage: bash tools/bench/run.sh [assay-bench options]   e.g. --quick, --sizes 10000,100000,1000000
+# Usage: bash tools/bench/run.sh [assay-bench options]   e.g. --quick, --sizes 10000,100000,1000000,
+#   --service (only the service section: a real `assay serve` under load), --no-service
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # /usr/bin/time measures the peak memory of `assay verify` (Debian's time package).
