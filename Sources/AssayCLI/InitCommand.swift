@@ -32,12 +32,12 @@ struct InitCommand: ParsableCommand {
         let l = try Ledger.create(at: path, origin: origin, operatorKey: signer, operatorName: operatorName)
         let genesis = try l.record(at: 0)
         let reference = signer.verifierKey.reference
-        let path = l.store.location // a postgres:// URL without its password
+        let shown = l.store.location // a postgres:// URL without its password
         if json {
-            emit(JSONField.object([("ledger", .string(path)), ("origin", .string(origin)), ("operator", .string(reference)),
+            emit(JSONField.object([("ledger", .string(shown)), ("origin", .string(origin)), ("operator", .string(reference)),
                                    ("seq", .uint(genesis.seq)), ("chainHash", .string(genesis.chainHash.hex))]))
         } else {
-            emit("created \(path): origin \(origin), operator \(reference), genesis \(genesis.chainHash.hex.prefix(16))")
+            emit("created \(shown): origin \(origin), operator \(reference), genesis \(genesis.chainHash.hex.prefix(16))")
         }
     }
 }

@@ -1,4 +1,5 @@
 public import AssayCrypto
+public import AssayModel
 import AssayStore
 import AssayStorePostgres
 public import Logging

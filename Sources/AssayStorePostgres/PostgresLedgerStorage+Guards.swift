@@ -1,4 +1,4 @@
-import AssayStore
+public import AssayStore
 
 extension PostgresLedgerStorage {
     /// A required guard (trigger or trigger function) that is missing or not the one Assay creates.

@@ -195,7 +195,7 @@ public final class PostgresLedgerStorage: LedgerStorage, @unchecked Sendable {
             do {
                 do {
                     try session.query("SELECT pg_advisory_xact_lock($1)", [.int(PostgresSchema.sequencerLock)])
-                } catch where error.code == .busy {
+                } catch let error as StoreError where error.code == .busy {
                     throw StoreError(.busy, "the ledger is locked by another writer (waited \(Self.lockTimeoutSeconds) s); try again")
                 }
                 let tx = PostgresTransaction(storage: self)

@@ -6,14 +6,14 @@ final class PostgresNodeCursor: NodeCursor {
     let level: UInt8
     private var buffer: [(Int64, [UInt8])] = []
     private var position = 0
-    private var next: Int64
+    private var nextID: Int64
     private let end: Int64
     private var done = false
 
     init(storage: PostgresLedgerStorage, level: UInt8) {
         self.storage = storage
         self.level = level
-        next = Int64(level) << 56
+        nextID = Int64(level) << 56
         end = level >= 127 ? Int64.max : (Int64(level) + 1) << 56
     }
 
@@ -21,11 +21,11 @@ final class PostgresNodeCursor: NodeCursor {
         if position == buffer.count {
             guard !done else { return nil }
             let n = PostgresLedgerStorage.pageSize * 4
-            let rows = try storage.page("SELECT id, hash FROM nodes WHERE id >= $1 AND id < $2 ORDER BY id LIMIT \(n)", [.int(next), .int(end)])
+            let rows = try storage.page("SELECT id, hash FROM nodes WHERE id >= $1 AND id < $2 ORDER BY id LIMIT \(n)", [.int(nextID), .int(end)])
             buffer = rows.map { ($0.int(0), $0.bytes(1)) }
             position = 0
             done = rows.count < n
-            if let last = buffer.last { next = last.0 + 1 }
+            if let last = buffer.last { nextID = last.0 + 1 }
             if buffer.isEmpty { return nil }
         }
         let (id, hash) = buffer[position]

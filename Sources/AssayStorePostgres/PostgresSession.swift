@@ -17,7 +17,8 @@ final class PostgresSession {
     let url: PostgresURL
     private(set) var connection: PostgresConnection
     let logger: Logger
-    private static let ids = NIOLockedValueBox(0)
+    nonisolated(unsafe) private static var lastID = 0
+    private static let idLock = NSLock()
 
     private init(url: PostgresURL, connection: PostgresConnection, logger: Logger) {
         self.url = url
@@ -67,7 +68,7 @@ final class PostgresSession {
             config = .init(unixSocketPath: url.endpoint.socketPath!, username: url.user, password: url.password, database: url.database)
         }
         config.options.connectTimeout = .seconds(Int64(url.connectTimeout))
-        let id = ids.withLockedValue { $0 += 1; return $0 }
+        let id = idLock.withLock { lastID += 1; return lastID }
         do {
             return try PostgresConnection.connect(on: group.next(), configuration: config, id: id, logger: logger).wait()
         } catch {
@@ -188,7 +189,7 @@ struct Row {
 
     func optionalInt(_ i: Int) -> Int64? {
         if let v = try? cells[i].decode(Int64?.self) { return v }
-        if let v = try? cells[i].decode(Int32?.self) { return v.map(Int64.init) }
+        if let v = try? cells[i].decode(Int32?.self) { return Int64(v) }
         return nil
     }
     func int(_ i: Int) -> Int64 { optionalInt(i) ?? 0 }

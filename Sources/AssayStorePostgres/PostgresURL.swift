@@ -85,7 +85,12 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses a URL, taking defaults from `environment` (PGUSER, PGPASSWORD, PGHOST, PGPORT).
     /// - Throws: `StoreError(.notFound)` naming the part that is wrong, in one line.
-    public init(_ text: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) {
+    public init(_ text: String) throws(StoreError) {
+        try self.init(text, environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// Parses a URL, taking defaults from `environment` instead of the process's.
+    public init(_ text: String, environment: [String: String]) throws(StoreError) {
         func bad(_ why: String) -> StoreError { StoreError(.notFound, "--ledger \(Self.redacted(text)): \(why)") }
         guard Self.isPostgresURL(text) else { throw bad("not a postgres:// URL") }
         guard let c = URLComponents(string: text) else { throw bad("not a valid URL") }

@@ -1,8 +1,7 @@
-public import AssayStorePostgres
-@testable import AssayStorePostgres
+@testable public import AssayStorePostgres
 import AssayStore
 import Foundation
-import Testing
+public import Testing
 
 /// A PostgreSQL server for the PostgreSQL tests, from `ASSAY_TEST_POSTGRES_URL` (a superuser's
 /// URL: `tools/ci/postgres.sh` starts a server and prints it).
@@ -57,13 +56,12 @@ public enum PostgresTestServer {
     static func makeTemplate() throws -> String {
         let admin = try admin()
         let statements = PostgresSchema.setupStatements(writerRole: "\"\(writerRole)\"")
-        var hasher = Hasher256()
-        for s in statements { hasher.update(Array(s.utf8)) }
-        let name = "assay_test_template_" + hasher.hex.prefix(12)
+        let digest: String = TestSHA256.hex(Array(statements.joined(separator: ";").utf8))
+        let name = "assay_test_template_" + String(digest.prefix(12))
         let session = try PostgresSession.connect(admin)
         for role in [ownerRole, writerRole] {
             if try session.scalarInt("SELECT count(*) FROM pg_roles WHERE rolname = $1", [.text(role)]) == 0 {
-                do { try session.query("CREATE ROLE \(role) LOGIN PASSWORD '\(rolePassword)'") } catch where error.message.contains("already exists") {}
+                try ignoring("already exists") { () throws(StoreError) in try session.query("CREATE ROLE \(role) LOGIN PASSWORD '\(rolePassword)'") }
             }
         }
         if try session.scalarInt("SELECT count(*) FROM pg_database WHERE datname = $1", [.text(name)]) == 1 { return name }
@@ -80,7 +78,8 @@ public enum PostgresTestServer {
             try inDB.query("COMMIT")
             try inDB.connection.close().wait()
         }
-        do { try session.query("ALTER DATABASE \(building) RENAME TO \(name)") } catch where error.message.contains("already exists") {
+        // Another test process may have made the same template meanwhile: then this copy goes.
+        if try !ignoring("already exists", { () throws(StoreError) in try session.query("ALTER DATABASE \(building) RENAME TO \(name)") }) {
             try session.query("DROP DATABASE IF EXISTS \(building)")
         }
         return name
@@ -88,6 +87,27 @@ public enum PostgresTestServer {
 
     nonisolated(unsafe) static var counter = 0
     static let counterLock = NSLock()
+
+    /// Runs `body`; false when it failed with a message containing `fragment`, which is not rethrown.
+    @discardableResult
+    static func ignoring(_ fragment: String, _ body: () throws(StoreError) -> Void) throws(StoreError) -> Bool {
+        let outcome: StoreError?
+        do { try body(); outcome = nil } catch { outcome = error }
+        guard let outcome else { return true }
+        if outcome.message.contains(fragment) { return false }
+        throw outcome
+    }
+
+    /// Creates `name` from `template`; false when the template is busy (and this is not the last attempt).
+    static func createDatabase(_ session: PostgresSession, name: String, template: String, lastAttempt: Bool) throws -> Bool {
+        if lastAttempt {
+            try session.query("CREATE DATABASE \(name) TEMPLATE \(template) OWNER \(ownerRole)")
+            return true
+        }
+        return try ignoring("being accessed by other users") { () throws(StoreError) in
+            try session.query("CREATE DATABASE \(name) TEMPLATE \(template) OWNER \(ownerRole)")
+        }
+    }
 
     /// A new database holding an empty ledger schema (a copy of the template), owned by the test
     /// owner role, with the test writer role granted SELECT and INSERT.
@@ -97,15 +117,12 @@ public enum PostgresTestServer {
         let n = counterLock.withLock { counter += 1; return counter }
         let name = "assay_t_\(getpid())_\(n)_\(UInt32.random(in: 0...UInt32.max))"
         let session = try PostgresSession.connect(admin)
+        // Another test process copying the template at the same moment makes CREATE DATABASE
+        // fail ("being accessed by other users"): wait and try again.
         var attempt = 0
-        while true {
-            do {
-                try session.query("CREATE DATABASE \(name) TEMPLATE \(template) OWNER \(ownerRole)")
-                break
-            } catch where error.message.contains("being accessed by other users") && attempt < 50 {
-                attempt += 1 // another test process is copying the template right now
-                usleep(100_000)
-            }
+        while try !createDatabase(session, name: name, template: template, lastAttempt: attempt == 50) {
+            attempt += 1
+            usleep(100_000)
         }
         return PostgresTestDatabase(admin: admin, name: name)
     }
@@ -147,9 +164,3 @@ public final class PostgresTestDatabase: @unchecked Sendable {
     }
 }
 
-/// A small SHA-256 over strings, for naming the template after the schema text.
-struct Hasher256 {
-    var bytes: [UInt8] = []
-    mutating func update(_ b: [UInt8]) { bytes += b }
-    var hex: String { TestSHA256.hash(bytes).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined() }
-}
