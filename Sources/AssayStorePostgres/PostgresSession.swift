@@ -27,8 +27,8 @@ final class PostgresSession {
     }
 
     deinit {
-        let c = connection
-        if !c.isClosed { c.close().whenComplete { _ in } }
+        // Closed and waited for: a connection must be closed before it is released.
+        if !connection.isClosed { _ = try? connection.close().wait() }
     }
 
     /// A quiet logger: errors reach the caller as thrown `StoreError`s.
