@@ -50,9 +50,10 @@ public final class PostgresTamperer: StorageTamperer {
         }
     }
 
-    /// Runs `sql` (several statements, separated by `;`, when no values are bound).
+    /// Runs `sql` (several statements, separated by `;`, when no values are bound and no `$$`
+    /// body is in it).
     public func execute(_ sql: String, _ values: [TamperValue]) throws {
-        if values.isEmpty {
+        if values.isEmpty && !sql.contains("$$") {
             for s in sql.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }) where !s.isEmpty {
                 try session.query(Self.translate(s))
             }
