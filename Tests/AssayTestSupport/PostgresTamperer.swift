@@ -29,13 +29,13 @@ public final class PostgresTamperer: StorageTamperer {
         }
     }
 
-    /// `sql` with SQLite's `?N` parameters as PostgreSQL's `$N`.
+    /// `sql` in SQLite's dialect as PostgreSQL's: `?N` parameters become `$N`, `zeroblob(N)`
+    /// becomes N zero bytes, and an integer literal shifted left by `<<` is a bigint (SQLite's
+    /// integers are 64-bit, PostgreSQL's literals 32-bit).
     static func translate(_ sql: String) -> String {
-        var out = ""
-        var chars = sql.makeIterator()
-        while let c = chars.next() {
-            out.append(c == "?" ? "$" : c)
-        }
+        var out = String(sql.map { $0 == "?" ? "$" : $0 })
+        out = out.replacingOccurrences(of: #"zeroblob\((\d+)\)"#, with: "decode(repeat('00', $1), 'hex')", options: .regularExpression)
+        out = out.replacingOccurrences(of: #"\b(\d+) <<"#, with: "$1::bigint <<", options: .regularExpression)
         return out
     }
 
