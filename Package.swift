@@ -15,11 +15,16 @@ let package = Package(
         .library(name: "AssayLedger", targets: ["AssayLedger"]),
         .library(name: "AssayVerify", targets: ["AssayVerify"]),
         .library(name: "AssayReport", targets: ["AssayReport"]),
+        .library(name: "AssayServer", targets: ["AssayServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C behind two doors: libsodium and libcrypto (AssayCrypto), SQLite (AssayStoreSQLite).
@@ -62,9 +67,20 @@ let package = Package(
         ),
         // Every renderer (text, JSON, HTML, Mermaid, DOT): strings out, no printing.
         .target(name: "AssayReport", dependencies: ["AssayCore", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto"], swiftSettings: strict),
+        // The HTTP service (Hummingbird 2): submission, reads, operations; feature folders.
+        .target(
+            name: "AssayServer",
+            dependencies: ["AssayCore", "AssayLedger", "AssayStore", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "Metrics", package: "swift-metrics"),
+                           .product(name: "Prometheus", package: "swift-prometheus"),
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .target(
             name: "AssayCLI",
-            dependencies: ["AssayCore", "AssayLedger", "AssayReport", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto",
+            dependencies: ["AssayCore", "AssayLedger", "AssayReport", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto", "AssayServer",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
@@ -99,6 +115,7 @@ let package = Package(
         .testTarget(name: "AssayReliabilityTests", dependencies: ["AssayTestSupport", "AssayCrypto"], swiftSettings: strict),
         .testTarget(name: "AssayCLITests", dependencies: ["AssayCLI", "AssayCore", "AssayReport", "AssayVerify", "AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssayPostgresTests", dependencies: ["AssayStorePostgres", "AssayStore", "AssayStoreSQLite", "AssayStorageConformance", "AssayLedger", "AssayVerify", "AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
+        .testTarget(name: "AssayServerTests", dependencies: ["AssayServer", "AssayTestSupport", "AssayLedger", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto"], swiftSettings: strict),
         .testTarget(name: "AssayDocsTests", dependencies: ["AssayTestSupport"], swiftSettings: strict),
     ]
 )

@@ -17,6 +17,7 @@ struct ExportCommand: ParsableCommand {
         """
     )
     @OptionGroup var options: LedgerOptions
+    @Option(help: ArgumentHelp("A log server's URL: fetch the product's bundle from it (GET /v1/bundles/{product}) instead of reading a ledger.", valueName: "url")) var server: String?
     @Option(help: "The product: a GS1 Digital Link or EPC URN of the item (any form; it is normalised).") var product: String
     @Option(help: "Where to write the bundle (or, with --epcis, the EPCIS document; with --battery-passport, the passport, default standard output).") var out: String?
     @Option(help: "An older checkpoint the auditor trusts; a consistency proof and per-subject prefix proofs from it are included (bundles only).") var since: String?
@@ -27,6 +28,10 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON: the file written, product, entries (or events) and checkpoint size.") var json = false
 
     func run() throws {
+        if let server {
+            try exportFromServer(server)
+            return
+        }
         if batteryPassport {
             try runBatteryPassport()
             return

@@ -7,7 +7,7 @@ import AssayVerify
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Verify a whole ledger, or a product bundle offline.",
+        abstract: "Verify a whole ledger, a remote log through its tiles, or a product bundle offline.",
         discussion: """
         --ledger (default: $\(EnvironmentDefaults.ledgerVariable)): hashes, chain, tree, checkpoints, signatures, signers; \
         prints a one-line summary and exits 0, or names the first failing sequence number and exits 1. \
@@ -17,19 +17,27 @@ struct VerifyCommand: ParsableCommand {
         --bundle … --battery-passport: instead of the report, the product's Battery Pass (v1.2.0 parts) assembled from the \
         bundle's evidence, to --out or standard output; exit 0 when the bundle's integrity holds (the principles' verdicts \
         are not the question), 1 with nothing written when it does not.
+        --server URL with --log-key and --origin: audits a log server through its C2SP tlog-tiles: the checkpoint must \
+        verify, every hash tile is recomputed from the level below and every entry from its leaf hash, the root must be \
+        the checkpoint's, then every entry gets the checks of --ledger (signers, signatures, chain head, subject index). \
+        With --state FILE (a monitor): the checkpoint saved there by the last run must be consistent with the new one \
+        (its root is recomputed from the same tiles); a log showing two histories fails naming both checkpoints, and on \
+        success the new checkpoint is saved.
         """
     )
 
     @Option(help: ArgumentHelp(EnvironmentDefaults.ledgerHelp, valueName: "file")) var ledger: String?
     @Option(help: "A product bundle (.assay-bundle) to verify offline.") var bundle: String?
+    @Option(help: ArgumentHelp("A log server's URL: audit the log through its C2SP tiles (needs --log-key and --origin).", valueName: "url")) var server: String?
+    @Option(help: ArgumentHelp("With --server: a file holding the last checkpoint seen; the log must be consistent with it, and the new one is saved there.", valueName: "file")) var state: String?
     @Flag(help: "A machine-readable report.") var json = false
     @Option(name: .customLong("checkpoint"), help: "A checkpoint from elsewhere (an auditor's or witness's copy) that the ledger must match (repeatable).")
     var checkpoints: [String] = []
     @Option(name: .customLong("log-key"), help: "The log operator's verifier key (bundles: required; ledgers: the ledger must be operated by it).") var logKey: String?
-    @Option(help: "Bundles: the log origin you expect; the bundle must be from that log.") var origin: String?
+    @Option(help: "Bundles and --server: the log origin you expect; the bundle or log must be that log.") var origin: String?
     @Option(help: "Bundles: the product you are auditing; the bundle must be for it.") var product: String?
-    @Option(name: .customLong("witness-key"), help: "Bundles: a trusted witness key (repeatable).") var witnessKeys: [String] = []
-    @Option(name: .customLong("witnesses-needed"), help: "Bundles: how many witness cosignatures are required.") var witnessesNeeded: Int = 0
+    @Option(name: .customLong("witness-key"), help: "Bundles and --server: a trusted witness key (repeatable).") var witnessKeys: [String] = []
+    @Option(name: .customLong("witnesses-needed"), help: "Bundles and --server: how many witness cosignatures are required.") var witnessesNeeded: Int = 0
     @Option(help: "Bundles: audit date YYYY-MM-DD (default: today).") var at: String?
     @Option(help: "Bundles: audit policy file (JSON or signed DSSE envelope).") var policy: String?
     @Option(name: .customLong("policy-key"), help: "Bundles: the key that must have signed --policy.") var policyKey: String?
@@ -38,6 +46,12 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Bundles, with --battery-passport: where to write the passport (default: standard output).") var out: String?
 
     func run() throws {
+        guard state == nil || server != nil else { throw CLIFailure.input("--state keeps the checkpoint of a log read with --server: give --server too") }
+        if let server {
+            guard ledger == nil, bundle == nil else { throw CLIFailure.input("give exactly one of --ledger, --bundle or --server") }
+            try verifyServer(server)
+            return
+        }
         switch (ledger, bundle) {
         case (let l?, nil): try verifyLedger(l)
         case (nil, let b?): try verifyBundle(b)

@@ -15,7 +15,7 @@ struct WitnessCommand: ParsableCommand {
         log's verifier key, added with 'assay witness add-log'. 'assay witness cosign' refuses any \
         checkpoint whose origin is not configured or whose signature is not by that origin's key.
         """,
-        subcommands: [AddLog.self, Cosign.self]
+        subcommands: [AddLog.self, Cosign.self, Serve.self]
     )
 
     struct AddLog: ParsableCommand {

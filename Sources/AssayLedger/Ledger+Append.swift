@@ -21,6 +21,25 @@ struct PreparedItem: Sendable {
     let envelopeHash: Digest
 }
 
+extension PreparedItem {
+    /// The work that needs no ledger state, for one envelope: parse the envelope and
+    /// statement, canonicalise, normalise subjects, compute event ids, and check the signature
+    /// against the key `keys` holds under its reference (the committed registry's keys).
+    init(_ bytes: [UInt8], keys: [String: PublicKey]) {
+        switch EntryChecker.parse(bytes, requireCanonical: false) {
+        case .failure(let r):
+            self.init(parsed: .failure(r), canonical: [], subjects: [], eventIDs: [], event: nil, signature: nil, envelopeHash: .zero)
+        case .success(let p):
+            let canonical = p.isCanonical ? bytes : p.envelope.canonicalJSON
+            let event = EventIndex.Identity(statement: p.statement, payload: p.envelope.payload, party: "")
+            let ids = event.map { e in e.eventID.map { $0 == e.hashID ? [e.hashID] : [$0, e.hashID] } ?? [e.hashID] } ?? []
+            self.init(parsed: .success(p), canonical: canonical, subjects: p.statement.subjects,
+                      eventIDs: ids, event: event,
+                      signature: EntryChecker.SignatureCheck(p.envelope, keys: keys), envelopeHash: SHA256.hash(canonical))
+        }
+    }
+}
+
 extension Ledger {
     /// Entries per pipeline chunk.
     static let pipelineChunk = 128
@@ -47,19 +66,7 @@ extension Ledger {
     func pipelinedAppend(_ items: [AppendItem], now: Int64?, state st: inout State, progress: ((UInt64) -> Void)? = nil) throws -> [AppendOutcome] {
         try refreshRegistry(&st)
         let keys = st.registry.publicKeys
-        let pipeline = OrderedPipeline<[UInt8], PreparedItem> { bytes in
-            switch EntryChecker.parse(bytes, requireCanonical: false) {
-            case .failure(let r):
-                return PreparedItem(parsed: .failure(r), canonical: [], subjects: [], eventIDs: [], event: nil, signature: nil, envelopeHash: .zero)
-            case .success(let p):
-                let canonical = p.isCanonical ? bytes : p.envelope.canonicalJSON
-                let event = EventIndex.Identity(statement: p.statement, payload: p.envelope.payload, party: "")
-                let ids = event.map { e in e.eventID.map { $0 == e.hashID ? [e.hashID] : [$0, e.hashID] } ?? [e.hashID] } ?? []
-                return PreparedItem(parsed: .success(p), canonical: canonical, subjects: p.statement.subjects,
-                                    eventIDs: ids, event: event,
-                                    signature: EntryChecker.SignatureCheck(p.envelope, keys: keys), envelopeHash: SHA256.hash(canonical))
-            }
-        }
+        let pipeline = OrderedPipeline<[UInt8], PreparedItem> { bytes in PreparedItem(bytes, keys: keys) }
         // Small chunks first, so the writer starts early; full chunks in the middle; small
         // chunks again at the end, so the writer's last stretch (when the workers have nothing
         // left to do) is short.

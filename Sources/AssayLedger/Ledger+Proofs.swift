@@ -38,3 +38,38 @@ extension Ledger {
         return try mapStoreErrors { try ConsistencyProof.generate(from: from, to: to, source: store) }
     }
 }
+
+extension Ledger {
+    /// Inclusion proofs for several entries in the one tree of `treeSize` records (nil in, nil
+    /// out), reading each stored node at most once: the proofs of a group of neighbouring
+    /// entries share most of their nodes.
+    public func inclusionProofs(for seqs: [UInt64?], treeSize: UInt64) throws -> [InclusionProof?] {
+        let wanted = seqs.compactMap { $0 }
+        guard !wanted.isEmpty else { return seqs.map { _ in nil } }
+        guard wanted.allSatisfy({ $0 < treeSize }) else {
+            throw LedgerError(.unavailable, "an entry is not in the tree of size \(treeSize)")
+        }
+        let source = CachedNodeSource(store)
+        return try mapStoreErrors {
+            try store.read {
+                try seqs.map { seq in try seq.map { try InclusionProof.generate(index: $0, treeSize: treeSize, source: source) } }
+            }
+        }
+    }
+}
+
+/// A node source that remembers every hash it read: for many proofs in one tree.
+/// Used by one thread at a time (not `Sendable`).
+final class CachedNodeSource: MerkleNodeSource {
+    private let base: any LedgerStorage
+    private var cache: [NodeID: Digest] = [:]
+
+    init(_ base: any LedgerStorage) { self.base = base }
+
+    func hash(of id: NodeID) throws -> Digest {
+        if let h = cache[id] { return h }
+        let h = try base.nodeHash(id)
+        cache[id] = h
+        return h
+    }
+}

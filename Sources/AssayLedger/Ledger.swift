@@ -35,6 +35,9 @@ public final class Ledger: Sendable {
         /// The subject index (FORMAT.md §13) as of `index.size` records, built on first use and
         /// brought forward from storage when a checkpoint is signed or a bundle exported.
         var index: SubjectIndexTree? = nil
+        /// The checkpoint this process signed and stored last, as stored, with its root: lets the
+        /// next signature skip re-verifying the note it wrote itself (see `signCheckpoint(in:)`).
+        var lastSigned: (size: UInt64, stored: [UInt8], note: SignedNote, root: Digest)? = nil
         /// The clock: milliseconds since the epoch.
         var clock: @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
     }

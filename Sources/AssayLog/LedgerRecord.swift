@@ -15,6 +15,14 @@ public struct LedgerRecord: Sendable, Equatable {
     public static let version: UInt8 = 0x01
     /// Domain-separation prefix of chain hashes (distinct from RFC 6962's 0x00 and 0x01).
     public static let chainPrefix: UInt8 = 0x02
+    /// Bytes before the envelope: the version, `seq` and `appendedAtMillis`.
+    public static let headerBytes = 17
+    /// The largest record, in bytes: 65,535, what the big-endian uint16 length prefix of a
+    /// C2SP tlog-tiles entry bundle can hold (`EntryBundle`). The ledger refuses an envelope
+    /// whose record would be longer, so that every record can be served as a tile entry.
+    public static let maxBytes = EntryBundle.maxEntryBytes
+    /// The largest canonical envelope a record can hold: `maxBytes − headerBytes` = 65,518.
+    public static let maxEnvelopeBytes = maxBytes - headerBytes
 
     /// Position in the ledger, from 0.
     public let seq: UInt64

@@ -12,6 +12,10 @@ public struct LogError: CodedError {
         case proofFailed
         case outOfRange
         case malformedRecord
+        /// A tile path that is not a C2SP tlog-tiles path (the HTTP layer answers 400).
+        case malformedTilePath
+        /// Tile or entry bundle bytes that do not have the shape their path promises.
+        case malformedTile
     }
 
     public let code: Code

@@ -1,5 +1,6 @@
 public import AssayCrypto
 public import AssayModel
+import AssayLog
 
 /// An entry that passed every per-entry check: parsed, authorised, signature verified.
 public struct CheckedEntry: Sendable {
@@ -84,6 +85,12 @@ public enum EntryChecker {
             if requireCanonical && env.canonicalJSON != bytes {
                 return .failure(.init(check: .envelope, message: "stored envelope is not in canonical form"))
             }
+        }
+        // Every record must fit a C2SP tlog-tiles entry bundle, whose uint16 length prefix holds
+        // at most 65,535 bytes (FORMAT.md §3): checked on the canonical bytes the record holds.
+        let canonicalCount = isCanonical ? bytes.count : env.canonicalJSON.count
+        guard canonicalCount <= LedgerRecord.maxEnvelopeBytes else {
+            return .failure(.init(check: .envelope, message: "envelope is \(canonicalCount) bytes in canonical form, over the limit of \(LedgerRecord.maxEnvelopeBytes): its record (\(canonicalCount + LedgerRecord.headerBytes) bytes) would not fit the uint16 length of a tlog-tiles entry bundle (at most \(LedgerRecord.maxBytes))"))
         }
         guard env.payloadType == Envelope.statementPayloadType else {
             return .failure(.init(check: .envelope, message: "payloadType \"\(env.payloadType)\" is not \(Envelope.statementPayloadType)"))

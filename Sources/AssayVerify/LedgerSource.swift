@@ -2,6 +2,13 @@
 /// anything that can list records, stored tree nodes, checkpoints, the subject index and
 /// metadata can be verified.
 public protocol LedgerSource {
+    /// Whether the source is a ledger container that stores data derived from the records —
+    /// leaf and chain hashes, kind and signer columns, tree nodes, the subject and event
+    /// indexes, metadata — which the walk compares with what it recomputes. False for a log read
+    /// through its C2SP tiles (`TiledLogSource`): it serves only the records and checkpoints, its
+    /// rows carry the hashes recomputed from the records, and `subjectRows`, `storedNodes` and
+    /// `metadata` are not read. Default: true.
+    var holdsDerivedData: Bool { get }
     /// Streams every record in stored order (by `seq`); stop when `body` returns false.
     func forEachRow(_ body: (RecordRow) throws -> Bool) throws
     /// How many records are stored (an estimate is enough: it sizes the subject index check).
@@ -31,6 +38,8 @@ public protocol LedgerSource {
 }
 
 extension LedgerSource {
+    public var holdsDerivedData: Bool { true }
+
     /// A source without an event index.
     public func eventIndexRows() throws -> (any SubjectRowCursor)? { nil }
 }

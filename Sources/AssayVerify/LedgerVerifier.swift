@@ -65,8 +65,8 @@ public struct LedgerVerifier {
         let containerProblems = try source.containerProblems()
         let ahead = try registryAhead(source)
         var walk = LedgerWalk(policy: policy, ahead: ahead, checkpoints: checkpoints,
-                              tree: StoredTreeComparator(nodes: { try source.storedNodes(level: $0) }),
-                              subjects: try SubjectIndexComparator(source.subjectRows()),
+                              tree: source.holdsDerivedData ? StoredTreeComparator(nodes: { try source.storedNodes(level: $0) }) : nil,
+                              subjects: source.holdsDerivedData ? try SubjectIndexComparator(source.subjectRows()) : nil,
                               events: try source.eventIndexRows().map { try SubjectIndexComparator($0, naming: .events) },
                               index: try SubjectIndexCheck(expectedRecords: source.recordCount(), recordsInMemory: indexRecordsInMemory))
 

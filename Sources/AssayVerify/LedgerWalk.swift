@@ -79,8 +79,12 @@ struct LedgerWalk {
     private var lastTime: Int64 = .min
     private let checkpoints: [PendingCheckpoint]
     private var nextCheckpoint = 0
-    private var tree: StoredTreeComparator
-    private var subjects: SubjectIndexComparator
+    /// The stored tree nodes and subject index to compare with the records; nil for a source
+    /// that has none (a log read through its tiles, whose hashes `TilesReader` checked).
+    private var tree: StoredTreeComparator?
+    private var subjects: SubjectIndexComparator?
+    /// Whether the source stores derived data (kind and signer columns, metadata) to check.
+    private let derived: Bool
     /// The EPCIS event index, when the container has one.
     private var events: SubjectIndexComparator?
     /// The subject index recomputed from the records (FORMAT.md §13).
@@ -89,8 +93,9 @@ struct LedgerWalk {
     /// later one must too.
     private var firstIndexed: UInt64? = nil
 
-    init(policy: WritePolicy, ahead: Registry, checkpoints: [PendingCheckpoint], tree: StoredTreeComparator, subjects: SubjectIndexComparator,
+    init(policy: WritePolicy, ahead: Registry, checkpoints: [PendingCheckpoint], tree: StoredTreeComparator?, subjects: SubjectIndexComparator?,
          events: SubjectIndexComparator?, index: SubjectIndexCheck) {
+        derived = tree != nil
         self.events = events
         self.index = index
         registry = Registry(policy: policy)
@@ -124,14 +129,14 @@ struct LedgerWalk {
                               "a signed checkpoint covers \(cp.size) records but the ledger holds only \(report.entries): records were removed",
                               expected: "\(cp.size) records", found: "\(report.entries)")
         }
-        if failure == nil { failure = try tree.leftovers(entries: report.entries, source: source) }
-        if failure == nil { failure = subjects.leftovers(entries: report.entries) }
+        if failure == nil { failure = try tree?.leftovers(entries: report.entries, source: source) }
+        if failure == nil { failure = subjects?.leftovers(entries: report.entries) }
         if failure == nil { failure = events?.leftovers(entries: report.entries) }
         if failure == nil { failure = try index.finish() }
         if failure == nil, report.entries == 0 {
             failure = Finding(.sequence, seq: 0, "the ledger is empty: it has no genesis entry")
         }
-        if failure == nil {
+        if failure == nil, derived {
             failure = Self.checkMetadata(try source.metadata(), origin: registry.origin ?? "")
         }
         if let first = containerProblems.first {
@@ -144,7 +149,7 @@ struct LedgerWalk {
         report.root = range.root
         report.origin = registry.origin
         report.signers = registry.keyCount
-        report.nodesChecked = tree.checked
+        report.nodesChecked = tree?.checked ?? 0
         return report
     }
 
@@ -174,16 +179,20 @@ struct LedgerWalk {
         }
         // Stored derived columns, the subject index, compromise flags, tree and checkpoints.
         let ref = entry.signer.reference
-        if row.kind != entry.statement.kind.rawValue || row.signer != entry.envelope.signatures[0].keyID {
+        if derived, row.kind != entry.statement.kind.rawValue || row.signer != entry.envelope.signatures[0].keyID {
             return Finding(.storedColumns, seq: row.seq, "stored kind/signer columns do not match the signed envelope",
                            expected: "\(entry.statement.kind.rawValue) by \(entry.envelope.signatures[0].keyID)", found: "\(row.kind) by \(row.signer)")
         }
-        if let f = try subjects.check(seq: row.seq, expected: p.subjects) { return f }
+        if let f = try subjects?.check(seq: row.seq, expected: p.subjects) { return f }
         if let f = try events?.check(seq: row.seq, expected: p.eventIDs) { return f }
         if let at = ahead.compromise(of: entry.signer, seq: row.seq, appendedAtMillis: row.appendedAtMillis) {
             report.warnings.append(Finding(.compromise, seq: row.seq, "signed by \(ref) after its compromise time (revoked at seq \(at))"))
         }
-        if let m = try tree.append(p.leaf, seq: row.seq, into: &range) { return m }
+        if tree != nil {
+            if let m = try tree!.append(p.leaf, seq: row.seq, into: &range) { return m }
+        } else {
+            range.append(p.leaf)
+        }
         try index.add(leaf: p.leaf, keys: p.indexKeys)
         report.entries = row.seq + 1
         return checkCheckpoints(atSize: row.seq + 1)

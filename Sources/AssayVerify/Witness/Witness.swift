@@ -52,6 +52,8 @@ public struct Witness<Store: WitnessStateStore> {
         public let checkpoint: Checkpoint
         /// The note with the log's signature(s) and this witness's cosignature line.
         public let note: SignedNote
+        /// This witness's cosignature line alone (the body of an `add-checkpoint` answer).
+        public let cosignature: SignedNote.Line
     }
 
     /// Verifies a checkpoint of a configured log and cosigns it (C2SP tlog-cosignature),
@@ -66,10 +68,32 @@ public struct Witness<Store: WitnessStateStore> {
     /// - Throws: `WitnessError` (a refusal, or a state that cannot be used).
     public func cosign(note: String, key: NamedSigningKey, proof: ConsistencyProof? = nil, expectedLogKey: VerifierKey? = nil,
                        timestamp: UInt64) throws -> Cosigned {
+        try run(WitnessStateMachine(submission: .proof(proof), expectedLogKey: expectedLogKey), note: note, key: key, timestamp: timestamp)
+    }
+
+    /// Answers a C2SP tlog-witness `add-checkpoint` request: the same rules as `cosign`, and
+    /// the request's old size must be the size cosigned last for the origin (0: none).
+    /// - Parameters:
+    ///   - request: the parsed request body.
+    ///   - key: the witness's cosigning key (type `cosignatureV1`).
+    ///   - timestamp: the cosignature time, seconds since the epoch.
+    /// - Throws: `WitnessError` (see `WitnessStateMachine` for each refusal).
+    public func addCheckpoint(_ request: AddCheckpointRequest, key: NamedSigningKey, timestamp: UInt64) throws -> Cosigned {
+        guard let note = String(validating: request.checkpoint, as: UTF8.self) else {
+            throw WitnessError(.malformedCheckpoint, "malformed note: not valid UTF-8")
+        }
+        return try run(WitnessStateMachine(submission: .addCheckpoint(oldSize: request.oldSize, proof: request.proof)),
+                       note: note, key: key, timestamp: timestamp)
+    }
+
+    /// Drives `machine` to its decision under the store's lock. On a cosign, the state becomes
+    /// the checkpoint with the log's verified signature(s) only; on a refusal with evidence,
+    /// the evidence is handed to the store (`recordEvidence`) and the state is unchanged.
+    private func run(_ machine: WitnessStateMachine, note: String, key: NamedSigningKey, timestamp: UInt64) throws -> Cosigned {
         guard key.type == .cosignatureV1 else {
             throw WitnessError(.wrongKeyType, "\(key.name) is not a witness key; generate one with 'assay key generate --witness'")
         }
-        var machine = WitnessStateMachine(proof: proof, expectedLogKey: expectedLogKey)
+        var machine = machine
         return try store.withLock {
             var action = machine.checkpointReceived(note)
             while true {
@@ -79,16 +103,25 @@ public struct Witness<Store: WitnessStateStore> {
                 case .loadCosignedCheckpoint(let origin):
                     action = machine.cosignedCheckpointLoaded(try store.cosignedCheckpoint(for: origin))
                 case .refuse(let error):
+                    // Evidence of misbehaviour is kept (C2SP tlog-witness allows logging it);
+                    // failing to keep it does not change the answer.
+                    if let evidence = error.evidence,
+                       let origin = try? Checkpoint(parsing: SignedNote(parsing: Array(evidence.new.utf8)).text).origin {
+                        try? store.recordEvidence(error, origin: origin, timestamp: timestamp)
+                    }
                     throw error
                 case .cosign(let signed):
                     let line = Cosignature.sign(checkpointText: signed.note.text, timestamp: timestamp, key: key)
                     let cosigned = SignedNote(text: signed.note.text, signatures: signed.note.signatures.filter {
                         !($0.name == key.name && $0.keyID == key.keyID)
                     } + [line])
-                    try store.setCosignedCheckpoint(signed.note.serialized, for: signed.checkpoint.origin)
-                    return Cosigned(checkpoint: signed.checkpoint, note: cosigned)
+                    let state = SignedNote(text: signed.note.text, signatures: signed.verifiedSignatures)
+                    try store.setCosignedCheckpoint(state.serialized, for: signed.checkpoint.origin)
+                    return Cosigned(checkpoint: signed.checkpoint, note: cosigned, cosignature: line)
                 }
             }
         }
     }
 }
+
+extension Witness: Sendable where Store: Sendable {}

@@ -18,15 +18,26 @@ import Darwin
 /// `<stem>.checkpoint`, the last cosigned checkpoint note (log signature only). Every file is
 /// written atomically: a new temporary file (`O_EXCL | O_NOFOLLOW`), fsync, rename, fsync of
 /// the directory.
+///
+/// `withLock` waits at most `lockWait` for the lock: a running `assay witness serve` holds it
+/// for as long as it runs (`holdExclusively`), and a cosign then fails with `.stateLocked`
+/// rather than waiting forever.
 public struct WitnessDirectory: WitnessStateStore, Sendable {
     /// The directory's path.
     public let path: String
+    /// Where refusals with evidence are written (one file each), or nil to keep none.
+    public let evidencePath: String?
+    /// How long `withLock` waits for another process to release the lock.
+    public var lockWait: Duration = .seconds(10)
 
     /// Opens the directory; with `create`, makes it (mode 0700) when missing.
+    /// - Parameter evidence: a directory (made mode 0700 when first needed) to keep each
+    ///   refusal that is evidence of log misbehaviour in, or nil.
     /// - Throws: `WitnessError` `.stateMissing` when it does not exist and `create` is false,
     ///   `.stateUnusable` when it is not a directory or cannot be made.
-    public init(path: String, create: Bool) throws(WitnessError) {
+    public init(path: String, create: Bool, evidence: String? = nil) throws(WitnessError) {
         self.path = path
+        self.evidencePath = evidence
         var isDir: ObjCBool = false
         if !FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
             guard create else {
@@ -43,16 +54,51 @@ public struct WitnessDirectory: WitnessStateStore, Sendable {
         }
     }
 
-    /// Runs `body` holding an exclusive `flock` on `<directory>/lock` (closing releases it).
+    /// Runs `body` holding an exclusive `flock` on `<directory>/lock` (closing releases it),
+    /// waiting at most `lockWait` for another holder.
+    /// - Throws: `.stateLocked` when the lock stays held, `.stateUnusable` when it cannot be taken.
     public func withLock<R>(_ body: () throws -> R) throws -> R {
+        let fd = try openLock()
+        defer { close(fd) }
+        let deadline = ContinuousClock.now + lockWait
+        while !(try Self.tryLock(fd, file("lock"))) {
+            guard ContinuousClock.now < deadline else {
+                throw WitnessError(.stateLocked, "the witness state \(path) is locked by another process (a running assay witness serve?)")
+            }
+            usleep(10_000)
+        }
+        return try body()
+    }
+
+    /// The exclusive lock on the directory, held until the returned value is released:
+    /// `assay witness serve` holds it while it runs, so no other process uses the state.
+    /// - Throws: `.stateLocked` at once when another process holds it.
+    public func holdExclusively() throws(WitnessError) -> WitnessStateHold {
+        let fd = try openLock()
+        let held: Bool
+        do { held = try Self.tryLock(fd, file("lock")) } catch { close(fd); throw error }
+        guard held else {
+            close(fd)
+            throw WitnessError(.stateLocked, "the witness state \(path) is in use by another process (another assay witness serve?); refusing to start")
+        }
+        return WitnessStateHold(fd: fd)
+    }
+
+    private func openLock() throws(WitnessError) -> Int32 {
         let lock = file("lock")
         let fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw WitnessError(.stateUnusable, "cannot open the witness lock \(lock): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        while flock(fd, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw WitnessError(.stateUnusable, "cannot lock \(lock): \(String(cString: strerror(errno)))") }
+        return fd
+    }
+
+    /// One non-blocking attempt at the exclusive lock: false when another holds it.
+    private static func tryLock(_ fd: Int32, _ lock: String) throws(WitnessError) -> Bool {
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            if errno == EINTR { continue }
+            if errno == EWOULDBLOCK { return false }
+            throw WitnessError(.stateUnusable, "cannot lock \(lock): \(String(cString: strerror(errno)))")
         }
-        return try body()
+        return true
     }
 
     /// The file-name stem of an origin: readable, and unique by the hash of the exact origin.
@@ -87,6 +133,21 @@ public struct WitnessDirectory: WitnessStateStore, Sendable {
         try write(Array(note.utf8), to: file(Self.stem(origin) + ".checkpoint"))
     }
 
+    /// Keeps a refusal with evidence as `<evidence>/<stem>-<timestamp>-<code>-<8 hex>.txt`:
+    /// the one-line reason, then both checkpoints verbatim. Nothing when `evidencePath` is nil.
+    public func recordEvidence(_ error: WitnessError, origin: String, timestamp: UInt64) throws(WitnessError) {
+        guard let evidencePath, let document = error.evidenceDocument else { return }
+        if !FileManager.default.fileExists(atPath: evidencePath) {
+            do {
+                try FileManager.default.createDirectory(atPath: evidencePath, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw WitnessError(.stateUnusable, "cannot create the evidence directory \(evidencePath): \(error.localizedDescription)")
+            }
+        }
+        let name = "\(Self.stem(origin))-\(timestamp)-\(error.code.rawValue)-\(Hex.encode((0..<4).map { _ in UInt8.random(in: 0...255) })).txt"
+        try write(Array(document.utf8), to: (evidencePath as NSString).appendingPathComponent(name))
+    }
+
     func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
 
     /// A whole state file as UTF-8 text, nil when it does not exist.
@@ -106,4 +167,13 @@ public struct WitnessDirectory: WitnessStateStore, Sendable {
     }
 
     static func syncDirectory(_ dir: String) { DurableFile.syncDirectory(dir) }
+}
+
+/// An exclusive lock on a witness state directory, released when this is deinitialised.
+public final class WitnessStateHold: Sendable {
+    private let fd: Int32
+
+    init(fd: Int32) { self.fd = fd }
+
+    deinit { close(fd) }
 }

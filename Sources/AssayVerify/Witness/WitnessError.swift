@@ -35,6 +35,15 @@ public struct WitnessError: CodedError {
         case stateUnusable
         /// An event arrived that the state machine did not expect.
         case invalidTransition
+        /// tlog-witness: an `add-checkpoint` body that does not follow the protocol's layout.
+        case malformedRequest
+        /// tlog-witness: the request's old size is larger than the checkpoint's size.
+        case oldSizeTooLarge
+        /// tlog-witness: the request's old size is not the size this witness cosigned last
+        /// (`latestSize` says which it is).
+        case oldSizeMismatch
+        /// The state is held by another process (a running `assay witness serve`, say).
+        case stateLocked
     }
 
     /// What went wrong.
@@ -44,19 +53,31 @@ public struct WitnessError: CodedError {
     /// For a refusal that is evidence of log misbehaviour (rollback, fork, inconsistency): the
     /// checkpoint cosigned before and the new one, verbatim.
     public let evidence: (previouslyCosigned: String, new: String)?
+    /// The size of the checkpoint the witness cosigned last for the origin (0: none), where
+    /// the refusal depends on it (`oldSizeMismatch`): the body of a 409 answer.
+    public let latestSize: UInt64?
 
     /// Creates an error.
-    public init(_ code: Code, _ message: String, evidence: (previouslyCosigned: String, new: String)? = nil) {
+    public init(_ code: Code, _ message: String, evidence: (previouslyCosigned: String, new: String)? = nil,
+                latestSize: UInt64? = nil) {
         self.code = code
         self.message = message
         self.evidence = evidence
+        self.latestSize = latestSize
+    }
+
+    /// The evidence as a document to hand on: the reason, then both checkpoints verbatim
+    /// (`previously cosigned checkpoint:` and `new checkpoint:` headings); nil without evidence.
+    public var evidenceDocument: String? {
+        evidence.map { "refused (\(code.rawValue)): \(message.split(separator: "\n").first ?? "")\npreviously cosigned checkpoint:\n\($0.previouslyCosigned)\nnew checkpoint:\n\($0.new)" }
     }
 
     /// Whether this is a refusal on the merits (a checkpoint that does not verify or would
     /// contradict what was cosigned) rather than an error in the witness's own input or state.
     public var isRefusal: Bool {
         switch code {
-        case .malformedCheckpoint, .unknownOrigin, .badSignature, .rollback, .fork, .inconsistent, .stateMissing: true
+        case .malformedCheckpoint, .unknownOrigin, .badSignature, .rollback, .fork, .inconsistent, .stateMissing,
+             .malformedRequest, .oldSizeTooLarge, .oldSizeMismatch: true
         default: false
         }
     }

@@ -15,4 +15,12 @@ public protocol WitnessStateStore {
     func cosignedCheckpoint(for origin: String) throws(WitnessError) -> String?
     /// Records `note` as the checkpoint last cosigned for `origin`.
     func setCosignedCheckpoint(_ note: String, for origin: String) throws(WitnessError)
+    /// Keeps a refusal that carries evidence of log misbehaviour (both checkpoints); the
+    /// state itself stays as it was. The default keeps nothing.
+    func recordEvidence(_ error: WitnessError, origin: String, timestamp: UInt64) throws(WitnessError)
+}
+
+extension WitnessStateStore {
+    /// Keeps nothing.
+    public func recordEvidence(_ error: WitnessError, origin: String, timestamp: UInt64) throws(WitnessError) {}
 }
