@@ -5,6 +5,10 @@ import AssayStorePostgres
 public import Logging
 
 extension Ledger {
+    /// Whether `location` names a PostgreSQL ledger (a `postgres://` or `postgresql://` URL)
+    /// rather than a file.
+    public static func isPostgresLocation(_ location: String) -> Bool { PostgresURL.isPostgresURL(location) }
+
     /// Creates a ledger with its genesis entry in the PostgreSQL database at `url` (a
     /// `postgres://` URL), whose `assay` schema `Schemas/postgres/setup.sql` made and which holds
     /// nothing yet. Refuses a database that already holds records or metadata. Nothing can be
