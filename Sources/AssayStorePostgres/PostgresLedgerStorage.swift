@@ -55,7 +55,7 @@ public final class PostgresLedgerStorage: LedgerStorage, @unchecked Sendable {
     /// - Parameter requireLedger: whether the database must already hold a ledger (its `format`
     ///   metadata); false only for `create`.
     public static func open(_ url: PostgresURL, readOnly: Bool = false, requireLedger: Bool = true) throws(StoreError) -> PostgresLedgerStorage {
-        let session = try PostgresSession.connect(url)
+        let session = try PostgresSession.connect(url, needsPrimary: !readOnly)
         let storage = PostgresLedgerStorage(session: session, url: url, readOnly: readOnly)
         try storage.configureSession()
         let version: Int64?

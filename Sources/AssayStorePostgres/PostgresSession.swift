@@ -15,13 +15,16 @@ final class PostgresSession {
     static let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
     let url: PostgresURL
+    /// Whether only a primary will do (a writable open): a standby is skipped.
+    let needsPrimary: Bool
     private(set) var connection: PostgresConnection
     let logger: Logger
     nonisolated(unsafe) private static var lastID = 0
     private static let idLock = NSLock()
 
-    private init(url: PostgresURL, connection: PostgresConnection, logger: Logger) {
+    private init(url: PostgresURL, needsPrimary: Bool, connection: PostgresConnection, logger: Logger) {
         self.url = url
+        self.needsPrimary = needsPrimary
         self.connection = connection
         self.logger = logger
     }
@@ -40,15 +43,44 @@ final class PostgresSession {
 
     /// Opens a connection to `url`.
     /// - Throws: `StoreError(.io)` naming the server (never the password) and why.
-    static func connect(_ url: PostgresURL) throws(StoreError) -> PostgresSession {
+    /// - Parameter needsPrimary: skip a server that is a standby (in recovery): for writing.
+    static func connect(_ url: PostgresURL, needsPrimary: Bool = false) throws(StoreError) -> PostgresSession {
         let logger = quietLogger()
-        let connection = try makeConnection(url, logger: logger)
-        return PostgresSession(url: url, connection: connection, logger: logger)
+        let connection = try makeConnection(url, needsPrimary: needsPrimary, logger: logger)
+        return PostgresSession(url: url, needsPrimary: needsPrimary, connection: connection, logger: logger)
     }
 
-    private static func makeConnection(_ url: PostgresURL, logger: Logger) throws(StoreError) -> PostgresConnection {
+    /// A connection to the first of `url`'s servers that accepts one (and, with `needsPrimary`,
+    /// is not in recovery).
+    private static func makeConnection(_ url: PostgresURL, needsPrimary: Bool, logger: Logger) throws(StoreError) -> PostgresConnection {
+        var reasons: [String] = []
+        for endpoint in url.endpoints {
+            let c: PostgresConnection
+            do { c = try makeConnection(url, endpoint, logger: logger) } catch {
+                reasons.append(error.message)
+                continue
+            }
+            guard needsPrimary, url.endpoints.count > 1 else { return c }
+            let standby = (try? c.query(PostgresQuery(unsafeSQL: "SELECT pg_is_in_recovery()"), logger: logger).wait())
+                .flatMap { $0.first.flatMap { try? $0.decode(Bool.self) } }
+            if standby == false { return c }
+            _ = try? c.close().wait()
+            reasons.append("\(describe(endpoint)) is \(standby == true ? "a standby (in recovery)" : "not answering")")
+        }
+        if reasons.count == 1 { throw StoreError(.io, reasons[0]) }
+        throw StoreError(.io, "cannot connect to a \(needsPrimary ? "primary" : "server") of \(url): " + reasons.joined(separator: "; "))
+    }
+
+    static func describe(_ e: PostgresURL.Endpoint) -> String {
+        switch e {
+        case .tcp(let h, let p): return "\(h):\(p)"
+        case .socket: return e.socketPath ?? ""
+        }
+    }
+
+    private static func makeConnection(_ url: PostgresURL, _ endpoint: PostgresURL.Endpoint, logger: Logger) throws(StoreError) -> PostgresConnection {
         var config: PostgresConnection.Configuration
-        switch url.endpoint {
+        switch endpoint {
         case .tcp(let host, let port):
             let tls: PostgresConnection.Configuration.TLS
             do {
@@ -65,21 +97,21 @@ final class PostgresSession {
             }
             config = .init(host: host, port: port, username: url.user, password: url.password, database: url.database, tls: tls)
         case .socket:
-            config = .init(unixSocketPath: url.endpoint.socketPath!, username: url.user, password: url.password, database: url.database)
+            config = .init(unixSocketPath: endpoint.socketPath!, username: url.user, password: url.password, database: url.database)
         }
         config.options.connectTimeout = .seconds(Int64(url.connectTimeout))
         let id = idLock.withLock { lastID += 1; return lastID }
         do {
             return try PostgresConnection.connect(on: group.next(), configuration: config, id: id, logger: logger).wait()
         } catch {
-            throw StoreError(.io, "cannot connect to \(url): \(describe(error))")
+            throw StoreError(.io, "cannot connect to \(url)" + (url.endpoints.count > 1 ? " (\(describe(endpoint)))" : "") + ": \(describe(error))")
         }
     }
 
     /// Replaces a closed connection with a new one (after the server restarted or failed over).
     func reconnectIfClosed() throws(StoreError) {
         guard connection.isClosed else { return }
-        connection = try Self.makeConnection(url, logger: logger)
+        connection = try Self.makeConnection(url, needsPrimary: needsPrimary, logger: logger)
     }
 
     var isClosed: Bool { connection.isClosed }

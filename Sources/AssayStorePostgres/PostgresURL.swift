@@ -37,7 +37,12 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         case disable, prefer, require
     }
 
-    public let endpoint: Endpoint
+    /// Every server to try, in order (several with `host=a,b&port=p,q`): a writable open uses
+    /// the first that accepts a connection and is not a standby, a read-only open the first that
+    /// accepts one (libpq's `target_session_attrs=read-write` and `any`).
+    public let endpoints: [Endpoint]
+    /// The first server.
+    public var endpoint: Endpoint { endpoints[0] }
     public let user: String
     /// Never printed (`description` leaves it out).
     public let password: String?
@@ -54,6 +59,15 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
 
     /// The URL without its password: what messages and `location` show.
     public var description: String {
+        if endpoints.count > 1 {
+            let hosts = endpoints.map { e -> String in
+                switch e { case .tcp(let h, _): return h; case .socket(let d, _): return d }
+            }
+            let ports = endpoints.map { e -> String in
+                switch e { case .tcp(_, let p), .socket(_, let p): return String(p) }
+            }
+            return "postgres://\(Self.encode(user))@/\(Self.encode(database))?host=\(hosts.joined(separator: ","))&port=\(ports.joined(separator: ","))"
+        }
         switch endpoint {
         case .tcp(let h, let p):
             let host = h.contains(":") ? "[\(h)]" : h
@@ -110,16 +124,28 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         guard !path.contains("/") else { throw bad("the path must be one database name") }
         database = params["dbname"] ?? (path.isEmpty ? user : path)
         let portText = params["port"] ?? c.port.map(String.init) ?? environment["PGPORT"] ?? "5432"
-        guard let port = Int(portText), (1...65535).contains(port) else { throw bad("port \(portText) is not a number from 1 to 65535") }
-        var host = params["host"] ?? c.host.flatMap { $0.isEmpty ? nil : $0 } ?? environment["PGHOST"] ?? "/var/run/postgresql"
-        if host.hasPrefix("%2F") || host.hasPrefix("%2f") { host = host.removingPercentEncoding ?? host }
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        endpoint = host.hasPrefix("/") ? .socket(directory: host, port: port) : .tcp(host: host, port: port)
+        let hostText = params["host"] ?? c.host.flatMap { $0.isEmpty ? nil : $0 } ?? environment["PGHOST"] ?? "/var/run/postgresql"
+        let hosts = hostText.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        var ports: [Int] = []
+        for p in portText.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let port = Int(p), (1...65535).contains(port) else { throw bad("port \(p) is not a number from 1 to 65535") }
+            ports.append(port)
+        }
+        guard ports.count == 1 || ports.count == hosts.count else { throw bad("\(hosts.count) hosts but \(ports.count) ports") }
+        endpoints = hosts.enumerated().map { i, h in
+            var host = h
+            if host.hasPrefix("%2F") || host.hasPrefix("%2f") { host = host.removingPercentEncoding ?? host }
+            if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            let port = ports.count == 1 ? ports[0] : ports[i]
+            return host.hasPrefix("/") ? .socket(directory: host, port: port) : .tcp(host: host, port: port)
+        }
+        guard !hosts.contains(where: \.isEmpty) else { throw bad("an empty host in \(hostText)") }
+        let host = hosts[0]
         let defaultTLS: TLSMode = host.hasPrefix("/") ? .disable : .prefer
         guard let tls = params["sslmode"].map({ TLSMode(rawValue: $0) }) ?? defaultTLS else {
             throw bad("sslmode \(params["sslmode"] ?? "") is not one of disable, prefer, require")
         }
-        if case .socket = endpoint, tls == .require { throw bad("sslmode=require over a Unix socket (TLS is for TCP)") }
+        if tls == .require, endpoints.contains(where: { $0.socketPath != nil }) { throw bad("sslmode=require over a Unix socket (TLS is for TCP)") }
         self.tls = tls
         let timeoutText = params["connect_timeout"] ?? "10"
         guard let timeout = Int(timeoutText), timeout > 0 else { throw bad("connect_timeout \(timeoutText) is not a positive number of seconds") }

@@ -50,6 +50,18 @@ struct PostgresURLTests {
         }
     }
 
+    @Test("several servers: host=a,b&port=p,q, tried in order; one port for all; mismatched counts refused")
+    func severalHosts() throws {
+        let u = try PostgresURL("postgres://u@/db?host=10.0.0.1,10.0.0.2&port=5432,5433", environment: [:])
+        #expect(u.endpoints == [.tcp(host: "10.0.0.1", port: 5432), .tcp(host: "10.0.0.2", port: 5433)])
+        #expect(u.description == "postgres://u@/db?host=10.0.0.1,10.0.0.2&port=5432,5433")
+        #expect(try PostgresURL(u.description, environment: [:]).endpoints == u.endpoints)
+        let v = try PostgresURL("postgres://u@/db?host=/s1,/s2&port=6000", environment: [:])
+        #expect(v.endpoints == [.socket(directory: "/s1", port: 6000), .socket(directory: "/s2", port: 6000)])
+        #expect(throws: StoreError.self) { _ = try PostgresURL("postgres://u@/db?host=a,b,c&port=1,2", environment: [:]) }
+        #expect(throws: StoreError.self) { _ = try PostgresURL("postgres://u@/db?host=a,,c", environment: [:]) }
+    }
+
     @Test("only postgres:// and postgresql:// are URLs; every other --ledger value is a file")
     func scheme() {
         #expect(PostgresURL.isPostgresURL("postgres://x"))
