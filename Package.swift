@@ -20,6 +20,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
@@ -52,10 +53,17 @@ let package = Package(
         // The storage protocol; one target per backend keeps everything engine-specific.
         .target(name: "AssayStore", dependencies: ["AssayModel", "AssayLog", "AssayCrypto"], swiftSettings: strict),
         .target(name: "AssayStoreSQLite", dependencies: ["CAssaySQLite", "AssayStore", "AssayLog", "AssayCrypto"], swiftSettings: strict),
+        .target(
+            name: "AssayStorePostgres",
+            dependencies: ["AssayStore", "AssayLog", "AssayCrypto", "AssayModel",
+                           .product(name: "PostgresNIO", package: "postgres-nio"),
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .target(name: "AssayVerify", dependencies: ["AssayCore", "AssayModel", "AssayLog", "AssayCrypto"], swiftSettings: strict),
         .target(
             name: "AssayLedger",
-            dependencies: ["AssayStore", "AssayStoreSQLite", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto",
+            dependencies: ["AssayStore", "AssayStoreSQLite", "AssayStorePostgres", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
@@ -96,7 +104,8 @@ let package = Package(
         ),
         .target(
             name: "AssayTestSupport",
-            dependencies: ["AssayLedger", "AssayStore", "AssayStoreSQLite", "AssayStorageConformance", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto"],
+            dependencies: ["AssayLedger", "AssayStore", "AssayStoreSQLite", "AssayStorePostgres", "AssayStorageConformance", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto",
+                           .product(name: "PostgresNIO", package: "postgres-nio")],
             path: "Tests/AssayTestSupport",
             swiftSettings: strict
         ),
@@ -109,6 +118,7 @@ let package = Package(
         .testTarget(name: "AssayBundleTests", dependencies: ["AssayVerify", "AssayReport", "AssayLedger", "AssayModel", "AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssayReliabilityTests", dependencies: ["AssayTestSupport", "AssayCrypto"], swiftSettings: strict),
         .testTarget(name: "AssayCLITests", dependencies: ["AssayCLI", "AssayCore", "AssayReport", "AssayVerify", "AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
+        .testTarget(name: "AssayPostgresTests", dependencies: ["AssayStorePostgres", "AssayStore", "AssayStoreSQLite", "AssayStorageConformance", "AssayLedger", "AssayVerify", "AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssayServerTests", dependencies: ["AssayServer", "AssayTestSupport", "AssayLedger", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto"], swiftSettings: strict),
         .testTarget(name: "AssayDocsTests", dependencies: ["AssayTestSupport"], swiftSettings: strict),
     ]

@@ -29,5 +29,5 @@ enum EnvironmentDefaults {
     }
 
     /// Help text for a `--ledger` option.
-    static let ledgerHelp = "The ledger file (SQLite); default: $\(ledgerVariable)."
+    static let ledgerHelp = "The ledger: a file (SQLite) or a postgres:// URL (PostgreSQL); default: $\(ledgerVariable)."
 }

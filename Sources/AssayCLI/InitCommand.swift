@@ -8,7 +8,7 @@ struct InitCommand: ParsableCommand {
         abstract: "Create a ledger with a genesis entry signed by the operator."
     )
 
-    @Option(help: ArgumentHelp("The ledger file to create (refuses to overwrite); default: $\(EnvironmentDefaults.ledgerVariable).", valueName: "file"))
+    @Option(help: ArgumentHelp("The ledger to create, a file or a postgres:// URL (refuses to overwrite); default: $\(EnvironmentDefaults.ledgerVariable).", valueName: "file"))
     var ledger: String?
 
     @Option(help: ArgumentHelp("The operator's secret key file; default: $\(EnvironmentDefaults.keyVariable).", valueName: "file"))
@@ -32,11 +32,12 @@ struct InitCommand: ParsableCommand {
         let l = try Ledger.create(at: path, origin: origin, operatorKey: signer, operatorName: operatorName)
         let genesis = try l.record(at: 0)
         let reference = signer.verifierKey.reference
+        let shown = l.store.location // a postgres:// URL without its password
         if json {
-            emit(JSONField.object([("ledger", .string(path)), ("origin", .string(origin)), ("operator", .string(reference)),
+            emit(JSONField.object([("ledger", .string(shown)), ("origin", .string(origin)), ("operator", .string(reference)),
                                    ("seq", .uint(genesis.seq)), ("chainHash", .string(genesis.chainHash.hex))]))
         } else {
-            emit("created \(path): origin \(origin), operator \(reference), genesis \(genesis.chainHash.hex.prefix(16))")
+            emit("created \(shown): origin \(origin), operator \(reference), genesis \(genesis.chainHash.hex.prefix(16))")
         }
     }
 }

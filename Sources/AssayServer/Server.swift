@@ -36,7 +36,7 @@ public struct AssayServer: Sendable {
             let clock = ContinuousClock(), t0 = clock.now
             try ledger.warmUpForGroups()
             let entries = try ledger.size()
-            logger.info("ledger open", metadata: ["path": "\(configuration.ledgerPath)", "entries": "\(entries)",
+            logger.info("ledger open", metadata: ["path": "\(ledger.store.location)", "entries": "\(entries)",
                                                  "warmUpMillis": "\((clock.now - t0) / .milliseconds(1))"])
         } catch let e as LedgerError {
             throw ServerError(.startup, e.message)

@@ -16,19 +16,28 @@ import Glibc
 /// registered) and the operator's secret key file.
 struct ServerWorkspace {
     let dir: TemporaryDirectory
-    var ledger: String { dir.file("ledger.assay") }
+    /// The ledger: the file `ledger.assay` in `dir`, or a PostgreSQL URL.
+    let ledger: String
+    /// The PostgreSQL database holding the ledger, when it is there (dropped by `remove`).
+    let database: PostgresTestDatabase?
     var operatorKeyFile: String { dir.file("operator.key") }
 
-    init() throws {
+    /// - Parameter postgres: the ledger in a new PostgreSQL database (the test server's) instead of a file.
+    init(postgres: Bool = false) throws {
         dir = try TemporaryDirectory(prefix: "assay-server-test")
-        _ = try Fixtures.ledger(at: dir.file("ledger.assay"))
+        database = postgres ? try PostgresTestServer.freshDatabase() : nil
+        ledger = database?.writerURL ?? dir.file("ledger.assay")
+        _ = try Fixtures.ledger(at: ledger)
         guard FileManager.default.createFile(atPath: dir.file("operator.key"), contents: Data(Fixtures.operatorKey.secretKeyText().utf8),
                                              attributes: [.posixPermissions: 0o600]) else {
             throw TestFailure("cannot write the operator key")
         }
     }
 
-    func remove() { dir.remove() }
+    func remove() {
+        dir.remove()
+        database?.drop()
+    }
 
     /// The log's verifier key and origin.
     static let logKey = Fixtures.operatorKey.verifierKey

@@ -1,5 +1,6 @@
 public import AssayLedger
 public import AssayStorageConformance
+import AssayStorePostgres
 import AssayStoreSQLite
 
 extension Ledger {
@@ -7,6 +8,13 @@ extension Ledger {
     /// `StorageTamperer` (SQLite today; a new backend adds its case here).
     public var tamperer: any StorageTamperer {
         if store is SQLiteLedgerStorage { return SQLiteTamperer(store) }
+        if let pg = store as? PostgresLedgerStorage {
+            // As the test server's superuser, in the ledger's database.
+            do {
+                let admin = try PostgresTestServer.admin()
+                return try PostgresTamperer(url: admin.connectionString(user: admin.user, password: admin.password, database: pg.url.database))
+            } catch { fatalError("no PostgreSQL tamperer: \(error)") }
+        }
         fatalError("no StorageTamperer for \(type(of: store))")
     }
 }

@@ -38,10 +38,17 @@ struct TamperSuiteTests {
         let ledger: Ledger
         var db: any StorageTamperer { ledger.tamperer }
 
-        init(checkpoint: Bool = true) throws {
-            ledger = try F.ledger(at: ":memory:", events: 10)
+        /// The PostgreSQL database the ledger lives in, if it does (dropped with the lab).
+        let database: PostgresTestDatabase?
+
+        /// A lab in memory (SQLite), or in a new PostgreSQL database (`postgres: true`).
+        init(checkpoint: Bool = true, postgres: Bool = false) throws {
+            database = postgres ? try PostgresTestServer.freshDatabase() : nil
+            ledger = try F.ledger(at: database?.writerURL ?? ":memory:", events: 10)
             if checkpoint { _ = try ledger.signCheckpoint(with: F.operatorKey) }
         }
+
+        deinit { database?.drop() }
 
         func verify(external: [[UInt8]] = []) throws -> Outcome { Outcome(finding: try ledger.verify(externalCheckpoints: external).failure) }
 
@@ -365,7 +372,17 @@ struct TamperSuiteTests {
 
     @Test("each attack is caught, naming where", arguments: attacks)
     func attack(_ a: Attack) throws {
-        let lab = try Lab()
+        try run(a, on: try Lab())
+    }
+
+    /// The same attacks, the same SQL (translated by the PostgreSQL tamperer), as the superuser
+    /// of a PostgreSQL ledger's database.
+    @Test("each attack is caught on PostgreSQL, naming where", PostgresTestServer.trait, arguments: attacks)
+    func attackOnPostgres(_ a: Attack) throws {
+        try run(a, on: try Lab(postgres: true))
+    }
+
+    func run(_ a: Attack, on lab: Lab) throws {
         #expect(try lab.ledger.verify().ok, "the untouched ledger verifies")
         let outcome = try a.apply(lab)
         switch a.expect {

@@ -24,7 +24,8 @@ struct HealthRoutes: RouteProvider {
             } catch {
                 throw notReady("the ledger cannot be read: \(error)")
             }
-            guard access(path, W_OK) == 0 else { throw notReady("the ledger file \(path) is not writable") }
+            // A PostgreSQL ledger's writability is the server's (and its role's): checked at open.
+            guard Ledger.isPostgresLocation(path) || access(path, W_OK) == 0 else { throw notReady("the ledger file \(path) is not writable") }
             return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: .init(string: "ready\n")))
         }
     }
