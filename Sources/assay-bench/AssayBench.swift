@@ -53,6 +53,15 @@ struct AssayBench: ParsableCommand {
     @Flag(name: .customLong("no-service"), help: "Skip the service section.")
     var noService = false
 
+    @Option(help: "A PostgreSQL superuser URL for the PostgreSQL section (default: $ASSAY_TEST_POSTGRES_URL, which `eval \"$(bash tools/ci/postgres.sh)\"` sets); without one the section is skipped, saying so.")
+    var postgres: String?
+
+    @Flag(name: .customLong("postgres-only"), help: "Run only the PostgreSQL section (SQLite and PostgreSQL side by side).")
+    var postgresOnly = false
+
+    @Flag(name: .customLong("no-postgres"), help: "Skip the PostgreSQL section.")
+    var noPostgres = false
+
     @Option(help: "Seconds of each service phase (default 10, 3 with --quick).")
     var serviceSeconds: Double?
 
@@ -68,6 +77,18 @@ struct AssayBench: ParsableCommand {
         }
         var serviceOptions = quick ? ServiceBench.Options.quick : ServiceBench.Options()
         if let serviceSeconds { serviceOptions.seconds = serviceSeconds }
+        let postgresURL = postgres ?? ProcessInfo.processInfo.environment["ASSAY_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        var postgresOptions = quick ? PostgresBench.Options.quick : PostgresBench.Options()
+        if let serviceSeconds { postgresOptions.seconds = serviceSeconds }
+        if postgresOnly {
+            guard let postgresURL else { throw ValidationErrorText("--postgres-only needs --postgres URL or ASSAY_TEST_POSTGRES_URL") }
+            var table = ResultTable()
+            try PostgresBench.run(admin: postgresURL, dir: dir, options: postgresOptions, table: &table)
+            print(table.render())
+            try table.writeJSON(to: out, extra: ["cores": "\(ProcessInfo.processInfo.activeProcessorCount)", "section": "postgres", "quick": "\(quick)"])
+            note("wrote \(out)")
+            return
+        }
         if service {
             let cores = ProcessInfo.processInfo.activeProcessorCount
             note("assay-bench: \(cores) cores; service section only")
@@ -237,6 +258,15 @@ struct AssayBench: ParsableCommand {
         // 7. The service (issue 17): a real `assay serve` under load from this process.
         if !noService {
             try ServiceBench.run(dir: dir, options: serviceOptions, table: &table)
+        }
+
+        // 8. The PostgreSQL backend (issue 19), side by side with SQLite.
+        if !noPostgres {
+            if let postgresURL {
+                try PostgresBench.run(admin: postgresURL, dir: dir, options: postgresOptions, table: &table)
+            } else {
+                note("PostgreSQL section skipped: no server (eval \"$(bash tools/ci/postgres.sh)\" starts one and sets ASSAY_TEST_POSTGRES_URL)")
+            }
         }
 
         print(table.render())

@@ -17,11 +17,17 @@ final class Fixture {
     let suppliers: [NamedSigningKey]
     let op: NamedSigningKey
 
-    init(dir: String, name: String) throws {
-        path = (dir as NSString).appendingPathComponent("assay-bench-\(name)-\(getpid()).assay")
-        for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) }
+    /// A new ledger: a file in `dir`, or, with `postgres`, in that empty PostgreSQL ledger database.
+    init(dir: String, name: String, postgres: String? = nil) throws {
         op = try NamedSigningKey(name: "bench.example/operator", key: SigningKey())
-        ledger = try Ledger.create(at: path, origin: "bench.example/ledger", operatorKey: op)
+        if let postgres {
+            path = postgres
+            ledger = try Ledger.create(postgres: postgres, origin: "bench.example/ledger", operatorKey: op)
+        } else {
+            path = (dir as NSString).appendingPathComponent("assay-bench-\(name)-\(getpid()).assay")
+            for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) }
+            ledger = try Ledger.create(at: path, origin: "bench.example/ledger", operatorKey: op)
+        }
         suppliers = try (0..<4).map { try NamedSigningKey(name: "supplier\($0).example", key: SigningKey()) }
         var items: [Ledger.AppendItem] = []
         for (i, s) in suppliers.enumerated() {
@@ -34,6 +40,7 @@ final class Fixture {
     }
 
     func remove() {
+        guard !Ledger.isPostgresLocation(path) else { return } // the caller drops the database
         for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) }
     }
 

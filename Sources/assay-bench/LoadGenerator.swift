@@ -57,6 +57,13 @@ enum LoadGenerator {
     /// connections to 127.0.0.1:`port` for `seconds`, and waits for every answer.
     static func run(port: Int, connections: Int, requests: [ByteBuffer], cycle: Bool, expectStatus: Int,
                     seconds: Double, pacing: Pacing) throws -> Result {
+        try run(ports: [port], connections: connections, requests: requests, cycle: cycle, expectStatus: expectStatus,
+                seconds: seconds, pacing: pacing)
+    }
+
+    /// The same, the connections spread over several servers (connection i to `ports[i % ports.count]`).
+    static func run(ports: [Int], connections: Int, requests: [ByteBuffer], cycle: Bool, expectStatus: Int,
+                    seconds: Double, pacing: Pacing) throws -> Result {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
         let loop = group.next()
@@ -69,7 +76,7 @@ enum LoadGenerator {
                 }
             }
         var channels: [any Channel] = []
-        for _ in 0..<connections { channels.append(try bootstrap.connect(host: "127.0.0.1", port: port).wait()) }
+        for i in 0..<connections { channels.append(try bootstrap.connect(host: "127.0.0.1", port: ports[i % ports.count]).wait()) }
         try loop.submit { state.start() }.wait()
         try state.done.futureResult.wait()
         for c in channels { try? c.close().wait() }
