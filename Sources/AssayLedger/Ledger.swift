@@ -144,7 +144,7 @@ public final class Ledger: Sendable {
 
     /// Runs `body`, turning store errors into `LedgerError.storage`.
     func mapStoreErrors<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch let e as StoreError { throw LedgerError(.storage, e.message) }
+        do { return try body() } catch let e as StoreError { throw LedgerError(e.code == .outcomeUnknown ? .outcomeUnknown : .storage, e.message) }
     }
 
     /// Brings the cached registry in `st` up to date with registry entries appended since

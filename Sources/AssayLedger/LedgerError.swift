@@ -13,6 +13,9 @@ public struct LedgerError: CodedError {
         case unavailable
         /// Two checkpoints disagree: the log forked or was rewritten.
         case inconsistent
+        /// A write whose commit may or may not have happened (the storage lost its connection
+        /// during `COMMIT`); appending the same envelopes again is safe.
+        case outcomeUnknown
     }
 
     public let code: Code

@@ -80,9 +80,26 @@ public enum Statement: Sendable, Equatable {
         var r = try ObjectReader(json)
         let typeName = try r.string("type")
         do {
-            return try decode(reader: &r, typeName: typeName, json: json, passportSource: passportSource)
+            let s = try decode(reader: &r, typeName: typeName, json: json, passportSource: passportSource)
+            try s.checkIdentifierCharacters()
+            return s
         } catch {
             throw error.inKind(typeName)
+        }
+    }
+
+    /// Identifiers (the subjects a record is indexed under, an EPCIS `eventID`) never contain a
+    /// control character (U+0000–U+001F, U+007F–U+009F): no URI does, and a storage backend may
+    /// not be able to hold one (PostgreSQL `text` cannot hold U+0000), which would make one
+    /// submission fail a whole group and a ledger impossible to migrate.
+    func checkIdentifierCharacters() throws(ModelError) {
+        var ids = subjects.map { ("subject", $0) }
+        if case .supplyChain(let s) = self, let id = s.event.eventID { ids.append(("eventID", id)) }
+        for (field, id) in ids {
+            if let c = id.unicodeScalars.first(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+                let code = String(c.value, radix: 16, uppercase: true)
+                throw ModelError(.invalidValue, field: field, "identifier \"\(String(id.unicodeScalars.filter { $0.value >= 0x20 && !(0x7F...0x9F).contains($0.value) }).prefix(80))\" contains the control character U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code)")
+            }
         }
     }
 

@@ -16,6 +16,9 @@ public struct StoreError: CodedError {
         case constraint
         case corrupt
         case io
+        /// The connection was lost while the commit was under way: the write may or may not
+        /// have been committed (resubmitting the same envelopes is safe: a repeat appends nothing).
+        case outcomeUnknown
     }
 
     public let code: Code

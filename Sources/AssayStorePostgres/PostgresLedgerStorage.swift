@@ -205,7 +205,7 @@ public final class PostgresLedgerStorage: LedgerStorage, @unchecked Sendable {
                 transaction = nil
                 do { try session.query("COMMIT") } catch {
                     if session.isClosed {
-                        throw StoreError(.io, "\(location): the connection was lost during COMMIT, so whether the write was committed is unknown; check with assay verify (appending the same envelopes again is safe)")
+                        throw StoreError(.outcomeUnknown, "\(location): the connection was lost during COMMIT, so whether the write was committed is unknown; check with assay verify (appending the same envelopes again is safe)")
                     }
                     throw error
                 }

@@ -80,8 +80,12 @@ struct SubmissionRoutes: Sendable {
         do {
             return try await sequencer.submit(items)
         } catch let e as LedgerError {
-            var p = Problem.assay(e.code == .unavailable ? "shutting-down" : "commit-failed", "Not committed", .serviceUnavailable,
-                                  "\(e.message); nothing of this submission was written")
+            // A commit whose outcome is unknown must not be reported as "nothing written": the
+            // client resubmits, and a repeat of a committed envelope answers 200 with its entry.
+            let detail = e.code == .outcomeUnknown
+                ? "\(e.message); submit the same envelopes again: one already committed answers 200 with its entry"
+                : "\(e.message); nothing of this submission was written"
+            var p = Problem.assay(e.code == .unavailable ? "shutting-down" : "commit-failed", "Not committed", .serviceUnavailable, detail)
             p.headers[.retryAfter] = "1"
             throw p
         }
