@@ -68,11 +68,12 @@ let package = Package(
             swiftSettings: strict
         ),
         // Every renderer (text, JSON, HTML, Mermaid, DOT): strings out, no printing.
-        .target(name: "AssayReport", dependencies: ["AssayCore", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto"], swiftSettings: strict),
+        .target(name: "AssayReport", dependencies: ["AssayCore", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto"],
+                resources: [.copy("Passport/web")], swiftSettings: strict),
         // The HTTP service (Hummingbird 2): submission, reads, operations; feature folders.
         .target(
             name: "AssayServer",
-            dependencies: ["AssayCore", "AssayLedger", "AssayStore", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto",
+            dependencies: ["AssayCore", "AssayLedger", "AssayStore", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto", "AssayReport",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                            .product(name: "Metrics", package: "swift-metrics"),
@@ -121,5 +122,6 @@ let package = Package(
         .testTarget(name: "AssayPostgresTests", dependencies: ["AssayStorePostgres", "AssayStore", "AssayStoreSQLite", "AssayStorageConformance", "AssayLedger", "AssayVerify", "AssayLog", "AssayCrypto", "AssayTestSupport"], swiftSettings: strict),
         .testTarget(name: "AssayServerTests", dependencies: ["AssayServer", "AssayTestSupport", "AssayLedger", "AssayVerify", "AssayModel", "AssayLog", "AssayCrypto"], swiftSettings: strict),
         .testTarget(name: "AssayDocsTests", dependencies: ["AssayTestSupport"], swiftSettings: strict),
+        .testTarget(name: "AssayReportTests", dependencies: ["AssayReport", "AssayVerify", "AssayLog", "AssayCrypto", "AssayModel", "AssayTestSupport"], swiftSettings: strict),
     ]
 )

@@ -32,7 +32,7 @@ public struct AssayCommand: ParsableCommand {
             AppendCommand.self, LogCommand.self, ShowCommand.self, VerifyCommand.self,
             CheckpointCommand.self, ProveCommand.self, VerifyProofCommand.self, WitnessCommand.self,
             StatementCommand.self, ImportCommand.self, ExportCommand.self, ReportCommand.self, GraphCommand.self,
-            CosignaturesCommand.self, ServeCommand.self, SubmitCommand.self, MigrateCommand.self,
+            CosignaturesCommand.self, ServeCommand.self, SubmitCommand.self, MigrateCommand.self, PassportCommand.self,
         ]
     )
 

@@ -51,11 +51,11 @@ struct ServeCommand: ParsableCommand {
         let signer = try InputFiles.secretKey(try EnvironmentDefaults.key(key, purpose: "(the operator's key, to sign checkpoints)"))
         var logger = Logger(label: "assay.server")
         logger.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["ASSAY_LOG"] ?? "") ?? .info
-        let server = AssayServer(
-            configuration: ServerConfiguration(ledgerPath: path, operatorKey: signer, host: host, port: port,
-                                               extraRoutes: [TileRoutes()] + (try witnessPush.routeProviders()) + operations.routes(),
-                                               middleware: operations.operations().middleware(), limits: limits),
-            logger: logger)
+        var configuration = ServerConfiguration(ledgerPath: path, operatorKey: signer, host: host, port: port,
+                                                extraRoutes: [TileRoutes()] + (try witnessPush.routeProviders()) + operations.routes(),
+                                                middleware: operations.operations().middleware(), limits: limits)
+        configuration.passportWitnessKeys = try witnessPush.witnesses.map { try WitnessPushOptions.parse($0).key }
+        let server = AssayServer(configuration: configuration, logger: logger)
         try AsyncBridge.run {
             try await server.run { url in
                 FileHandle.standardOutput.write(Data("listening on \(url)\n".utf8))

@@ -24,6 +24,9 @@ public struct ServerConfiguration: Sendable {
     public var policy: WritePolicy
     /// Request and group-commit limits.
     public var limits: ServerLimits
+    /// The witness keys a product's passport page (`GET /01/{gtin}/21/{serial}`, `text/html`)
+    /// pins beside the operator's key: the page names those whose cosignature it verified.
+    public var passportWitnessKeys: [VerifierKey] = []
 
     public init(ledgerPath: String, operatorKey: NamedSigningKey, host: String = "127.0.0.1", port: Int = 8080,
                 extraRoutes: [any RouteProvider] = [], middleware: [any MiddlewareProtocol<Request, Response, AssayRequestContext>] = [],

@@ -72,14 +72,21 @@ final class ServerProcess: @unchecked Sendable {
     private let exited = DispatchSemaphore(value: 0)
 
     /// Starts `assay serve` on `workspace`'s ledger and waits (up to 60 s) for it to listen.
-    init(_ workspace: ServerWorkspace, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
+    convenience init(_ workspace: ServerWorkspace, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
+        try self.init(ledger: workspace.ledger, keyFile: workspace.operatorKeyFile, outputDirectory: workspace.dir.path,
+                      extraArguments: extraArguments, environment: environment)
+    }
+
+    /// Starts `assay serve` on `ledger` with the operator key in `keyFile`, its output in files
+    /// in `outputDirectory`, and waits (up to 60 s) for it to listen.
+    init(ledger: String, keyFile: String, outputDirectory: String, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
         let id = UUID().uuidString
-        outPath = workspace.dir.file("serve-\(id).out")
-        errPath = workspace.dir.file("serve-\(id).err")
+        outPath = (outputDirectory as NSString).appendingPathComponent("serve-\(id).out")
+        errPath = (outputDirectory as NSString).appendingPathComponent("serve-\(id).err")
         FileManager.default.createFile(atPath: outPath, contents: nil)
         FileManager.default.createFile(atPath: errPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: try CLIHarness.assayExecutable())
-        process.arguments = ["serve", "--ledger", workspace.ledger, "--key", workspace.operatorKeyFile, "--listen", "127.0.0.1:0"] + extraArguments
+        process.arguments = ["serve", "--ledger", ledger, "--key", keyFile, "--listen", "127.0.0.1:0"] + extraArguments
         var env = ProcessInfo.processInfo.environment
         env["ASSAY_LOG"] = "info"
         for (k, v) in environment { env[k] = v }

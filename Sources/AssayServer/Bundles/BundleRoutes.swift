@@ -9,8 +9,8 @@ import NIOCore
 /// - `GET /v1/bundles/{product}`: the product's bundle exactly as `assay export --product` writes
 ///   it (`product` percent-encoded as one path segment, normalised like the CLI's `--product`).
 /// - `GET /01/{gtin}/21/{serial}`: the GS1 Digital Link of a serialised item; content negotiation
-///   gives the bundle (`application/json`, also for `*/*` or no `Accept`) or a page linking to it
-///   (`text/html`), and 406 when the client accepts neither.
+///   gives the bundle (`application/json`, also for `*/*` or no `Accept`) or the product's
+///   passport page (`text/html`, `PassportRoute`), and 406 when the client accepts neither.
 /// - `GET /v1/subjects/{id}/entries[?after=SEQ&limit=N]`: the sequence numbers and kinds of the
 ///   entries about one subject, in log order, a page at a time.
 public struct BundleRoutes: RouteProvider {
@@ -42,13 +42,9 @@ public struct BundleRoutes: RouteProvider {
                 response.headers[.vary] = "Accept"
                 return response
             case "text/html":
-                let count = try await BlockingIO.run { try server.ledger.store.sequences(forSubject: item).count }
-                guard count > 0 else {
-                    throw Problem.assay("no-entries", "Not Found", .notFound, "no entry in the ledger is about \(item)")
-                }
-                let origin = (try? server.ledger.store.origin()) ?? nil
-                let page = ProductPage(product: item, origin: origin ?? "", entries: count).html
-                return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .vary: "Accept"],
+                let page = try await PassportRoute.page(item, server)
+                return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .vary: "Accept", .cacheControl: "no-cache",
+                                                       .contentSecurityPolicy: PassportRoute.contentSecurityPolicy],
                                 body: .init(byteBuffer: ByteBuffer(string: page)))
             default:
                 var p = Problem.assay("not-acceptable", "Not Acceptable", .notAcceptable,

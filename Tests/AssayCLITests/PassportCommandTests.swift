@@ -1,0 +1,58 @@
+import AssayTestSupport
+import Foundation
+import Testing
+
+/// `assay passport`: the page and the QR code from a bundle, refusals that write nothing.
+@Suite("assay passport")
+struct PassportCommandTests {
+    static func trustArguments(_ v: BundleVectors) -> [String] {
+        var a = ["--log-key", v.trust.logKey, "--witnesses-needed", String(v.trust.witnessesNeeded)]
+        for w in v.trust.witnessKeys { a += ["--witness-key", w] }
+        return a
+    }
+
+    @Test("--out writes the page, --qr an SVG QR code that zbarimg reads back as the Digital Link (on --resolver's host when given)")
+    func pageAndQR() throws {
+        let v = try BundleVectors.load()
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let r = try CLIHarness.assay(["passport", "--bundle", v.file(v.valid.file), "--out", dir.file("p.html"), "--qr", dir.file("qr.svg"),
+                                      "--resolver", "https://acme.example/"] + Self.trustArguments(v))
+        #expect(r.exitCode == 0, "\(r)")
+        let dl = "https://acme.example" + v.trust.product.dropFirst("https://id.gs1.org".count)
+        #expect(r.stdout.contains("wrote \(dir.file("p.html"))") && r.stdout.contains(dl), "\(r)")
+        let page = try String(contentsOfFile: dir.file("p.html"), encoding: .utf8)
+        #expect(page.hasPrefix("<!doctype html>") && page.contains("id=\"assay-bundle\""))
+        let zbarimg = try #require(["/usr/bin/zbarimg", "/usr/local/bin/zbarimg"].first { FileManager.default.isExecutableFile(atPath: $0) },
+                                   "zbarimg not found: apt-get install zbar-tools")
+        let decoded = try CLIHarness.run(executable: zbarimg, ["--raw", "-q", dir.file("qr.svg")])
+        #expect(decoded.exitCode == 0 && decoded.stdout.trimmingCharacters(in: .newlines) == dl, "\(decoded)")
+        // Without --resolver: the canonical id.gs1.org link.
+        let plain = try CLIHarness.assay(["passport", "--bundle", v.file(v.valid.file), "--qr", dir.file("qr2.svg")] + Self.trustArguments(v))
+        #expect(plain.exitCode == 0, "\(plain)")
+        #expect(try CLIHarness.run(executable: zbarimg, ["--raw", "-q", dir.file("qr2.svg")]).stdout.trimmingCharacters(in: .newlines) == v.trust.product)
+    }
+
+    @Test("a bundle that fails integrity, a wrong log key, no output named, a bad resolver: a one-line error, a non-zero exit, no file written")
+    func refusals() throws {
+        let v = try BundleVectors.load()
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let tampered = try #require(v.cases.first { $0.expect == "failed" })
+        let other = try CLIHarness.assay(["key", "generate", "--name", "someone.example/key", "--out", dir.file("other.key")])
+        #expect(other.exitCode == 0)
+        let cases: [([String], Int32, String)] = [
+            (["--bundle", v.file(tampered.file), "--out", dir.file("x.html")] + Self.trustArguments(v), 1, "no passport page is written"),
+            (["--bundle", v.file(v.valid.file), "--out", dir.file("x.html"), "--log-key", dir.file("other.key.pub")], 1, ""),
+            (["--bundle", v.file(v.valid.file)] + Self.trustArguments(v), 2, "give --out FILE"),
+            (["--bundle", v.file(v.valid.file), "--qr", dir.file("x.svg"), "--resolver", "ftp://x"] + Self.trustArguments(v), 2, "--resolver must be an http(s) URL"),
+        ]
+        for (args, code, message) in cases {
+            let r = try CLIHarness.assay(["passport"] + args)
+            #expect(r.exitCode == code, "\(args): \(r)")
+            #expect(r.stderr.contains(message), "\(args): \(r.stderr)")
+            #expect(r.stderr.split(separator: "\n").count <= 2, "one line: \(r.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.file("x.html")) && !FileManager.default.fileExists(atPath: dir.file("x.svg")))
+    }
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Opens Assay passport pages in headless Chromium (Debian's chromium and chromium-driver, driven
+through Selenium) and reports what the page's own check concluded.
+
+Usage: browser-check.py JOBS.json  — JOBS is a list of
+  {"url": "...", "lang": "en"|"de", "width": 390, "height": 844, "screenshot": "out.png", "fullPage": true,
+   "javascript": false (optional: scripts off), "timeout": seconds to wait for the check (default 60)}
+Prints one JSON list with, per job: verification ("verified" | "failed" | "unchecked"), the
+document language, the visible status line, the visible h1, the verified witnesses, the texts of
+the bound facts shown ([{seq, path, value, text}]), and the screenshot path written. Exits 2 when
+the browser cannot be started (with the reason on stderr)."""
+import json, os, sys, time
+
+def main():
+    jobs = json.load(open(sys.argv[1]))
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.options import Options
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        print("selenium is not installed: python3 -m pip install selenium", file=sys.stderr)
+        return 2
+    os.environ.setdefault("SE_OFFLINE", "true")
+    chromium = os.environ.get("ASSAY_CHROMIUM", "/usr/bin/chromium")
+    driver_path = os.environ.get("ASSAY_CHROMEDRIVER", "/usr/bin/chromedriver")
+    for p, pkg in ((chromium, "chromium"), (driver_path, "chromium-driver")):
+        if not os.path.exists(p):
+            print(f"{p} not found: apt-get install {pkg}", file=sys.stderr)
+            return 2
+    results, drivers = [], {}
+    try:
+        for job in jobs:
+            lang = job.get("lang", "en")
+            js = job.get("javascript", True)
+            key = (lang, js)
+            if key not in drivers:
+                o = Options()
+                for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                          "--no-first-run", "--disable-extensions", f"--lang={lang}"):
+                    o.add_argument(a)
+                prefs = {"intl.accept_languages": lang}
+                if not js:
+                    prefs["profile.managed_default_content_settings.javascript"] = 2
+                o.add_experimental_option("prefs", prefs)
+                o.binary_location = chromium
+                try:
+                    drivers[key] = webdriver.Chrome(service=Service(driver_path), options=o)
+                except Exception as e:  # the reason, on one line
+                    print("cannot start headless chromium: " + " ".join(str(e).split()), file=sys.stderr)
+                    return 2
+            d = drivers[key]
+            d.set_window_size(job.get("width", 1280), job.get("height", 900))
+            d.get(job["url"])
+            state = "unchecked"
+            deadline = time.time() + float(job.get("timeout", 60))
+            while time.time() < deadline:
+                state = d.execute_script("return document.documentElement.getAttribute('data-verification')")
+                if state in ("verified", "failed"):
+                    break
+                time.sleep(0.05)
+            info = d.execute_script("""
+              const b = document.querySelector('.lang-block:not([hidden])') || document;
+              const q = s => { const e = b.querySelector(s); return e ? e.textContent.trim() : null; };
+              return {lang: document.documentElement.lang, status: q('[data-status]'), h1: q('h1'),
+                      productStatus: (b.querySelector('[data-product-status]') || {}).textContent || null,
+                      principles: [...b.querySelectorAll('[data-principle]')].map(e => [e.dataset.principle, e.dataset.verdict]),
+                      witnesses: (window.assayVerification && window.assayVerification.witnesses) || [],
+                      problems: (window.assayVerification && window.assayVerification.problems) || [],
+                      bound: [...b.querySelectorAll('[data-seq][data-path]')].map(e => ({seq: e.dataset.seq, path: e.dataset.path,
+                               value: e.dataset.value, text: e.textContent.trim()})),
+                      treeNodes: b.querySelectorAll('svg.parts g.node').length};""")
+            info["verification"] = state
+            info["url"] = job["url"]
+            if job.get("screenshot"):
+                full = d.execute_script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
+                d.set_window_size(job.get("width", 1280), min(int(full) + 40, 8000) if job.get("fullPage") else job.get("height", 900))
+                d.save_screenshot(job["screenshot"])
+                info["screenshot"] = job["screenshot"]
+            results.append(info)
+    finally:
+        for d in drivers.values():
+            d.quit()
+    print(json.dumps(results))
+    return 0
+
+if __name__ == "__main__":
+    sys.exit(main())
