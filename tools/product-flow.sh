@@ -3,7 +3,8 @@
 # their components, the manufacturer records a manufacturing step (with firmware and SBOM digests),
 # the assembly and a lifecycle commitment; a witness cosigns the checkpoint; the product's bundle is
 # exported and an auditor verifies it offline against the principles, with nothing but the log's
-# key, its origin and the product pinned; then the HTML report is written.
+# key, its origin and the product pinned; then the HTML report, the buyer's passport page and its QR
+# code are written.
 #
 # Usage: bash tools/product-flow.sh [work-dir]   (builds the release binary unless ASSAY_BIN is set)
 set -euo pipefail
@@ -84,4 +85,7 @@ run "$bin" verify --bundle product.assay-bundle --log-key operator.key.pub --ori
 
 say "The report"
 run "$bin" report --bundle product.assay-bundle --log-key operator.key.pub --origin "$ORIGIN" --product "$PRODUCT" --html report.html
+say "The buyer's passport page (verified again by the browser itself) and the QR code for the product's label"
+run "$bin" passport --bundle product.assay-bundle --log-key operator.key.pub --witness-key witness.key.pub --witnesses-needed 1 \
+    --out passport.html --qr passport-qr.svg
 echo "work directory: $work"

@@ -89,14 +89,17 @@ public enum HTMLReport {
         return h + "</ul>"
     }
 
-    /// The whole page: verdicts, the provenance tree, components, lifecycle commitments and
-    /// the Mermaid source of the graph, with the Assay version that produced it.
+    /// The whole page: verdicts, the provenance tree, components, lifecycle commitments, the
+    /// signed facts and the parts drawn as a tree (SVG), with the Assay version that produced it.
     public static func render(_ r: BundleReport) -> String {
         var h = """
         <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Assay report — \(esc(r.product))</title>
         <style>body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}h1{font-size:1.4em}
         .pass{color:#0a7d32}.fail{color:#b3261e}.na{color:#666}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}
-        code{font-size:.85em}ul.tree,ul.tree ul{list-style:none;padding-left:1.2em;border-left:1px solid #ccc}</style></head><body>
+        code{font-size:.85em}ul.tree,ul.tree ul{list-style:none;padding-left:1.2em;border-left:1px solid #ccc}
+        svg.parts{display:block;width:100%;max-width:32rem}svg.parts rect{fill:#f4f5f7;stroke:#c4c8cf}svg.parts .root rect{fill:#e6eefb;stroke:#0b4fa8}
+        svg.parts .missing rect{fill:#fbeaea;stroke:#a3161b}svg.parts .repeat rect{fill:#fff;stroke-dasharray:4 3}svg.parts .edge{fill:none;stroke:#4d4d4d}
+        svg.parts .t1{font-size:14px;font-weight:600}svg.parts .t2{font-size:12px;fill:#4d4d4d}</style></head><body>
         <h1>Product <code>\(esc(r.product))</code>: <span class="\(r.passed ? "pass" : "fail")">\(r.passed ? "PASS" : "FAIL")</span></h1>
         <p>Log <code>\(esc(r.origin))</code>, checkpoint size \(r.checkpointSize), \(r.witnessCosignatures) witness cosignature(s). Audit date \(esc(r.auditDate)); policy \(esc(r.policyName)); assay \(AssayVersion.current).</p>
         <h2>Principles</h2><table><tr><th>Principle</th><th>Verdict</th><th>Reasons and evidence</th></tr>
@@ -135,20 +138,27 @@ public enum HTMLReport {
             h += "</table>"
         }
         h += signedFacts(SignedFacts.facts(of: r))
-        h += "<h2>Provenance graph (Mermaid source)</h2><pre>\(esc(r.graph.mermaid()))</pre></body></html>\n"
+        // The parts drawn as a tree, laid out by Assay (the same drawing as the passport page);
+        // each part links to its entry in the signed-facts tables above.
+        let tree = PartsTree(graph: r.graph)
+        h += "<h2 id=parts>Parts</h2>" + tree.svg(model: PassportModel(report: r), strings: PassportStrings(language: .en),
+                                                   anchor: { "seq-\($0)" }, titleID: "parts-title")
+        h += "</body></html>\n"
         return h
     }
 
     /// Every signed fact, one table per group: seq, signing party (name and key), where the
     /// value stands, the value; facts of entries that are not evidence are marked.
     public static func signedFacts(_ facts: [SignedFact]) -> String {
+        var anchored = Set<UInt64>()
         var h = "<h2 id=facts>Signed facts</h2><p>\(facts.count) value(s) signed by the bundle's entries, by group, in sequence order.</p>"
         for (group, list) in SignedFacts.grouped(facts) {
             h += "<h3>\(esc(group.title)) (\(list.count))</h3><table class=facts><tr><th>Seq</th><th>Signed by</th><th>Kind</th><th>Fact</th><th>Value</th></tr>"
             for f in list {
+                let anchor = anchored.insert(f.seq).inserted ? " id=\"seq-\(f.seq)\"" : ""
                 let note = f.counted ? "" : " <b class=fail>not evidence</b>"
                 let ns = f.namespace.map { " <small>(namespace \(esc($0)))</small>" } ?? ""
-                h += "<tr><td>\(f.seq)</td><td>\(esc(f.partyName))<br><small><code>\(esc(f.signer))</code></small></td><td>\(esc(f.kind))\(f.aspect.map { "<br><small>\(esc($0))</small>" } ?? "")</td><td><code>\(esc(f.path))</code>\(ns)</td><td>\(esc(f.value))\(note)</td></tr>"
+                h += "<tr\(anchor)><td>\(f.seq)</td><td>\(esc(f.partyName))<br><small><code>\(esc(f.signer))</code></small></td><td>\(esc(f.kind))\(f.aspect.map { "<br><small>\(esc($0))</small>" } ?? "")</td><td><code>\(esc(f.path))</code>\(ns)</td><td>\(esc(f.value))\(note)</td></tr>"
             }
             h += "</table>"
         }

@@ -27,7 +27,7 @@ struct PassportBrowserTests {
         let jobsFile = dir.file("jobs-\(UUID().uuidString).json")
         try JSONSerialization.data(withJSONObject: jobs).write(to: URL(fileURLWithPath: jobsFile))
         let script = Vectors.packageRoot.appendingPathComponent("tools/passport/browser-check.py").path
-        let r = try CLIHarness.run(executable: "/usr/bin/python3", [script, jobsFile], timeout: 600)
+        let r = try CLIHarness.run(executable: "/usr/bin/env", ["python3", script, jobsFile], timeout: 600)
         guard r.exitCode == 0 else {
             throw TestFailure("the browser could not be run (apt-get install chromium chromium-driver; python3 -m pip install selenium):\n\(r)")
         }

@@ -120,9 +120,12 @@ struct PassportStrings: Sendable {
         "js.none": ("none", "keine"),
         "js.ended": ("ended", "beendet"),
         "js.left": ("{0} left", "noch {0}"),
-        "js.years": ("{0} year(s)", "{0} Jahr(e)"),
-        "js.months": ("{0} month(s)", "{0} Monat(e)"),
-        "js.days": ("{0} day(s)", "{0} Tag(e)"),
+        "js.year": ("{0} year", "{0} Jahr"),
+        "js.years": ("{0} years", "{0} Jahre"),
+        "js.month": ("{0} month", "{0} Monat"),
+        "js.months": ("{0} months", "{0} Monate"),
+        "js.day": ("{0} day", "{0} Tag"),
+        "js.days": ("{0} days", "{0} Tage"),
     ]
 
     static let months: [PassportLanguage: [String]] = [
@@ -155,12 +158,10 @@ struct PassportStrings: Sendable {
         guard let a = Self.ymd(from), let b = Self.ymd(to) else { return "" }
         var months = (b.y - a.y) * 12 + (b.m - a.m)
         if b.d < a.d { months -= 1 }
-        if months < 1 {
-            let days = Self.days(b) - Self.days(a)
-            return self("js.days", String(max(days, 0)))
-        }
+        func count(_ n: Int, _ unit: String) -> String { self(n == 1 ? "js." + unit : "js." + unit + "s", String(n)) }
+        if months < 1 { return count(max(Self.days(b) - Self.days(a), 0), "day") }
         let y = months / 12, m = months % 12
-        return [y > 0 ? self("js.years", String(y)) : nil, m > 0 ? self("js.months", String(m)) : nil].compactMap { $0 }.joined(separator: " ")
+        return [y > 0 ? count(y, "year") : nil, m > 0 ? count(m, "month") : nil].compactMap { $0 }.joined(separator: " ")
     }
 
     static func ymd(_ s: String) -> (y: Int, m: Int, d: Int)? {

@@ -140,13 +140,13 @@
     if (to <= from) return t("ended");
     var a = from.split("-").map(Number), b = to.split("-").map(Number);
     var months = (b[0] - a[0]) * 12 + (b[1] - a[1]) - (b[2] < a[2] ? 1 : 0);
+    function count(n, unit) { return t(n === 1 ? unit : unit + "s", [n]); }
     if (months < 1) {
-      var days = Math.round((Date.UTC(b[0], b[1] - 1, b[2]) - Date.UTC(a[0], a[1] - 1, a[2])) / 86400000);
-      return strings[lang].days ? t("days", [days]) : String(days);
+      return count(Math.round((Date.UTC(b[0], b[1] - 1, b[2]) - Date.UTC(a[0], a[1] - 1, a[2])) / 86400000), "day");
     }
     var y = Math.floor(months / 12), m = months % 12, parts = [];
-    if (y) parts.push(t("years", [y]));
-    if (m) parts.push(t("months", [m]));
+    if (y) parts.push(count(y, "year"));
+    if (m) parts.push(count(m, "month"));
     return parts.join(" ");
   }
 
@@ -167,17 +167,17 @@
       setStatus("unchecked", "unsupported");
       return;
     }
-    var bundle, trust;
+    var text = document.getElementById("assay-bundle").textContent, bundle, trust;
     try {
-      bundle = JSON.parse(document.getElementById("assay-bundle").textContent);
       trust = JSON.parse(document.getElementById("assay-trust").textContent);
     } catch (e) {
-      setStatus("failed", "failed", ["the embedded bundle is not JSON"]);
+      setStatus("failed", "failed", ["the embedded trust anchors are not JSON"]);
       return;
     }
     var result;
     try {
-      result = await AssayVerifier.verifyBundle(bundle, trust);
+      // The text, not a parsed value: the verifier parses it as Assay does (duplicate names refused).
+      result = await AssayVerifier.verifyBundle(text, trust);
     } catch (e) {
       result = { ok: false, problems: ["the check stopped: " + (e && e.message ? e.message : String(e))] };
     }
@@ -188,6 +188,7 @@
       return;
     }
     try {
+      bundle = JSON.parse(text);
       signed = statements(bundle);
     } catch (e) {
       setStatus("failed", "failed", ["an entry's statement cannot be read"]);
