@@ -1113,10 +1113,10 @@ enum OpenAPIDocument {
       "get": {
         "operationId": "getDigitalLink",
         "summary": "GS1 Digital Link resolver for a serialised item",
-        "description": "The item's bundle (`Accept: application/json`) or a page about it (`text/html`), chosen by content negotiation (RFC 9110 §12.5.1, quality values honoured; `*/*` or no Accept gives JSON).",
+        "description": "The item's bundle (`Accept: application/json`) or its passport page (`text/html`: one self-contained page that verifies the embedded bundle in the browser, FORMAT.md §17), chosen by content negotiation (RFC 9110 §12.5.1, quality values honoured; `*/*` or no Accept gives JSON).",
         "responses": {
           "200": {
-            "description": "The bundle or the page.",
+            "description": "The bundle or the passport page.",
             "content": {
               "application/json": {
                 "schema": {
