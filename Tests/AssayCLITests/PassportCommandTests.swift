@@ -43,7 +43,7 @@ struct PassportCommandTests {
         #expect(other.exitCode == 0)
         let cases: [([String], Int32, String)] = [
             (["--bundle", v.file(tampered.file), "--out", dir.file("x.html")] + Self.trustArguments(v), 1, "no passport page is written"),
-            (["--bundle", v.file(v.valid.file), "--out", dir.file("x.html"), "--log-key", dir.file("other.key.pub")], 1, ""),
+            (["--bundle", v.file(v.valid.file), "--out", dir.file("x.html"), "--log-key", dir.file("other.key.pub")], 1, "not the log key"),
             (["--bundle", v.file(v.valid.file)] + Self.trustArguments(v), 2, "give --out FILE"),
             (["--bundle", v.file(v.valid.file), "--qr", dir.file("x.svg"), "--resolver", "ftp://x"] + Self.trustArguments(v), 2, "--resolver must be an http(s) URL"),
         ]

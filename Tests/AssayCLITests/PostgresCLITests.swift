@@ -63,6 +63,15 @@ struct PostgresCLITests {
         #expect(try ws.read(bundle) == ws.read(fromCopy), "the bundle exported from PostgreSQL differs from the one exported from its SQLite copy")
     }
 
+    /// A fresh database holding a registered ledger (`registered`), the workspace with the keys, and the ledger's URL.
+    func registeredDatabase() throws -> (PostgresTestDatabase, Workspace, String) {
+        let db = try PostgresTestServer.freshDatabase()
+        let ws: Workspace
+        do { ws = try Workspace.keysOnly() } catch { db.drop(); throw error }
+        do { try registered(ws, db.writerURL) } catch { db.drop(); ws.remove(); throw error }
+        return (db, ws, db.writerURL)
+    }
+
     /// A ledger with the supplier and manufacturer registered, by the CLI.
     func registered(_ ws: Workspace, _ L: String) throws {
         try ws.must("init", "--ledger", L, "--key", ws.key(.operator), "--origin", testOrigin)
@@ -72,12 +81,8 @@ struct PostgresCLITests {
 
     @Test("two processes appending to one PostgreSQL ledger at once: contiguous, no fork, verify OK")
     func concurrentProcesses() throws {
-        let db = try PostgresTestServer.freshDatabase()
-        defer { db.drop() }
-        let ws = try Workspace.keysOnly()
-        defer { ws.remove() }
-        let L = db.writerURL
-        try registered(ws, L)
+        let (db, ws, L) = try registeredDatabase()
+        defer { db.drop(); ws.remove() }
         let perWriter = 12
         let files = try (0..<(2 * perWriter)).map { try ws.sign(Statements.event(100 + $0), by: .supplier, as: "c\($0).json") }
         let results = LockedResults()
@@ -101,12 +106,8 @@ struct PostgresCLITests {
 
     @Test("kill -9 of an appending process: every acknowledged entry stays, the ledger verifies, the next append works")
     func killNine() throws {
-        let db = try PostgresTestServer.freshDatabase()
-        defer { db.drop() }
-        let ws = try Workspace.keysOnly()
-        defer { ws.remove() }
-        let L = db.writerURL
-        try registered(ws, L)
+        let (db, ws, L) = try registeredDatabase()
+        defer { db.drop(); ws.remove() }
         let count = 30
         let files = try (0..<count).map { try ws.sign(Statements.event(200 + $0), by: .supplier, as: "k\($0).json") }
         let out = ws.file("acks.txt")

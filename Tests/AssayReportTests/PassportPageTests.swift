@@ -25,10 +25,17 @@ struct PassportPageTests {
         let vectors = try BundleVectors.load()
         #expect(vectors.cases.count >= 8, "at least the valid bundle and seven tamperings")
         for v in vectors.cases {
-            let (_, report, _) = try Self.report(vectors, v.file)
-            let integrity = report.principles.first { $0.principle == .integrity }
-            let verdict = integrity?.verdict == .satisfied ? "verified" : "failed"
-            #expect(verdict == v.expect, "\(v.name) (\(v.why)): Swift says \(verdict): \(integrity?.problems.first?.message ?? "")")
+            let verdict: String, reason: String
+            do {
+                let (_, report, _) = try Self.report(vectors, v.file)
+                let integrity = report.principles.first { $0.principle == .integrity }
+                verdict = integrity?.verdict == .satisfied ? "verified" : "failed"
+                reason = integrity?.problems.first?.message ?? ""
+            } catch {
+                // A bundle that does not even parse (a duplicate member …) fails too.
+                (verdict, reason) = ("failed", "\(error)")
+            }
+            #expect(verdict == v.expect, "\(v.name) (\(v.why)): Swift says \(verdict): \(reason)")
         }
     }
 
@@ -47,7 +54,7 @@ struct PassportPageTests {
         let html = try PassportPage(bundleJSON: bytes, report: report, trust: trust).html()
         #expect(html.hasPrefix("<!doctype html>"))
         #expect(html.contains("<html lang=\"en\" data-verification=\"unchecked\">"), "the page starts unchecked")
-        for forbidden in ["<script src", "<link", "<img", "<iframe", "<object", "<embed", "@import", "url(", "<base", "fetch(", "XMLHttpRequest", "WebSocket"] {
+        for forbidden in ["<script src", "<link", "<img", "<iframe", "<object", "<embed", "@import", "url(", "<base ", "<base>", "fetch(", "XMLHttpRequest", "WebSocket"] {
             #expect(!html.contains(forbidden), "the page contains \(forbidden)")
         }
         #expect(html.contains("connect-src 'none'"))
@@ -83,17 +90,19 @@ struct PassportPageTests {
             let fact = SignedFacts.facts(of: [entry]).first { $0.path == b.path }
             #expect(fact?.value == b.value, "seq \(b.seq) \(b.path)")
         }
+        // Every part of the provenance graph is drawn, once, under the product.
         let tree = PartsTree(graph: report.graph)
-        #expect(tree.rows.first?.id == vectors.trust.product && tree.rows.count == 6 && tree.omitted == 0)
+        #expect(tree.rows.first?.id == vectors.trust.product && tree.omitted == 0)
+        #expect(Set(tree.rows.map(\.id)) == Set(report.graph.nodes) && tree.rows.count >= 5, "\(tree.rows.map(\.id))")
     }
 
     @Test("the parts tree draws each part once however many paths reach it, caps its rows, and never recurses")
     func treeLayout() throws {
         let vectors = try BundleVectors.load()
         let (_, report, _) = try Self.report(vectors, vectors.valid.file)
-        let capped = PartsTree(graph: report.graph, maxRows: 3)
-        #expect(capped.rows.count == 3 && capped.omitted == 3)
         let full = PartsTree(graph: report.graph)
+        let capped = PartsTree(graph: report.graph, maxRows: 3)
+        #expect(capped.rows.count == 3 && capped.omitted > 0 && capped.rows.map(\.id) == full.rows.prefix(3).map(\.id))
         #expect(Set(full.rows.filter { !$0.repeated }.map(\.id)).count == full.rows.filter { !$0.repeated }.count)
         for (i, r) in full.rows.enumerated() where i > 0 {
             let p = try #require(r.parent)

@@ -85,6 +85,10 @@ struct PassportBrowserTests {
             #expect(r["productStatus"] as? String == (lang == "de" ? "In Gebrauch" : "In use"), "\(what)")
             #expect((r["principles"] as? [[String]])?.count == 7, "\(what): one line per principle")
             #expect(r["treeNodes"] as? Int == 6, "\(what): product, board, MCU, radio, firmware, cells drawn")
+            // WCAG 2.2 AA, measured in the rendered page: text contrast, named controls, heading order.
+            #expect((r["contrast"] as? [Any])?.isEmpty == true, "\(what): text below the AA contrast ratio: \(r["contrast"] ?? "-")")
+            #expect((r["unnamed"] as? [Any])?.isEmpty == true, "\(what): controls without an accessible name: \(r["unnamed"] ?? "-")")
+            #expect(r["headings"] as? Bool == true, "\(what): a heading level is skipped")
             let shot = r["screenshot"] as? String ?? ""
             let png = FileManager.default.contents(atPath: shot) ?? Data()
             #expect(png.count > 20_000 && png.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]), "\(what): no screenshot at \(shot)")

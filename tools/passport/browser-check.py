@@ -68,7 +68,39 @@ def main():
                       problems: (window.assayVerification && window.assayVerification.problems) || [],
                       bound: [...b.querySelectorAll('[data-seq][data-path]')].map(e => ({seq: e.dataset.seq, path: e.dataset.path,
                                value: e.dataset.value, text: e.textContent.trim()})),
-                      treeNodes: b.querySelectorAll('svg.parts g.node').length};""")
+                      treeNodes: b.querySelectorAll('svg.parts g.node').length,
+                      contrast: lowContrast(b), unnamed: unnamedControls(b), headings: headingOrder(b)};
+              // WCAG 2.2 1.4.3: every visible text against the background it is drawn on (the first
+              // ancestor with an opaque background), 4.5:1, or 3:1 for large text.
+              function lowContrast(scope) {
+                const rgb = c => (c.match(/[\d.]+/g) || []).map(Number);
+                const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+                  .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+                const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+                const background = el => { for (let e = el; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor);
+                  if (c.length === 3 || (c.length === 4 && c[3] === 1)) return c.slice(0, 3); } return [255, 255, 255]; };
+                const out = [];
+                for (const el of scope.querySelectorAll('*')) {
+                  if (el.closest('svg') || !el.offsetParent && el.tagName !== 'BODY') continue;
+                  if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+                  const st = getComputedStyle(el), size = parseFloat(st.fontSize), bold = Number(st.fontWeight) >= 700;
+                  const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+                  const r = ratio(rgb(st.color).slice(0, 3), background(el));
+                  if (r < need) out.push({text: el.textContent.trim().slice(0, 40), ratio: Math.round(r * 100) / 100, need});
+                }
+                return out;
+              }
+              // Buttons, links and the drawing have an accessible name.
+              function unnamedControls(scope) {
+                return [...scope.querySelectorAll('a, button, svg')].filter(e => e.offsetParent || e.tagName === 'svg')
+                  .filter(e => !(e.textContent.trim() || e.getAttribute('aria-label') || e.getAttribute('aria-labelledby')))
+                  .map(e => e.outerHTML.slice(0, 60));
+              }
+              // Headings never skip a level.
+              function headingOrder(scope) {
+                const levels = [...scope.querySelectorAll('h1, h2, h3, h4')].map(h => Number(h.tagName[1]));
+                return levels.every((l, i) => i === 0 ? l === 1 : l <= levels[i - 1] + 1);
+              }""")
             info["verification"] = state
             info["url"] = job["url"]
             if job.get("screenshot"):

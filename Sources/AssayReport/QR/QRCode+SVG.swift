@@ -28,27 +28,11 @@ extension QRCode {
         return """
         <svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="\(pixels)" height="\(pixels)" \
         viewBox="0 0 \(side) \(side)" role="img" shape-rendering="crispEdges">\
-        <title>\(Self.xmlEscaped(title ?? "QR code"))</title>\
+        <title>\(HTMLReport.esc(title ?? "QR code"))</title>\
         <rect width="\(side)" height="\(side)" fill="#fff" stroke="none"/>\
         <path fill="#000" stroke="none" d="\(path)"/>\
         </svg>
 
         """
-    }
-
-    /// `text` with `&`, `<`, `>`, `"` and `'` replaced by entities.
-    static func xmlEscaped(_ text: String) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(c)
-            }
-        }
-        return out
     }
 }

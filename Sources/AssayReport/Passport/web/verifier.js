@@ -5,9 +5,11 @@
  * whose `verifyBundle(bundle, trust)` checks the integrity of an offline product bundle
  * (`Schemas/FORMAT.md` §9, steps 1–5) with nothing but Web Crypto (`crypto.subtle`: SHA-256 and
  * Ed25519) and what the reader pinned: the log's verifier key, its origin, the product and the
- * witness keys. It is written from FORMAT.md; the Swift verifier (`AssayVerify/Bundle/
- * BundleVerifier.swift`) is the reference it must agree with, and its problem messages read like
- * that verifier's.
+ * witness keys. It implements FORMAT.md; where FORMAT.md leaves a detail open (identifier forms,
+ * statement rules, limits) it follows the Swift verifier (`AssayVerify/Bundle/BundleVerifier.swift`),
+ * which it must agree with on every bundle, and its problem messages are that verifier's, word for
+ * word. `tools/passport/make-vectors.sh` checks both on the shared vectors
+ * (`Tests/Fixtures/bundle-vectors`).
  *
  *   const r = await AssayVerifier.verifyBundle(bundle, {
  *     logKey: "acme.example/operator+1a2b3c4d+AR…",   // C2SP note verifier key (FORMAT.md §1)
@@ -36,10 +38,16 @@
  * entries, each subject's count and chain, every index proof against the checkpoint's
  * `assay-subject-index` root, entries about no subject, prefix proofs against an older checkpoint).
  *
- * Statement validity is checked for the registry kinds, generic events and lifecycle commitments as
- * Assay's decoders check it; EPCIS events and passport data are checked structurally (the members,
- * types and identifiers every rule here reads), not against every EPCIS/CBV/Battery Pass value
- * rule — see `decodeStatement`.
+ * Statement validity follows Assay's decoders for every kind: the registry kinds, generic events,
+ * lifecycle commitments, EPCIS 2.0 events (CBV vocabularies, identifiers, shapes, sensor reports,
+ * Assay's `assay:` extension fields and the ILMD master data they read) and passport data (the
+ * Battery Pass parts as their published schemas read, battery status, the ESPR product passport,
+ * number literals compared exactly). The default write table of §8 applies (an auditor's policy
+ * cannot be given here); the append-time-only rule on future event times is not a stored-entry
+ * rule and is not checked, as `assay verify` does not check it.
+ *
+ * Strings are compared as UTF-16 code units; Swift compares them by canonical equivalence. The two
+ * differ only for identifiers, origins or names that are not in Unicode NFC.
  */
 (function (root) {
   'use strict';
@@ -686,7 +694,11 @@
     'UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW').split(' '));
 
   function checkCountryCode(s, field) {
-    if (!/^[A-Z]{2}$/.test(s)) throw new ModelError(field, `${quoted(s)} is not an ISO 3166-1 alpha-2 country code: two upper-case letters expected`);
+    if (!/^[A-Z]{2}$/.test(s)) {
+      const upper = s.toUpperCase();
+      const hint = upper !== s && COUNTRIES.has(upper) ? ` (codes are written in upper case: "${upper}")` : '';
+      throw new ModelError(field, `${quoted(s)} is not an ISO 3166-1 alpha-2 country code: two upper-case letters expected${hint}`);
+    }
     if (!COUNTRIES.has(s)) throw new ModelError(field, `"${s}" is not an assigned ISO 3166-1 alpha-2 country code`);
   }
 
@@ -1091,7 +1103,7 @@
     checkGS1IfApplicable(s, field);
   }
   function checkModelIdentifier(s, field) {
-    if (allNumeric(s)) { gtin14(s, field); return; }
+    if (s === '' || allNumeric(s)) { gtin14(s, field); return; }
     const k = parseGS1(s, field);
     if (k.kind !== 'class') throw new ModelError(field, `a model is a GTIN or a product-class Digital Link (…/01/{GTIN}), not ${digitalLink(k)}`);
   }
@@ -1609,6 +1621,384 @@
     if (!(Number.isInteger(d) && d >= 1 && d <= 100000)) throw new ModelError(r.fp(key), `must be a whole number of days from 1 to 100000, got ${formatDouble(d)}`);
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Passport data (FORMAT.md §2.1): the Battery Pass v1.2.0 parts as their published schemas read,
+  // the ESPR product passport and the battery status, on the signed JSON (number literals kept).
+
+  /** Reads passport data: null is a value, not an absent member; numbers keep their literals. */
+  class SourceReader {
+    constructor(value, path) {
+      if (!isObject(value)) throw new ModelError(path, `must be an object, found ${typeName(value)}`);
+      this.path = path;
+      this.fields = value;
+      this.seen = new Set();
+    }
+    fp(key) { return this.path ? `${this.path}.${key}` : key; }
+    optional(key) { this.seen.add(key); return has(this.fields, key) ? this.fields[key] : undefined; }
+    required(key) {
+      const v = this.optional(key);
+      if (v === undefined) throw new ModelError(this.fp(key), 'is required');
+      return v;
+    }
+    static str(v, path) {
+      if (typeof v !== 'string') throw new ModelError(path, `must be a string, found ${typeName(v)}`);
+      return v;
+    }
+    static num(v, path) {
+      if (!(v instanceof JSONNumber)) throw new ModelError(path, `must be a number, found ${typeName(v)}`);
+      return v;
+    }
+    string(key) { return SourceReader.str(this.required(key), this.fp(key)); }
+    optionalString(key) { const v = this.optional(key); return v === undefined ? undefined : SourceReader.str(v, this.fp(key)); }
+    number(key, min, max) {
+      const n = SourceReader.num(this.required(key), this.fp(key));
+      if (min !== undefined && (n.compare(min) < 0 || n.compare(max) > 0)) throw new ModelError(this.fp(key), `${n.literal.slice(0, 40)} is outside ${min}…${max}`);
+      return n;
+    }
+    optionalNumber(key) { const v = this.optional(key); return v === undefined ? undefined : SourceReader.num(v, this.fp(key)); }
+    bool(key) {
+      const v = this.required(key);
+      if (typeof v !== 'boolean') throw new ModelError(this.fp(key), `must be true or false, found ${typeName(v)}`);
+      return v;
+    }
+    object(key) { return new SourceReader(this.required(key), this.fp(key)); }
+    elements(key) {
+      const v = this.required(key);
+      if (!Array.isArray(v)) throw new ModelError(this.fp(key), `must be an array, found ${typeName(v)}`);
+      return v.map((x, i) => [`${this.fp(key)}[${i}]`, x]);
+    }
+    objects(key, read) { return this.elements(key).map(([p, v]) => read(new SourceReader(v, p))); }
+    strings(key) { return this.elements(key).map(([p, v]) => SourceReader.str(v, p)); }
+    enumValue(key, allowed) {
+      const s = this.string(key);
+      if (!allowed.includes(s)) throw new ModelError(this.fp(key), `"${chars(s, 60)}" is not one of: ${allowed.join(', ')}`);
+      return s;
+    }
+    uri(key) { const s = this.string(key); passURI(s, this.fp(key)); return s; }
+    optionalURI(key) { const s = this.optionalString(key); if (s !== undefined) passURI(s, this.fp(key)); return s; }
+    passTimestamp(key) { const s = this.string(key); containsDateTime(s, this.fp(key)); return s; }
+    finish() {
+      for (const k of Object.keys(this.fields)) if (!this.seen.has(k)) throw new ModelError(this.fp(k), 'is not a member of this object');
+    }
+  }
+
+  const passQuoted = (s) => JSON.stringify(chars(s, 80));
+  const isAlpha = (c) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+  const isDigitByte = (c) => c >= 0x30 && c <= 0x39;
+
+  /** `format: uri` (RFC 3986): a scheme, `:`, then URI characters and %HH escapes only. */
+  function passURI(s, field) {
+    const b = utf8(s);
+    const colon = b.indexOf(0x3a);
+    if (!(colon > 0 && isAlpha(b[0]) && b.subarray(0, colon).every((c) => isAlpha(c) || isDigitByte(c) || c === 0x2b || c === 0x2d || c === 0x2e))) {
+      throw new ModelError(field, `"${chars(s, 80)}" is not a URI (format uri: scheme ":" …, RFC 3986)`);
+    }
+    for (let i = colon + 1; i < b.length;) {
+      const c = b[i];
+      if (c === 0x25) {
+        if (!(i + 2 < b.length && hexValue(b[i + 1]) >= 0 && hexValue(b[i + 2]) >= 0)) throw new ModelError(field, `"${chars(s, 80)}" is not a URI: "%" must start a percent-escape %HH`);
+        i += 3;
+        continue;
+      }
+      if (!(isAlpha(c) || isDigitByte(c) || "-._~:/?#[]@!$&'()*+,;=".includes(String.fromCharCode(c)) && c < 0x80)) {
+        throw new ModelError(field, `"${chars(s, 80)}" is not a URI: a character at byte ${i} is not allowed in a URI (RFC 3986)`);
+      }
+      i++;
+    }
+  }
+
+  /** `format: date-time` (RFC 3339), as the Battery Pass `manufacturingDate`. */
+  function passDateTime(s, field) {
+    const b = utf8(s);
+    const bad = () => new ModelError(field, `"${chars(s, 60)}" is not an RFC 3339 date-time (format date-time: YYYY-MM-DDThh:mm:ss[.frac](Z|±hh:mm))`);
+    const digits = (from, n) => {
+      if (from + n > b.length) return null;
+      let v = 0;
+      for (let k = from; k < from + n; k++) { if (!isDigitByte(b[k])) return null; v = v * 10 + b[k] - 48; }
+      return v;
+    };
+    const y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2), h = digits(11, 2), mi = digits(14, 2), sec = digits(17, 2);
+    if (!(y !== null && b.length > 19 && b[4] === 0x2d && mo !== null && b[7] === 0x2d && d !== null && (b[10] === 0x54 || b[10] === 0x74) &&
+          h !== null && b[13] === 0x3a && mi !== null && b[16] === 0x3a && sec !== null)) throw bad();
+    if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) && h <= 23 && mi <= 59 && sec <= 60)) throw bad();
+    let i = 19;
+    if (b[i] === 0x2e) {
+      i++;
+      const start = i;
+      while (i < b.length && isDigitByte(b[i])) i++;
+      if (i === start) throw bad();
+    }
+    if (i >= b.length) throw bad();
+    if (b[i] === 0x5a || b[i] === 0x7a) { if (i + 1 !== b.length) throw bad(); return; }
+    const oh = digits(i + 1, 2), om = digits(i + 4, 2);
+    if (!((b[i] === 0x2b || b[i] === 0x2d) && i + 6 === b.length && oh !== null && b[i + 3] === 0x3a && om !== null && oh <= 23 && om <= 59)) throw bad();
+  }
+
+  /** The published (unanchored) Battery Pass date-time pattern: the value contains a date-time. */
+  function containsDateTime(s, field) {
+    const b = utf8(s);
+    const two = (k) => (isDigitByte(b[k]) && isDigitByte(b[k + 1]) ? (b[k] - 48) * 10 + b[k + 1] - 48 : null);
+    let found = false;
+    for (let i = 0; i + 19 <= b.length && !found; i++) {
+      if (!(isDigitByte(b[i]) && isDigitByte(b[i + 1]) && isDigitByte(b[i + 2]) && isDigitByte(b[i + 3]) && b[i + 4] === 0x2d)) continue;
+      const mo = two(i + 5), d = two(i + 8), h = two(i + 11), mi = two(i + 14), sec = two(i + 17);
+      if (!(mo !== null && mo >= 1 && mo <= 12 && b[i + 7] === 0x2d && d !== null && d >= 1 && d <= 31 && b[i + 10] === 0x54 &&
+            h !== null && b[i + 13] === 0x3a && mi !== null && b[i + 16] === 0x3a && sec !== null)) continue;
+      if ((h <= 23 && mi <= 59 && sec <= 59) || (h === 24 && mi === 0 && sec === 0)) found = true;
+    }
+    if (!found) throw new ModelError(field, `${passQuoted(s)} does not match the Battery Pass date-time pattern (YYYY-MM-DDThh:mm:ss[.frac][Z|±hh:mm])`);
+  }
+
+  function containsMonth(s, field) {
+    const b = utf8(s);
+    for (let i = 0; i + 4 <= b.length; i++) {
+      if (b[i] === 0x2d && b[i + 1] === 0x2d && isDigitByte(b[i + 2]) && isDigitByte(b[i + 3])) {
+        const m = (b[i + 2] - 48) * 10 + b[i + 3] - 48;
+        if (m >= 1 && m <= 12) return;
+      }
+    }
+    throw new ModelError(field, `${passQuoted(s)} does not match the warranty period pattern --MM (a month 01–12, xsd:gMonth)`);
+  }
+
+  function casShape(s, field) {
+    if (!/^[0-9]{2,7}-[0-9]{2}-[0-9]$/.test(s)) throw new ModelError(field, `${passQuoted(s)} does not match the CAS number pattern ^\\d{2,7}-\\d{2}-\\d{1}$`);
+  }
+
+  function passportURN(s, field) {
+    if (!/^urn:[a-z0-9]+:[a-z0-9]+$/.test(s)) throw new ModelError(field, `${passQuoted(s)} does not match the pattern ^urn:[a-z0-9]+:[a-z0-9]+$`);
+  }
+
+  /** The e-mail patterns, matched as ECMA-262 would (a search anchored at both ends). */
+  function emailMatches(s, local, separator) {
+    const c = Array.from(s);
+    let k = 0;
+    while (k < c.length && local(c[k])) k++;
+    if (!(k >= 1 && k < c.length && c[k] === '@')) return false;
+    const r = c.slice(k + 1);
+    let p = 0;
+    while (p < r.length && local(r[p])) p++;
+    let q = r.length;
+    while (q > 0 && /^[A-Za-z]$/.test(r[q - 1])) q--;
+    if (r.length < 3) return false;
+    for (let j = 1; j <= Math.min(p, r.length - 3); j++) if (j + 1 >= q && separator(r[j])) return true;
+    return false;
+  }
+
+  function generalInformationEmail(s, field) {
+    if (!emailMatches(s, (ch) => ch === 'w' || ch === '.' || ch === '-', (ch) => !['\n', '\r', '\u2028', '\u2029'].includes(ch))) {
+      throw new ModelError(field, `${passQuoted(s)} does not match the published pattern ^[w.-]+@[w.-]+.[A-Za-z]{2,}$ (as published it allows only the letter w, "." and "-" before the top-level domain)`);
+    }
+  }
+
+  function supplierEmail(s, field) {
+    if (!emailMatches(s, (ch) => /^[A-Za-z0-9_.-]$/.test(ch), (ch) => ch === '.')) {
+      throw new ModelError(field, `${passQuoted(s)} does not match the e-mail pattern ^[\\w.-]+@[\\w.-]+\\.[A-Za-z]{2,}$`);
+    }
+  }
+
+  const postalAddress = (r) => { r.string('addressCountry'); r.string('postalCode'); r.string('streetAddress'); };
+  const contactInformation = (r) => {
+    r.string('contactName');
+    postalAddress(r.object('postalAddress'));
+    r.string('identifier');
+    const e = r.optionalString('emailAddress');
+    if (e !== undefined) generalInformationEmail(e, r.fp('emailAddress'));
+    r.optionalURI('webAddress');
+  };
+  const powerCapability = (r) => { r.number('atSoC'); r.number('powerCapabilityAt'); };
+  const timed = (r, key, valueKey) => { const t = r.object(key); t.number(valueKey); t.passTimestamp('lastUpdate'); };
+  const BATTERY_COMPONENTS = ['pack', 'module', 'cell'];
+  const INT64_MIN = -(1n << 63n), INT64_MAX = (1n << 63n) - 1n;
+
+  function batteryCondition(r) {
+    r.number('energyThroughput');
+    timed(r, 'capacityThroughput', 'capacityThroughputValue');
+    timed(r, 'numberOfFullCycles', 'numberOfFullCyclesValue');
+    timed(r, 'stateOfCertifiedEnergy', 'stateOfCertifiedEnergyValue');
+    timed(r, 'capacityFade', 'capacityFadeValue');
+    timed(r, 'remainingEnergy', 'remainingEnergyalue');
+    timed(r, 'remainingCapacity', 'remainingCapacityValue');
+    r.objects('negativeEvents', (e) => { e.string('negativeEvent'); e.passTimestamp('lastUpdate'); });
+    const t = r.object('temperatureInformation');
+    ['timeExtremeHighTemp', 'timeExtremeLowTemp', 'timeExtremeHighTempCharging', 'timeExtremeLowTempCharging'].forEach((k) => t.number(k));
+    t.passTimestamp('lastUpdate');
+    r.objects('remainingPowerCapability', (e) => {
+      const v = e.object('remainingPowerCapabilityValue');
+      powerCapability(v);
+      v.passTimestamp('rPCLastUpdated');
+      e.passTimestamp('lastUpdate');
+    });
+    r.number('powerFade');
+    r.number('roundTripEfficiencyFade');
+    r.object('evolutionOfSelfDischarge').number('evolutionOfSelfDischargeEntityValue');
+    timed(r, 'currentSelfDischargingRate', 'currentSelfDischargingRateEntity');
+    r.objects('internalResistanceIncrease', (e) => { e.number('internalResistanceIncreaseValue'); e.passTimestamp('lastUpdate'); e.enumValue('batteryComponent', BATTERY_COMPONENTS); });
+    r.number('roundTripEfficiencyat50PerCentCycleLife');
+    timed(r, 'remainingRoundTripEnergyEfficiency', 'remainingRoundTripEnergyEfficiencyValue');
+    timed(r, 'stateOfCharge', 'stateOfChargeValue');
+  }
+
+  function checkECNumber(s, field) {
+    const m = /^([0-9]{3})-([0-9]{3})-([0-9])$/.exec(s);
+    if (!m) throw new ModelError(field, `"${chars(s, 40)}" is not an EC number of the form NNN-NNN-N`);
+    const d = m[1] + m[2];
+    let sum = 0;
+    for (let k = 0; k < 6; k++) sum += (k + 1) * (d.charCodeAt(k) - 48);
+    if (sum % 11 !== Number(m[3])) throw new ModelError(field, `EC number ${s} has check digit ${m[3]}, expected ${sum % 11 === 10 ? 'none (remainder 10 is never issued)' : String(sum % 11)}`);
+  }
+
+  const PASSPORT_CONTENT = {
+    generalProductInformation(r) {
+      r.string('productIdentifier');
+      passportURN(r.string('batteryPassportIdentifier'), r.fp('batteryPassportIdentifier'));
+      r.enumValue('batteryCategory', ['lmt', 'ev', 'industrial', 'stationary']);
+      contactInformation(r.object('manufacturerInformation'));
+      passDateTime(r.string('manufacturingDate'), r.fp('manufacturingDate'));
+      r.enumValue('batteryStatus', ['Original', 'Repurposed', 'Reused', 'Remanufactured', 'Waste']);
+      r.number('batteryMass');
+      postalAddress(r.object('manufacturingPlace'));
+      contactInformation(r.object('operatorInformation'));
+      r.passTimestamp('puttingIntoService');
+      containsMonth(r.string('warrentyPeriod'), r.fp('warrentyPeriod'));
+    },
+    carbonFootprint(r) {
+      r.number('batteryCarbonFootprint');
+      r.objects('carbonFootprintPerLifecycleStage', (e) => { e.enumValue('lifecycleStage', ['RawMaterialExtraction', 'MainProduction', 'Distribution', 'Recycling']); e.number('carbonFootprint'); });
+      r.string('carbonFootprintPerformanceClass');
+      r.uri('carbonFootprintStudy');
+      r.optionalNumber('absoluteCarbonFootprint');
+    },
+    circularity(r) {
+      r.objects('dismantlingAndRemovalInformation', (d) => {
+        d.enumValue('documentType', ['BillOfMaterial', 'Model3D', 'DismantlingManual', 'RemovalManual', 'OtherManual', 'Drawing']);
+        d.string('mimeType');
+        d.uri('documentURL');
+      });
+      r.objects('sparePartSources', (s) => {
+        s.string('nameOfSupplier');
+        postalAddress(s.object('addressOfSupplier'));
+        supplierEmail(s.string('emailAddressOfSupplier'), s.fp('emailAddressOfSupplier'));
+        s.uri('supplierWebAddress');
+        s.objects('components', (c) => { c.string('partName'); c.string('partNumber'); });
+      });
+      r.objects('recycledContent', (c) => { c.number('preConsumerShare', 0n, 100n); c.enumValue('recycledMaterial', ['Cobalt', 'Nickel', 'Lithium', 'Lead']); c.number('postConsumerShare', 0n, 100n); });
+      const sm = r.object('safetyMeasures');
+      sm.uri('safetyInstructions');
+      sm.strings('extinguishingAgent');
+      const eol = r.object('endOfLifeInformation');
+      ['wastePrevention', 'separateCollection', 'informationOnCollection'].forEach((k) => eol.uri(k));
+      r.number('renewableContent');
+    },
+    materialComposition(r) {
+      const c = r.object('batteryChemistry');
+      c.string('shortName');
+      c.string('clearName');
+      const location = (l) => { l.string('componentName'); l.optionalString('componentId'); };
+      r.objects('batteryMaterials', (m) => {
+        location(m.object('batteryMaterialLocation'));
+        casShape(m.string('batteryMaterialIdentifier'), m.fp('batteryMaterialIdentifier'));
+        m.string('batteryMaterialName');
+        m.number('batteryMaterialMass');
+        m.bool('isCriticalRawMaterial');
+      });
+      r.objects('hazardousSubstances', (h) => {
+        h.enumValue('hazardousSubstanceClass', ['AcuteToxicity', 'SkinCorrosionOrIrritation', 'EyeDamageOrIrritation']);
+        h.string('hazardousSubstanceName');
+        h.number('hazardousSubstanceConcentration');
+        h.strings('hazardousSubstanceImpact');
+        location(h.object('hazardousSubstanceLocation'));
+        casShape(h.string('hazardousSubstanceIdentifier'), h.fp('hazardousSubstanceIdentifier'));
+      });
+    },
+    performanceAndDurability(r) {
+      const t = r.object('batteryTechicalProperties');
+      t.objects('originalPowerCapability', powerCapability);
+      ['ratedMaximumPower', 'powerCapabilityRatio', 'ratedEnergy'].forEach((k) => t.number(k));
+      t.number('expectedNumberOfCycles', INT64_MIN, INT64_MAX);
+      ['initialSelfDischarge', 'roundtripEfficiency', 'ratedCapacity'].forEach((k) => t.number(k));
+      t.objects('initialInternalResistance', (i) => { i.number('ohmicResistance'); i.enumValue('batteryComponent', BATTERY_COMPONENTS); });
+      t.number('expectedLifetime', -32768n, 32767n);
+      t.optionalNumber('cRate');
+      ['nominalVoltage', 'minimumVoltage', 'maximumVoltage', 'capacityThresholdForExhaustion'].forEach((k) => t.number(k));
+      t.uri('lifetimeReferenceTest');
+      t.number('cRateLifeCycleTest');
+      t.number('temperatureRangeIdleState', -20n, 60n);
+      batteryCondition(r.object('batteryCondition'));
+    },
+    supplyChainDueDiligence(r) {
+      r.uri('supplyChainDueDiligenceReport');
+      r.optionalURI('thirdPartyAussurances');
+      r.optionalNumber('supplyChainIndicies');
+    },
+    labels(r) {
+      r.uri('declarationOfConformity');
+      r.uri('resultOfTestReport');
+      r.objects('labels', (e) => {
+        e.uri('labelingSymbol');
+        const meaning = e.required('labelingMeaning');
+        if (!isObject(meaning)) throw new ModelError(e.fp('labelingMeaning'), `must be an object, found ${typeName(meaning)}`);
+        e.enumValue('labelingSubject', ['SeparateCollection', 'HazardousMaterial', 'CarbonFootPrint', 'ExtinguishingAgent']);
+      });
+    },
+    batteryCondition,
+    status(r, subject) {
+      const status = r.enumValue('batteryStatus', ['Original', 'Repurposed', 'Reused', 'Remanufactured', 'Waste']);
+      let successorOf = null;
+      const original = r.optionalString('successorOf');
+      if (original !== undefined) {
+        const field = r.fp('successorOf');
+        if (!['Repurposed', 'Reused', 'Remanufactured'].includes(status)) {
+          throw new ModelError(field, `only a Repurposed, Reused or Remanufactured battery succeeds an original, not one whose status is ${status}`);
+        }
+        const o = parseGS1(original, field);
+        if (o.kind !== 'item') throw new ModelError(field, `must identify the original battery (GTIN + serial), not ${digitalLink(o)}`);
+        if (digitalLink(o) === canonicalSubject(subject)) throw new ModelError(field, 'a battery cannot succeed itself: successorOf names the subject');
+        successorOf = digitalLink(o);
+      }
+      r.finish();
+      return successorOf;
+    },
+    productPassport(r, subject) {
+      nonEmpty(r.string('uniqueProductIdentifier'), r.fp('uniqueProductIdentifier'));
+      const gtin = r.optionalString('gtin');
+      if (gtin !== undefined) {
+        const g = gtin14(gtin, r.fp('gtin'));
+        const id = tryGS1(subject);
+        if (id && id.gtin !== undefined && id.gtin !== g) throw new ModelError(r.fp('gtin'), `GTIN ${gtin} is not the subject's GTIN ${id.gtin}`);
+      }
+      const code = r.string('commodityCode');
+      if (!/^([0-9]{6}|[0-9]{8}|[0-9]{10})$/.test(code)) {
+        throw new ModelError(r.fp('commodityCode'), `"${chars(code, 20)}" is not a commodity code: 6 (HS), 8 (CN) or 10 (TARIC) digits`);
+      }
+      r.objects('complianceDocuments', (d) => {
+        nonEmpty(d.string('kind'), d.fp('kind'), 128);
+        const url = d.string('url');
+        if (!((url.startsWith('https://') || url.startsWith('http://')) && isAbsoluteURI(url))) throw new ModelError(d.fp('url'), 'must be an http(s) URL');
+        checkDigest(d.string('digest'), d.fp('digest'));
+        d.finish();
+      });
+      r.objects('substancesOfConcern', (x) => {
+        nonEmpty(x.string('name'), x.fp('name'));
+        const cas = x.optionalString('casNumber');
+        if (cas !== undefined) checkCASNumber(cas, x.fp('casNumber'));
+        const ec = x.optionalString('ecNumber');
+        if (ec !== undefined) checkECNumber(ec, x.fp('ecNumber'));
+        const concentration = x.number('concentration');
+        const unit = x.enumValue('unit', ['%', 'mg/kg', 'ppm']);
+        const max = unit === '%' ? 100n : 1000000n;
+        if (concentration.compare(0n) < 0 || concentration.compare(max) > 0) {
+          throw new ModelError(x.fp('concentration'), `${concentration.literal.slice(0, 40)} is outside 0…${max}`);
+        }
+        nonEmpty(x.string('location'), x.fp('location'));
+        x.finish();
+      });
+      checkPartyIdentifier(r.string('economicOperatorId'), r.fp('economicOperatorId'));
+      const facility = r.optionalString('facilityId');
+      if (facility !== undefined) checkLocationIdentifier(facility, r.fp('facilityId'));
+      r.finish();
+    },
+  };
+
   const DECODERS = {
     LedgerGenesis(r) {
       const origin = nonEmpty(r.string('origin'), 'origin', 255);
@@ -1723,7 +2113,7 @@
       }
       return { model, eventTime: readEventTime(r) };
     },
-    PassportData(r) {
+    PassportData(r, source) {
       const subject = nonEmpty(r.string('subject'), 'subject');
       const id = parseGS1(subject, 'subject');
       if (!['item', 'batch', 'class'].includes(id.kind)) {
@@ -1735,24 +2125,10 @@
       }
       const d = r.required('data');
       if (!isObject(d)) throw new ModelError('data', `must be an object, found ${typeName(d)}`);
-      let successorOf = null;
-      if (aspect === 'status') {
-        // Assay's own closed shape (§2.1); the Battery Pass parts are not validated here.
-        const s = new Reader(d, 'data');
-        const status = s.enumValue('batteryStatus', ['Original', 'Repurposed', 'Reused', 'Remanufactured', 'Waste']);
-        const original = s.optionalString('successorOf');
-        if (original !== undefined) {
-          const field = s.fp('successorOf');
-          if (!['Repurposed', 'Reused', 'Remanufactured'].includes(status)) {
-            throw new ModelError(field, `only a Repurposed, Reused or Remanufactured battery succeeds an original, not one whose status is ${status}`);
-          }
-          const o = parseGS1(original, field);
-          if (o.kind !== 'item') throw new ModelError(field, `must identify the original battery (GTIN + serial), not ${digitalLink(o)}`);
-          if (digitalLink(o) === canonicalSubject(subject)) throw new ModelError(field, 'a battery cannot succeed itself: successorOf names the subject');
-          successorOf = digitalLink(o);
-        }
-        s.finish();
-      }
+      // The aspect's rules, on `data` as signed (number literals kept): `source` is the statement
+      // parsed once more keeping them.
+      const data = new SourceReader(source.data, 'data');
+      const successorOf = PASSPORT_CONTENT[aspect](data, subject) || null;
       return { subject, aspect, successorOf, eventTime: readEventTime(r) };
     },
   };
@@ -1791,6 +2167,67 @@
       if (seen.has(x)) throw new ModelError(`${field}[${i}]`, `"${chars(x, 80)}" is listed twice: the list's items are unique`);
       seen.add(x);
     });
+  }
+
+  // EPCIS 2.0 §7.3.5.5 sensor members and the kinds of their values.
+  const SENSOR_METADATA = { time: 'time', deviceID: 'uri', deviceMetadata: 'uri', rawData: 'uri', startTime: 'time', endTime: 'time',
+    dataProcessingMethod: 'uri', bizRules: 'uri' };
+  const SENSOR_REPORT = { type: 'measurementType', exception: 'alertType', deviceID: 'uri', deviceMetadata: 'uri', rawData: 'uri',
+    dataProcessingMethod: 'uri', bizRules: 'uri', time: 'time', microorganism: 'uri', chemicalSubstance: 'uri', coordinateReferenceSystem: 'uri',
+    value: 'number', component: 'component', stringValue: 'string', booleanValue: 'boolean', hexBinaryValue: 'hexBinary', uriValue: 'uri',
+    minValue: 'number', maxValue: 'number', meanValue: 'number', sDev: 'number', percRank: 'number', percValue: 'number', uom: 'string' };
+  const MEASUREMENT_TYPES = ('AbsoluteHumidity AbsorbedDose AbsorbedDoseRate Acceleration Radioactivity Altitude AmountOfSubstance ' +
+    'AmountOfSubstancePerUnitVolume Angle AngularAcceleration AngularMomentum AngularVelocity Area Capacitance Conductance Conductivity Count ' +
+    'Density Dimensionless DoseEquivalent DoseEquivalentRate DynamicViscosity ElectricCharge ElectricCurrent ElectricCurrentDensity ' +
+    'ElectricFieldStrength Energy Exposure Force Frequency Illuminance Inductance Irradiance KinematicViscosity Length LinearMomentum Luminance ' +
+    'LuminousFlux LuminousIntensity MagneticFlux MagneticFluxDensity MagneticVectorPotential Mass MassConcentration MassFlowRate MassPerAreaTime ' +
+    'MemoryCapacity MolalityOfSolute MolarEnergy MolarMass MolarVolume Power Pressure RadiantFlux RadiantIntensity RelativeHumidity Resistance ' +
+    'Resistivity SolidAngle SpecificVolume Speed SurfaceDensity SurfaceTension Temperature Time Torque Voltage Volume VolumeFlowRate ' +
+    'VolumeFraction VolumetricFlux Wavenumber').split(' ');
+  const SENSOR_ALERTS = ['ALARM_CONDITION', 'ERROR_CONDITION'];
+  const SENSOR_COMPONENTS = ['x', 'y', 'z', 'axial_distance', 'azimuth', 'height', 'spherical_radius', 'polar_angle', 'elevation_angle',
+    'easting', 'northing', 'latitude', 'longitude', 'altitude'];
+  const isGS1WebVocabulary = (s) => s.startsWith('https://gs1.org/voc/') || s.startsWith('http://gs1.org/voc/') ||
+    s.startsWith('https://www.gs1.org/voc/') || s.startsWith('http://www.gs1.org/voc/');
+
+  function checkSensorValue(v, kind, field) {
+    const str = () => {
+      if (typeof v !== 'string') throw new ModelError(field, `must be a string, found ${typeName(v)} (EPCIS 2.0 §7.3.5.5)`);
+      return v;
+    };
+    switch (kind) {
+      case 'number': if (typeof v !== 'number') throw new ModelError(field, `must be a number, found ${typeName(v)} (EPCIS 2.0 §7.3.5.5)`); break;
+      case 'boolean': if (typeof v !== 'boolean') throw new ModelError(field, `must be true or false, found ${typeName(v)} (EPCIS 2.0 §7.3.5.5)`); break;
+      case 'string': str(); break;
+      case 'time': parseTimestamp(str(), field); break;
+      case 'uri': { const x = str(); if (!isAbsoluteURI(x)) throw new ModelError(field, `"${chars(x, 80)}" is not a URI`); break; }
+      case 'hexBinary': { const x = str(); if (!/^[0-9A-Fa-f]+$/.test(x)) throw new ModelError(field, `"${chars(x, 80)}" is not hexadecimal binary (xsd:hexBinary)`); break; }
+      case 'measurementType': case 'alertType': {
+        const x = str();
+        const [allowed, what] = kind === 'measurementType' ? [MEASUREMENT_TYPES, 'measurement type'] : [SENSOR_ALERTS, 'sensor alert type'];
+        if (allowed.includes(x)) break;
+        if (!isAbsoluteURI(x) || isGS1WebVocabulary(x)) {
+          throw new ModelError(field, `"${chars(x, 80)}" is not an EPCIS 2.0 ${what} (nor an extension URI outside the GS1 Web Vocabulary)`);
+        }
+        break;
+      }
+      default: {
+        const x = str();
+        if (SENSOR_COMPONENTS.includes(x)) break;
+        if (!isAbsoluteURI(x) || isCBVNamespace(x)) throw new ModelError(field, `"${chars(x, 80)}" is not an EPCIS 2.0 sensor component (nor an extension URI)`);
+      }
+    }
+  }
+
+  function checkSensorMembers(r, members, what) {
+    for (const k of Object.keys(r.fields).sort(compareCodePoints)) {
+      const v = r.fields[k];
+      if (has(members, k)) {
+        if (v !== null) checkSensorValue(v, members[k], r.fp(k));
+      } else if (!isAbsoluteURI(k)) {
+        throw new ModelError(r.fp(k), `is not a member of ${what} (EPCIS 2.0 §7.3.5.5); an extension member is a qualified name (prefix:name) or a URI`);
+      }
+    }
   }
 
   /** CBV 2.0 / GS1 Web Vocabulary names of a standard ILMD attribute (the CURIE and its URIs). */
@@ -1953,11 +2390,11 @@
   }
 
   /**
-   * An EPCIS 2.0 event, decoded structurally: every standard member FORMAT.md's rules read
-   * (type, action, business step, the object lists and quantity lists, parentID, ILMD lot number,
-   * errorDeclaration) with its type and identifiers checked, the shape rules of §8, and unknown
-   * members refused unless namespaced. Not checked here: sensor reports beyond their structure,
-   * the `assay:` extension fields' values, units of measure beyond their form.
+   * An EPCIS 2.0 event, decoded as Assay decodes it (FORMAT.md §2, §8): every standard member
+   * type- and value-checked (CBV vocabularies, identifiers with GS1 check digits, quantities and
+   * units, sources and destinations, business transactions, errorDeclaration, sensor reports), the
+   * ILMD and `assay:` extension fields, the shape rules of EPCIS 2.0 §7.4, and unknown members
+   * refused unless namespaced. Returns what the completeness and registry rules read.
    */
   function decodeEPCIS(json) {
     const r = new Reader(json, '');
@@ -2023,10 +2460,11 @@
       q.finish();
       return cls;
     });
-    const e = { type, eventID: eventID || null, eventTime, action, bizStep };
+    const e = { type, eventID: eventID === undefined ? null : eventID, eventTime, action, bizStep };
     e.epcList = identifiers('epcList');
     e.quantityList = quantities('quantityList');
-    e.parentID = r.optionalString('parentID') || null;
+    const parentID = r.optionalString('parentID');
+    e.parentID = parentID === undefined ? null : parentID;
     if (e.parentID !== null) checkObjectIdentifier(e.parentID, 'parentID');
     e.childEPCs = identifiers('childEPCs');
     e.childQuantityList = quantities('childQuantityList');
@@ -2082,8 +2520,13 @@
           throw new ModelError(s.fp(k), 'is not a member of a sensorElement (sensorMetadata, sensorReport, or an extension prefix:name) (EPCIS 2.0 §7.3.5.5)');
         }
       }
-      s.optionalObject('sensorMetadata');
-      s.array('sensorReport', true).forEach((rep, j) => new Reader(rep, `${s.fp('sensorReport')}[${j}]`).string('type'));
+      const meta = s.optionalObject('sensorMetadata');
+      if (meta) checkSensorMembers(meta, SENSOR_METADATA, 'sensorMetadata');
+      s.array('sensorReport', true).forEach((rep, j) => {
+        const rr = new Reader(rep, `${s.fp('sensorReport')}[${j}]`);
+        checkSensorMembers(rr, SENSOR_REPORT, 'a sensorReport');
+        rr.string('type');
+      });
     });
     let ilmd = null;
     const il = r.optionalObject('ilmd');
@@ -2166,7 +2609,9 @@
       if (!ASSAY_TYPES.includes(type)) {
         throw new ModelError('type', `unknown statement type "${chars(type, 60)}" (known: ${ASSAY_TYPES.concat(EPCIS_TYPES).join(', ')})`);
       }
-      const st = DECODERS[type](r);
+      // Passport data is judged on its signed number literals: parse the bytes once more keeping them.
+      const source = type === 'PassportData' ? parseJSON(bytes, 262144, 32, true) : null;
+      const st = DECODERS[type](r, source);
       r.finish();
       st.kind = type;
       st.type = type;
@@ -2851,6 +3296,30 @@
   }
 
   /**
+   * Admits entries in order exactly as step 4b does (envelope, statement, registry, signature),
+   * for tests: `[{seq, time, envelope}]` (seq and time as numbers or BigInts, envelope bytes) →
+   * `[{seq, ok, problem}]`, the problem as the bundle verifier words it after `entry <seq>: `.
+   */
+  async function admitEntries(entries) {
+    const registry = new Registry();
+    const out = [];
+    for (const e of entries) {
+      const seq = BigInt(e.seq), time = BigInt(e.time);
+      const parsed = await parseEntry(e.envelope);
+      if (parsed.error) { out.push({ seq: Number(seq), ok: false, problem: parsed.error }); continue; }
+      const auth = registry.authorize(seq, parsed.st, parsed.env.signatures[0].keyid, time);
+      if (auth.error) { out.push({ seq: Number(seq), ok: false, problem: auth.error }); continue; }
+      if (!(await edVerify(auth.key.publicKey, parsed.env.signatures[0].sig, pae(parsed.env.payloadType, parsed.env.payload)))) {
+        out.push({ seq: Number(seq), ok: false, problem: `signature by ${auth.key.reference} does not verify` });
+        continue;
+      }
+      registry.apply(seq, parsed.st, auth.key);
+      out.push({ seq: Number(seq), ok: true, problem: null });
+    }
+    return out;
+  }
+
+  /**
    * Verifies a product bundle's integrity against the reader's pins (see the file comment).
    * @param {string|Uint8Array|ArrayBuffer|object} bundle the bundle's JSON text or parsed value
    * @param {{logKey: string, origin: string, product: string, witnessKeys?: string[], witnessesNeeded?: number, since?: string}} trust
@@ -2880,7 +3349,7 @@
       b64decode, b64encode, hex, sha256, leafHash, indexKey, indexChain, indexLeaf, verifyIndexProof, canonicalSubject,
       canonicalModel, parseGS1, digitalLink, isGS1Form, edIsValidPoint, edHasSmallOrder, edVerify, parseVerifierKey,
       parseTimestamp, parseJSON, decodeStatement, parseScope, scopeCovers, scopeContains, verifyConsistency,
-      rootFromInclusion, jsonPointer, edDecode, edMul,
+      rootFromInclusion, jsonPointer, edDecode, edMul, admitEntries,
     }),
   });
 })(typeof globalThis !== 'undefined' ? globalThis : this);
