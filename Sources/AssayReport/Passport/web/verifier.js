@@ -2633,7 +2633,7 @@
   function statementSubjects(st) {
     switch (st.kind) {
       case 'LedgerGenesis': case 'KeyRevocation': return [];
-      // As the ledger indexes it: the partyId as written (§7 says canonical form; see the report).
+      // As the ledger indexes it (§7, §13.1): the partyId as written.
       case 'PartyRegistration': return [st.partyId];
       case 'AuthorityDelegation': return [canonicalSubject(st.delegate)];
       case 'GenericEvent': return [canonicalSubject(st.subject)];
