@@ -142,11 +142,32 @@ final class PostgresSession {
         connection.query(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(values)), logger: logger)
     }
 
-    /// Waits for a statement sent by `send`.
+    /// Longest wait for the server's answer to one statement. Past it the connection is closed
+    /// (a failed-over or half-dead server can leave a connection that never answers, which would
+    /// hold the ledger's writer forever); the next use reconnects. Longer than the lock timeout,
+    /// so a writer waiting for the write lock gets that answer first.
+    /// `ASSAY_POSTGRES_ANSWER_TIMEOUT` (seconds, at least 1) sets it for a process.
+    static let answerTimeoutSeconds: Int64 = {
+        if let v = ProcessInfo.processInfo.environment["ASSAY_POSTGRES_ANSWER_TIMEOUT"], let n = Int64(v), n >= 1 { return n }
+        return 120
+    }()
+
+    /// Waits for a statement sent by `send` (at most `answerTimeoutSeconds`).
     func wait(_ future: EventLoopFuture<PostgresQueryResult>, _ sql: String) throws(StoreError) -> [Row] {
+        let connection = self.connection
+        let timedOut = TimeoutFlag()
+        let timer = connection.eventLoop.scheduleTask(in: .seconds(Self.answerTimeoutSeconds)) {
+            timedOut.set()
+            let closing: EventLoopFuture<Void> = connection.close()
+            _ = closing
+        }
+        defer { timer.cancel() }
         do {
             return try future.wait().map { Row($0.makeRandomAccess()) }
         } catch {
+            if timedOut.isSet {
+                throw StoreError(.io, "\(url): no answer from the server within \(Self.answerTimeoutSeconds) s, so the connection was closed")
+            }
             throw Self.storeError(error, url: url)
         }
     }
@@ -232,4 +253,13 @@ struct Row {
         return Array(b.readableBytesView)
     }
     func bool(_ i: Int) -> Bool { ((try? cells[i].decode(Bool?.self)) ?? nil) ?? false }
+}
+
+/// Set once, from the event loop, when a statement's answer timed out.
+private final class TimeoutFlag: @unchecked Sendable {
+    // @unchecked Sendable: `value` is read and written only under `lock`.
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }

@@ -104,6 +104,36 @@ struct PostgresCLITests {
         #expect(verified.stdout.contains("\"entries\":\(2 + 2 * perWriter)"), "\(verified)")
     }
 
+    @Test("a server that stops answering: the statement gives up after ASSAY_POSTGRES_ANSWER_TIMEOUT, closing the connection, with a one-line error; the ledger is unchanged")
+    func answerTimeout() throws {
+        let (db, ws, L) = try registeredDatabase()
+        defer { db.drop(); ws.remove() }
+        // Another session holds an exclusive lock on the records for 30 s: every read of them waits.
+        let psql = Process()
+        psql.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        psql.arguments = [db.superuserURL, "-q", "-c", "BEGIN; LOCK TABLE assay.records IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(30); COMMIT;"]
+        psql.standardOutput = FileHandle.nullDevice
+        psql.standardError = FileHandle.nullDevice
+        try psql.run()
+        defer { if psql.isRunning { psql.terminate() }; psql.waitUntilExit() }
+        var locked = false
+        for _ in 0..<100 where !locked {
+            let r = try CLIHarness.run(executable: "/usr/bin/psql", [db.superuserURL, "-tA", "-c",
+                "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'records' AND l.mode = 'AccessExclusiveLock' AND l.granted"])
+            locked = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1"
+            if !locked { usleep(100_000) }
+        }
+        #expect(locked, "the lock was not taken")
+        let r = try CLIHarness.assay(["log", "--ledger", L], environment: ["ASSAY_POSTGRES_ANSWER_TIMEOUT": "2"])
+        #expect(r.exitCode != 0, "\(r)")
+        #expect(r.stderr.contains("no answer from the server within 2 s, so the connection was closed"), "\(r.stderr)")
+        // End the locking session on the server (a killed psql leaves its backend sleeping).
+        _ = try CLIHarness.run(executable: "/usr/bin/psql", [db.superuserURL, "-tA", "-c",
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%LOCK TABLE assay.records%' AND pid <> pg_backend_pid()"])
+        psql.waitUntilExit()
+        expectSuccess(try assay("verify", "--ledger", L))
+    }
+
     @Test("kill -9 of an appending process: every acknowledged entry stays, the ledger verifies, the next append works")
     func killNine() throws {
         let (db, ws, L) = try registeredDatabase()

@@ -93,6 +93,13 @@ struct PassportBrowserTests {
             let png = FileManager.default.contents(atPath: shot) ?? Data()
             #expect(png.count > 20_000 && png.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]), "\(what): no screenshot at \(shot)")
         }
+        // Keyboard: Tab reaches the language buttons, the links to evidence and the expert details, each with a visible focus ring.
+        let keyboard = try Self.browser([["url": "file://" + dir.file("page.html"), "lang": "en", "keyboard": true, "tabs": 60]], in: dir)[0]
+        let focus = (keyboard["focus"] as? [[String: Any]]) ?? []
+        let tags = Set(focus.compactMap { $0["tag"] as? String })
+        #expect(tags.isSuperset(of: ["BUTTON", "A", "SUMMARY"]), "Tab reached \(tags)")
+        #expect(focus.contains { $0["tag"] as? String == "SUMMARY" && ($0["text"] as? String ?? "").hasPrefix("For experts") }, "the evidence details are reachable by keyboard")
+        #expect(focus.filter { $0["tag"] as? String != "BODY" }.allSatisfy { $0["outline"] as? Bool == true }, "an element took focus without a visible outline: \(focus.filter { $0["outline"] as? Bool != true })")
         // The file page pins the witness and names it; the served page pins the --witness key too.
         #expect((results[0]["witnesses"] as? [String]) == ["certbody.example/witness"], "\(results[0]["witnesses"] ?? "-")")
         #expect((results[1]["witnesses"] as? [String]) == ["certbody.example/witness"], "\(results[1]["witnesses"] ?? "-")")

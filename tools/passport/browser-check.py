@@ -4,7 +4,8 @@ through Selenium) and reports what the page's own check concluded.
 
 Usage: browser-check.py JOBS.json  — JOBS is a list of
   {"url": "...", "lang": "en"|"de", "width": 390, "height": 844, "screenshot": "out.png", "fullPage": true,
-   "javascript": false (optional: scripts off), "timeout": seconds to wait for the check (default 60)}
+   "javascript": false (optional: scripts off), "timeout": seconds to wait for the check (default 60),
+   "keyboard": true (optional: press Tab "tabs" times and report what took focus)}
 Prints one JSON list with, per job: verification ("verified" | "failed" | "unchecked"), the
 document language, the visible status line, the visible h1, the verified witnesses, the texts of
 the bound facts shown ([{seq, path, value, text}]), and the screenshot path written. Exits 2 when
@@ -101,6 +102,19 @@ def main():
                 const levels = [...scope.querySelectorAll('h1, h2, h3, h4')].map(h => Number(h.tagName[1]));
                 return levels.every((l, i) => i === 0 ? l === 1 : l <= levels[i - 1] + 1);
               }""")
+            if job.get("keyboard"):
+                # Tab through the page as a keyboard user would: what receives focus, in order,
+                # and whether each focused element shows a visible outline.
+                from selenium.webdriver.common.keys import Keys
+                from selenium.webdriver.common.action_chains import ActionChains
+                d.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
+                seen = []
+                for _ in range(int(job.get("tabs", 40))):
+                    ActionChains(d).send_keys(Keys.TAB).perform()
+                    seen.append(d.execute_script("""const e = document.activeElement; const st = getComputedStyle(e);
+                      return {tag: e.tagName, text: (e.textContent || '').trim().slice(0, 40),
+                              outline: st.outlineStyle !== 'none' && parseFloat(st.outlineWidth) >= 2};"""))
+                info["focus"] = seen
             info["verification"] = state
             info["url"] = job["url"]
             if job.get("screenshot"):
