@@ -55,4 +55,25 @@ struct PassportCommandTests {
         }
         #expect(!FileManager.default.fileExists(atPath: dir.file("x.html")) && !FileManager.default.fileExists(atPath: dir.file("x.svg")))
     }
+
+    @Test("a battery with a Battery Pass: the page says what it is made of (chemistry, recycled content, carbon footprint), each value bound to its signed entry")
+    func batteryMaterials() throws {
+        typealias BP = BatteryPassFixtures
+        let ws = try BatteryPassWorkspace()
+        defer { ws.dir.remove() }
+        try ws.append(BP.packStep(items: [BP.item]), by: .volta)
+        let subjects = ["generalProductInformation": BP.item, "performanceAndDurability": BP.item, "materialComposition": BP.batch]
+        for part in BP.parts { try ws.importPart(part, subject: subjects[part] ?? BP.model, by: .volta) }
+        try ws.checkpoint()
+        let bundle = try ws.exportBundle()
+        let r = try CLIHarness.assay(["passport", "--bundle", bundle, "--log-key", ws.pub(.operator), "--out", ws.dir.file("battery.html")])
+        #expect(r.exitCode == 0, "\(r)")
+        let page = try String(contentsOfFile: ws.dir.file("battery.html"), encoding: .utf8)
+        let made = try #require(page.components(separatedBy: "id=\"materials-en\"").dropFirst().first?.components(separatedBy: "</section>").first)
+        #expect(!made.contains("No material data is on record"), "\(made.prefix(500))")
+        for path in ["data-path=\"data.batteryChemistry", "data-path=\"data.recycledContent", "data-path=\"data.batteryCarbonFootprint"] {
+            #expect(made.contains(path), "the page does not show \(path)")
+        }
+        #expect(made.contains("<dt>battery chemistry"), "facts are named in words: \(made.prefix(300))")
+    }
 }

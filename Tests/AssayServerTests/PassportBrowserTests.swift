@@ -175,4 +175,29 @@ struct PassportBrowserTests {
         #expect(results[3]["verification"] as? String == "unchecked", "without JavaScript: \(results[3])")
         #expect((results[3]["status"] as? String ?? "").contains("Not verified in this browser"), "\(results[3]["status"] ?? "-")")
     }
+
+    @Test("a battery's page verifies in the browser with its Battery Pass facts; a signed number literal (1.50, 1E308) is checked by value; an edited number fails")
+    func batteryPage() throws {
+        typealias BP = BatteryPassFixtures
+        let ws = try BatteryPassWorkspace()
+        defer { ws.dir.remove() }
+        try ws.append(BP.packStep(items: [BP.item]), by: .volta)
+        let subjects = ["generalProductInformation": BP.item, "performanceAndDurability": BP.item, "materialComposition": BP.batch]
+        for part in BP.parts { try ws.importPart(part, subject: subjects[part] ?? BP.model, by: .volta) }
+        try ws.checkpoint()
+        let bundle = try ws.exportBundle()
+        let made = try CLIHarness.assay(["passport", "--bundle", bundle, "--log-key", ws.pub(.operator), "--out", ws.dir.file("battery.html")])
+        #expect(made.exitCode == 0, "\(made)")
+        let page = try String(contentsOfFile: ws.dir.file("battery.html"), encoding: .utf8)
+        // An edited number: a different value with the same look of a literal.
+        let edited = page.replacingOccurrences(of: #"data-path="data.renewableContent" data-value="12.5""#, with: #"data-path="data.renewableContent" data-value="42.5""#)
+        #expect(edited != page, "the page shows no renewable content to edit")
+        try edited.write(toFile: ws.dir.file("edited.html"), atomically: true, encoding: .utf8)
+        let results = try Self.browser([["url": "file://" + ws.dir.file("battery.html"), "lang": "de"],
+                                        ["url": "file://" + ws.dir.file("edited.html"), "lang": "en"]], in: ws.dir)
+        #expect(results[0]["verification"] as? String == "verified", "\(results[0]["problems"] ?? "-") / \(results[0]["status"] ?? "-")")
+        let shown = Self.bound(results[0], path: "data.recycledContent[2].preConsumerShare")
+        #expect(shown == ["0.50"], "the literal as signed: \(shown)")
+        #expect(results[1]["verification"] as? String == "failed", "\(results[1])")
+    }
 }

@@ -165,9 +165,15 @@ public struct PassportModel: Sendable {
             suppliers.append(p)
         }
         directSuppliers = suppliers
+        // What it is made of: the signed content (passport `data`, EPCIS master data), not the
+        // statement's own bookkeeping (subject, aspect, times); materials first, then recycled
+        // content, then carbon, each in log order.
+        let groups: [SignedFact.Group] = [.materials, .recycledContent, .carbon]
         materials = facts.filter { f in
-            f.counted && [.materials, .recycledContent, .carbon].contains(f.group) && f.kind != StatementKind.partyRegistration.rawValue
-        }
+            f.counted && groups.contains(f.group) && (f.path.hasPrefix("data.") || f.path.hasPrefix("ilmd."))
+        }.enumerated().sorted { a, b in
+            (groups.firstIndex(of: a.element.group)!, a.offset) < (groups.firstIndex(of: b.element.group)!, b.offset)
+        }.map(\.element)
     }
 
     /// The parts of the product as the picture shows them: every node of the provenance graph

@@ -186,12 +186,12 @@ public struct PassportPage: Sendable {
             h += "<p>\(esc(t("materials.none")))</p>"
         } else {
             h += "<dl class=\"facts\">"
-            for f in m.materials.prefix(24) {
+            for f in m.materials.prefix(40) {
                 let v = PassportModel.Bound(seq: f.seq, path: f.path, value: f.value, format: .text)
                 h += "<dt>\(esc(Self.humanPath(f.path)))</dt><dd>\(b(v))\(ev(f.seq))</dd>"
             }
             h += "</dl>"
-            if m.materials.count > 24 { h += "<p>\(esc(t("materials.more", String(m.materials.count - 24))))</p>" }
+            if m.materials.count > 40 { h += "<p>\(esc(t("materials.more", String(m.materials.count - 40))))</p>" }
         }
         h += "</section>"
 

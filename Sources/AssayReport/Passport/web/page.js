@@ -111,9 +111,15 @@
       var el = els[i], seq = el.getAttribute("data-seq"), path = el.getAttribute("data-path");
       var claimed = el.getAttribute("data-value");
       var st = signed[seq];
-      var actual = st === undefined ? undefined : asText(at(st, path));
+      var raw = st === undefined ? undefined : at(st, path);
+      var actual = asText(raw);
       if (actual === undefined) return t("factMismatch", [claimed, seq, "—"]);
-      if (actual !== claimed) return t("factMismatch", [claimed, seq, actual]);
+      // A number is signed as a literal (1.50, 1E3) that JSON.parse does not keep: the claim must
+      // be a JSON number literal of the same value.
+      var same = typeof raw === "number"
+        ? /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(claimed) && Number(claimed) === raw
+        : actual === claimed;
+      if (!same) return t("factMismatch", [claimed, seq, actual]);
       if (el.getAttribute("data-format") === "link" && el.getAttribute("href") !== actual) return t("factMismatch", [el.getAttribute("href"), seq, actual]);
     }
     return null;
@@ -123,7 +129,9 @@
   function renderBound() {
     if (!signed) return;
     document.querySelectorAll("[data-seq][data-path]").forEach(function (el) {
-      var v = asText(at(signed[el.getAttribute("data-seq")], el.getAttribute("data-path")));
+      var raw = at(signed[el.getAttribute("data-seq")], el.getAttribute("data-path"));
+      // Numbers: the literal as signed (checked equal in value above), not JavaScript's rendering.
+      var v = typeof raw === "number" ? el.getAttribute("data-value") : asText(raw);
       if (v !== undefined && el.getAttribute("data-format") !== "link") el.textContent = formatted(el, v);
     });
     var today = new Date().toISOString().slice(0, 10);
