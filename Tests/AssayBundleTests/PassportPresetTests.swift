@@ -12,14 +12,7 @@ struct PassportPresetTests {
 
     /// A battery pack ledger with every part signed by the manufacturer except `leaving`.
     static func pack(leaving: String? = nil, lot: String = BP.lot) throws -> (BatteryPassWorkspace, String) {
-        let ws = try BatteryPassWorkspace()
-        try ws.append(BP.packStep(items: [BP.item], lot: lot), by: .volta)
-        let subjects = ["generalProductInformation": BP.item, "performanceAndDurability": BP.item, "materialComposition": BP.batch]
-        for part in BP.parts where part != leaving {
-            try ws.importPart(part, subject: subjects[part] ?? BP.model, by: .volta)
-        }
-        try ws.checkpoint()
-        return (ws, try ws.exportBundle())
+        try BatteryPassWorkspace.pack(leaving: leaving, lot: lot)
     }
 
     static func audit(_ ws: BatteryPassWorkspace, _ bundle: String, policy: String) throws -> (CLIResult, [String: (verdict: String, messages: [String])]) {

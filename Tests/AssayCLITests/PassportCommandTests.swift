@@ -58,14 +58,8 @@ struct PassportCommandTests {
 
     @Test("a battery with a Battery Pass: the page says what it is made of (chemistry, recycled content, carbon footprint), each value bound to its signed entry")
     func batteryMaterials() throws {
-        typealias BP = BatteryPassFixtures
-        let ws = try BatteryPassWorkspace()
+        let (ws, bundle) = try BatteryPassWorkspace.pack()
         defer { ws.dir.remove() }
-        try ws.append(BP.packStep(items: [BP.item]), by: .volta)
-        let subjects = ["generalProductInformation": BP.item, "performanceAndDurability": BP.item, "materialComposition": BP.batch]
-        for part in BP.parts { try ws.importPart(part, subject: subjects[part] ?? BP.model, by: .volta) }
-        try ws.checkpoint()
-        let bundle = try ws.exportBundle()
         let r = try CLIHarness.assay(["passport", "--bundle", bundle, "--log-key", ws.pub(.operator), "--out", ws.dir.file("battery.html")])
         #expect(r.exitCode == 0, "\(r)")
         let page = try String(contentsOfFile: ws.dir.file("battery.html"), encoding: .utf8)

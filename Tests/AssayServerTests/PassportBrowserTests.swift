@@ -178,14 +178,8 @@ struct PassportBrowserTests {
 
     @Test("a battery's page verifies in the browser with its Battery Pass facts; a signed number literal (1.50, 1E308) is checked by value; an edited number fails")
     func batteryPage() throws {
-        typealias BP = BatteryPassFixtures
-        let ws = try BatteryPassWorkspace()
+        let (ws, bundle) = try BatteryPassWorkspace.pack()
         defer { ws.dir.remove() }
-        try ws.append(BP.packStep(items: [BP.item]), by: .volta)
-        let subjects = ["generalProductInformation": BP.item, "performanceAndDurability": BP.item, "materialComposition": BP.batch]
-        for part in BP.parts { try ws.importPart(part, subject: subjects[part] ?? BP.model, by: .volta) }
-        try ws.checkpoint()
-        let bundle = try ws.exportBundle()
         let made = try CLIHarness.assay(["passport", "--bundle", bundle, "--log-key", ws.pub(.operator), "--out", ws.dir.file("battery.html")])
         #expect(made.exitCode == 0, "\(made)")
         let page = try String(contentsOfFile: ws.dir.file("battery.html"), encoding: .utf8)

@@ -308,6 +308,21 @@ public final class BatteryPassWorkspace {
         return (path, try CLIHarness.assay(["export", "--ledger", ledger, "--product", product, "--battery-passport", "--out", path]))
     }
 
+    /// A battery pack ledger: the pack step making `item` from batch `lot`, every Battery Pass part
+    /// signed by the manufacturer (about the item, the batch or the model) except `leaving`, a
+    /// checkpoint; and the item's exported bundle.
+    public static func pack(leaving: String? = nil, lot: String = BatteryPassFixtures.lot) throws -> (BatteryPassWorkspace, String) {
+        typealias BP = BatteryPassFixtures
+        let ws = try BatteryPassWorkspace()
+        try ws.append(BP.packStep(items: [BP.item], lot: lot), by: .volta)
+        let subjects = ["generalProductInformation": BP.item, "performanceAndDurability": BP.item, "materialComposition": BP.batch]
+        for part in BP.parts where part != leaving {
+            try ws.importPart(part, subject: subjects[part] ?? BP.model, by: .volta)
+        }
+        try ws.checkpoint()
+        return (ws, try ws.exportBundle())
+    }
+
     /// `assay export` of `product`'s bundle to `out`.
     public func exportBundle(_ product: String = BatteryPassFixtures.item, to out: String = "battery.assay-bundle") throws -> String {
         let path = dir.file(out)
