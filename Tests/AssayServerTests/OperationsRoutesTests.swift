@@ -41,7 +41,7 @@ struct OperationsRoutesTests {
         #expect(try client.postJSON("/v1/entries", ServerWorkspace.event(2)).status == 200)
         #expect(try client.postJSON("/v1/entries", Array("{\"payloadType\":".utf8)).status == 400)
         #expect(try client.request("GET", "/v1/bundles/" + Self.encoded("https://id.gs1.org/01/04012345000016/21/SN2")).status == 200)
-        #expect(try client.request("PATCH", "/healthz").status == 404)
+        #expect(try client.request("PATCH", "/healthz").status == 405)
         let after = try Self.scrape(client)
 
         func delta(_ route: String, _ method: String, _ status: Int) -> Double {
@@ -52,7 +52,7 @@ struct OperationsRoutesTests {
         #expect(after.types["assay_http_request_duration_seconds"] == "histogram")
         #expect(delta("/healthz", "GET", 200) == 7)
         #expect(delta("NotFound", "GET", 404) == 3)
-        #expect(delta("NotFound", "PATCH", 404) == 1)
+        #expect(delta("NotFound", "PATCH", 405) == 1)
         #expect(delta("/v1/entries", "POST", 201) == 1)
         #expect(delta("/v1/entries", "POST", 200) == 1)
         #expect(delta("/v1/entries", "POST", 400) == 1)
@@ -210,6 +210,27 @@ struct OperationsRoutesTests {
         let unknown = try client.request("GET", "/01/04012345000016/21/SN404", headers: [("Accept", "text/html")])
         #expect(unknown.status == 404 && unknown.headers["content-type"] == "application/problem+json", "\(unknown)")
         #expect(try client.request("GET", "/01/04012345000016/21/SN404").status == 404)
+    }
+
+    @Test("a method a path does not have: 405 with Allow naming the methods it has (RFC 9110 §15.5.6); an unknown path or a missing item stays 404")
+    func methodNotAllowed() throws {
+        let ws = try ServerWorkspace()
+        defer { ws.remove() }
+        let server = try ServerProcess(ws)
+        let client = try server.client()
+        #expect(try client.postJSON("/v1/entries", ServerWorkspace.event(1)).status == 201)
+        let size = try ws.ledgerSize()
+        for (method, path, allow) in [("POST", "/checkpoint", "GET"), ("DELETE", "/v1/entries", "POST"), ("GET", "/v1/entries", "POST"),
+                                      ("PUT", "/v1/entries/0", "GET"), ("POST", "/tile/0/000", "GET"), ("DELETE", "/tile/entries/x001/234.p/5", "GET"),
+                                      ("PATCH", "/01/04012345000016/21/SN1", "GET"), ("POST", "/metrics", "GET")] {
+            let r = try client.request(method, path, body: method == "GET" ? nil : Array("{}".utf8))
+            #expect(r.status == 405 && r.headers["allow"] == allow, "\(method) \(path): \(r)")
+            #expect(r.headers["content-type"] == "application/problem+json" && r.json?["status"] as? Int == 405, "\(method) \(path): \(r)")
+        }
+        #expect(try client.request("POST", "/no/such/path", body: Array("{}".utf8)).status == 404)
+        #expect(try client.request("GET", "/v1/bundles/urn%3Aexample%3Anothing").status == 404, "a missing item is 404, not 405")
+        #expect(try client.request("GET", "/v1/entries/0").status == 200, "the right method still works")
+        #expect(try ws.ledgerSize() == size, "nothing was written by the refused requests")
     }
 
     @Test("GET /v1/subjects/{id}/entries: the seqs and kinds of every entry about the subject, in log order, any form of the id, a page at a time")
