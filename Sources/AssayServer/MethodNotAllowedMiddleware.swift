@@ -43,7 +43,13 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
         }
     }
 
-    static let routes: [Route] = parse(OpenAPIDocument.json)
+    /// The API's path templates and their methods.
+    let routes: [Route]
+
+    /// The table of an OpenAPI document's `paths` (the log server passes `OpenAPIDocument.json`).
+    init(openAPI document: String) {
+        routes = Self.parse(document)
+    }
 
     /// The path templates and methods of an OpenAPI document.
     static func parse(_ document: String) -> [Route] {
@@ -69,7 +75,7 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
     }
 
     /// The methods the document lists for `path`, or nil when no template fits it.
-    static func allowed(_ path: String) -> [String]? {
+    func allowed(_ path: String) -> [String]? {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { $0 }
         let methods = routes.filter { $0.matches(parts) }.flatMap(\.methods)
         return methods.isEmpty ? nil : Array(Set(methods)).sorted()
@@ -79,7 +85,7 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let e as HTTPError where e.status == .notFound && context.endpointPath == "NotFound" {
-            guard let allowed = Self.allowed(request.uri.path), !allowed.contains(request.method.rawValue) else { throw e }
+            guard let allowed = allowed(request.uri.path), !allowed.contains(request.method.rawValue) else { throw e }
             let list = allowed.joined(separator: ", ")
             var p = Problem.assay("method-not-allowed", "Method Not Allowed", .methodNotAllowed,
                                   "\(request.method.rawValue) is not allowed on \(request.uri.path): use \(list)")

@@ -55,7 +55,7 @@ public struct AssayServer: Sendable {
         for m in configuration.middleware { router.add(middleware: m) }
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ProblemMiddleware())
-        router.add(middleware: MethodNotAllowedMiddleware())
+        router.add(middleware: MethodNotAllowedMiddleware(openAPI: OpenAPIDocument.json))
         HealthRoutes().register(on: router, server: context)
         CheckpointRoutes().register(on: router, server: context)
         EntryRoutes().register(on: router, server: context)

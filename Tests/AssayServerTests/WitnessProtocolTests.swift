@@ -256,7 +256,9 @@ struct WitnessProtocolTests {
         let oversize = try w.client().request("POST", "/add-checkpoint", body: [UInt8](repeating: 0x41, count: AddCheckpointRequest.maxBytes + 1))
         #expect(oversize.status == 413, "\(oversize)")
         #expect(witness.stateFiles().count == 2, "lock and the configuration only: nothing cosigned")
-        #expect([404, 405].contains(try client.request("GET", "/add-checkpoint").status))
+        let wrongMethod = try client.request("GET", "/add-checkpoint")
+        #expect(wrongMethod.status == 405 && wrongMethod.headers["allow"] == "POST", "\(wrongMethod)")
+        #expect(try client.request("GET", "/no-such-path").status == 404)
         #expect(w.stop() == 0)
     }
 

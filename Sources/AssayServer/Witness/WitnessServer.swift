@@ -63,6 +63,8 @@ public struct WitnessServer: Sendable {
         }
         let router = Router(context: AssayRequestContext.self)
         router.add(middleware: ProblemMiddleware())
+        // The witness API is one route (Schemas/openapi-witness.json): anything but POST there is 405.
+        router.add(middleware: MethodNotAllowedMiddleware(openAPI: #"{"paths": {"/add-checkpoint": {"post": {}}}}"#))
         WitnessRoutes(witness: witness, key: configuration.key).register(on: router)
         let host = configuration.host, port = configuration.port
         let app = Application(
