@@ -93,23 +93,14 @@ public struct PassportModel: Sendable {
             guard let f = bySeq[seq]?.first(where: { $0.path == suffix || $0.path.hasSuffix("." + suffix) || $0.path.hasSuffix(":" + suffix) }) else { return nil }
             return Bound(seq: seq, path: f.path, value: f.value, format: format)
         }
-        var registrations: [String: UInt64] = [:]  // key reference → seq of its registration
-        for e in r.entries {
-            if case .partyRegistration(let p) = e.statement { registrations[p.publicKey] = e.seq }
-        }
-        func party(_ key: RegisteredKey) -> Party? {
-            if key.registeredAt == 0, let b = bound(0, "operatorName") { return Party(name: b, partyId: key.partyId) }
-            guard let b = bound(key.registeredAt, "legalName") else { return nil }
-            return Party(name: b, partyId: key.partyId)
-        }
+        func party(_ key: RegisteredKey) -> Party? { Self.party(key, facts: facts) }
         let excluded = Set(r.graph.exclusions.map(\.seq)).union(r.graph.implausible.map(\.seq)).union(r.graph.retracted.keys)
 
         // The maker: who signed the first entry that produced the product.
         let producer = (r.graph.producers[r.product] ?? []).first { !excluded.contains($0.seq) }
         maker = producer.flatMap { party($0.signer) }
-        if let p = producer, case .supplyChain(let s) = p.statement {
+        if let p = producer, case .supplyChain = p.statement {
             madeOn = bound(p.seq, suffix: "manufacturingDate", .date) ?? bound(p.seq, "eventTime", .date)
-            _ = s
         } else {
             madeOn = nil
         }
@@ -196,14 +187,16 @@ public struct PassportModel: Sendable {
             guard let o, let f = facts.first(where: { $0.path.hasSuffix(":" + suffix) || $0.path == suffix }) else { return nil }
             return Bound(seq: o.seq, path: f.path, value: f.value, format: .text)
         }
-        var supplier: Party?
-        if let o, let key = g.entriesBySeq[o.seq]?.signer {
-            let seq = key.registeredAt
-            if let f = self.facts.first(where: { $0.seq == seq && $0.path == (seq == 0 ? "operatorName" : "legalName") }) {
-                supplier = Party(name: Bound(seq: seq, path: f.path, value: f.value, format: .text), partyId: key.partyId)
-            }
-        }
+        let supplier = o.flatMap { g.entriesBySeq[$0.seq]?.signer }.flatMap { Self.party($0, facts: self.facts) }
         return Part(id: id, label: label(), partNumber: b("partNumber"), supplier: supplier, country: b("countryOfOrigin"),
                     seq: o?.seq ?? g.producers[id]?.first?.seq)
+    }
+
+    /// A signer's registered name, bound to the entry that registered it (the genesis's
+    /// `operatorName` for the operator, else the registration's `legalName`).
+    static func party(_ key: RegisteredKey, facts: [SignedFact]) -> Party? {
+        let path = key.registeredAt == 0 ? "operatorName" : "legalName"
+        guard let f = facts.first(where: { $0.seq == key.registeredAt && $0.path == path }) else { return nil }
+        return Party(name: Bound(seq: key.registeredAt, path: path, value: f.value, format: .text), partyId: key.partyId)
     }
 }

@@ -187,7 +187,6 @@ struct PassportStrings: Sendable {
         for lang in PassportLanguage.allCases {
             var t: [String: String] = [:]
             for (k, v) in catalogue where k.hasPrefix("js.") { t[String(k.dropFirst(3))] = lang == .de ? v.de : v.en }
-            t["monthNames"] = nil
             out[lang.rawValue] = t
         }
         return out
