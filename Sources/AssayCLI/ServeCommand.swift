@@ -27,7 +27,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Answer 408 when a request body has not arrived in full after this many seconds.", valueName: "seconds"))
     var bodyTimeout: Int = 60
     @Option(help: ArgumentHelp("Group-commit window: how long the oldest waiting submission waits for others.", valueName: "ms"))
-    var groupWindow: Int = 2
+    var groupWindow: Int = 0
     @Option(help: ArgumentHelp("Most envelopes in one group commit.", valueName: "n"))
     var groupMax: Int = 2000
     @OptionGroup var witnessPush: WitnessPushOptions

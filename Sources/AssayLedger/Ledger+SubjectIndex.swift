@@ -15,7 +15,9 @@ extension Ledger {
             try Self.bringForward(&cached, to: size, reader: reader)
             return try body(&cached)
         }
-        var tree = SubjectIndexTree(expectedSubjects: Int(clamping: size))
+        // Small buckets: a writer computes a root for every group it commits, each over a few
+        // changed subjects (FORMAT.md §13 is the same whatever the buckets).
+        var tree = SubjectIndexTree(expectedSubjects: Int(clamping: size), bucketTarget: Self.writerBucketTarget)
         try Self.bringForward(&tree, to: size, reader: reader)
         let result = try body(&tree)
         // Kept after `body` ran (it computes the root): a copy kept before would share the
@@ -24,6 +26,9 @@ extension Ledger {
         if st.index == nil { st.index = tree }
         return result
     }
+
+    /// The leaves per bucket of the index a ledger keeps (see `SubjectIndexTree.init`).
+    static let writerBucketTarget = 4
 
     /// `withSubjectIndex` under the ledger's lock, reading from the storage.
     func withSubjectIndex<T>(at size: UInt64, _ body: (inout SubjectIndexTree) throws -> T) throws -> T {

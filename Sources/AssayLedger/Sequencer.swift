@@ -39,6 +39,9 @@ public actor Sequencer {
     private struct Prepared {
         let group: PreparedGroup
         let continuation: CheckedContinuation<Receipt, any Error>
+        /// When the submission arrived, and when its preparation ended (for the debug log).
+        let arrived: ContinuousClock.Instant
+        let prepared: ContinuousClock.Instant
     }
 
     public let ledger: Ledger
@@ -46,7 +49,6 @@ public actor Sequencer {
     private let window: Duration
     private let maxGroupEntries: Int
     private let logger: Logger
-    private let prepareQueue = DispatchQueue(label: "assay.sequencer.prepare", qos: .userInitiated)
     private let commitQueue = DispatchQueue(label: "assay.sequencer.commit", qos: .userInitiated)
     private let clock = ContinuousClock()
     private let onCheckpoint: (@Sendable (SignedNote) -> Void)?
@@ -58,7 +60,13 @@ public actor Sequencer {
     private var waiting: [Waiting] = []
     private var waitingEntries = 0
     private var prepared: [Prepared] = []
-    private var preparing = false
+    /// Preparations running (at most `maxPreparations`), and those that finished ahead of an
+    /// earlier one, held back so that groups keep the order in which submissions arrived.
+    private var preparing = 0
+    private let maxPreparations = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    private var nextBatch = 0
+    private var nextBatchToQueue = 0
+    private var finishedEarly: [Int: [Prepared]] = [:]
     private var committing = false
     private var timerArmed = false
     private var closed = false
@@ -117,22 +125,27 @@ public actor Sequencer {
         await withCheckedContinuation { idleWaiters.append($0) }
     }
 
-    private var isIdle: Bool { waiting.isEmpty && prepared.isEmpty && !preparing && !committing }
+    private var isIdle: Bool { waiting.isEmpty && prepared.isEmpty && preparing == 0 && !committing }
 
-    /// Decides what to start: a preparation when a batch is due, a commit when something is
-    /// prepared and the committer is free, the window timer otherwise.
+    /// Decides what to start: a preparation when a batch is due and a preparation slot is free
+    /// (one per core), a commit when something is prepared and the committer is free, the
+    /// window timer otherwise. With no window, groups form by themselves: what arrives while
+    /// the stages are busy is taken together when one frees up.
     private func pump() {
-        if !preparing, let oldest = waiting.first {
+        while preparing < maxPreparations, let oldest = waiting.first {
             let due = oldest.arrived.advanced(by: window)
             if closed || waitingEntries >= maxGroupEntries || clock.now >= due {
                 startPrepare()
-            } else if !timerArmed {
+                continue
+            }
+            if !timerArmed {
                 timerArmed = true
                 Task { [clock] in
                     try? await clock.sleep(until: due)
                     self.timerFired()
                 }
             }
+            break
         }
         if !committing, !prepared.isEmpty { startCommit() }
         if isIdle, !idleWaiters.isEmpty {
@@ -157,29 +170,32 @@ public actor Sequencer {
         let batch = Array(waiting.prefix(take))
         waiting.removeFirst(take)
         waitingEntries -= entries
-        preparing = true
+        preparing += 1
+        let id = nextBatch
+        nextBatch += 1
         let keys = self.keys
-        let queue = prepareQueue
-        Task {
-            let groups: [PreparedGroup] = await withCheckedContinuation { c in
-                queue.async {
-                    let all = Ledger.prepareGroup(batch.flatMap(\.items), keys: keys)
-                    var out: [PreparedGroup] = []
-                    var lo = 0
-                    for w in batch {
-                        out.append(all.slice(lo..<lo + w.items.count))
-                        lo += w.items.count
-                    }
-                    c.resume(returning: out)
-                }
+        // Straight onto the prepare thread, and back to the actor with one task: no task and
+        // continuation in between, whose scheduling on a busy cooperative pool delayed groups.
+        DispatchQueue.global(qos: .userInitiated).async {
+            let all = Ledger.prepareGroup(batch.flatMap(\.items), keys: keys)
+            var groups: [PreparedGroup] = []
+            var lo = 0
+            for w in batch {
+                groups.append(all.slice(lo..<lo + w.items.count))
+                lo += w.items.count
             }
-            self.didPrepare(batch, groups)
+            Task { await self.didPrepare(id, batch, groups) }
         }
     }
 
-    private func didPrepare(_ batch: [Waiting], _ groups: [PreparedGroup]) {
-        for (w, g) in zip(batch, groups) { prepared.append(Prepared(group: g, continuation: w.continuation)) }
-        preparing = false
+    private func didPrepare(_ id: Int, _ batch: [Waiting], _ groups: [PreparedGroup]) {
+        let now = clock.now
+        finishedEarly[id] = zip(batch, groups).map { Prepared(group: $1, continuation: $0.continuation, arrived: $0.arrived, prepared: now) }
+        while let ready = finishedEarly.removeValue(forKey: nextBatchToQueue) {
+            prepared += ready
+            nextBatchToQueue += 1
+        }
+        preparing -= 1
         pump()
     }
 
@@ -195,27 +211,31 @@ public actor Sequencer {
         prepared.removeFirst(take)
         committing = true
         let ledger = self.ledger, key = self.key, queue = commitQueue, logger = self.logger, onCommit = self.onCommit
-        Task {
-            let result: Result<(GroupCommit, [InclusionProof?]), any Error> = await withCheckedContinuation { c in
-                queue.async {
-                    c.resume(returning: Result {
-                        let group = PreparedGroup.joined(batch.map(\.group))
-                        let start = DispatchTime.now().uptimeNanoseconds
-                        let commit = try ledger.commitGroup(group, key: key)
-                        let committed = DispatchTime.now().uptimeNanoseconds
-                        onCommit?(group.count, committed - start)
-                        let seqs = commit.outcomes.map { (try? $0.get())?.record.seq }
-                        let proofs = try ledger.inclusionProofs(for: seqs, treeSize: commit.treeSize)
-                        let end = DispatchTime.now().uptimeNanoseconds
-                        logger.debug("group committed", metadata: [
-                            "entries": "\(group.count)", "treeSize": "\(commit.treeSize)",
-                            "commitMicros": "\((committed - start) / 1000)", "proofMicros": "\((end - committed) / 1000)",
-                        ])
-                        return (commit, proofs)
-                    })
-                }
+        let clock = self.clock, started = clock.now
+        let oldest = batch.map(\.arrived).min() ?? started, lastPrepared = batch.map(\.prepared).max() ?? started
+        @Sendable func micros(_ d: Duration) -> Int64 { d / .microseconds(1) < 0 ? 0 : Int64(d / .microseconds(1)) }
+        queue.async {
+            let result = Result { () throws -> (GroupCommit, [InclusionProof?]) in
+                let group = PreparedGroup.joined(batch.map(\.group))
+                let onThread = clock.now
+                let start = DispatchTime.now().uptimeNanoseconds
+                let commit = try ledger.commitGroup(group, key: key)
+                let committed = DispatchTime.now().uptimeNanoseconds
+                onCommit?(group.count, committed - start)
+                let seqs = commit.outcomes.map { (try? $0.get())?.record.seq }
+                let proofs = try ledger.inclusionProofs(for: seqs, treeSize: commit.treeSize)
+                let end = DispatchTime.now().uptimeNanoseconds
+                logger.debug("group committed", metadata: [
+                    "entries": "\(group.count)", "treeSize": "\(commit.treeSize)",
+                    "commitMicros": "\((committed - start) / 1000)", "proofMicros": "\((end - committed) / 1000)",
+                    // From the oldest submission's arrival to the commit thread starting it,
+                    // from the last preparation ending to that start, and the hop to the thread.
+                    "sinceArrivalMicros": "\(micros(onThread - oldest))", "sincePreparedMicros": "\(micros(onThread - lastPrepared))",
+                    "queueHopMicros": "\(micros(onThread - started))",
+                ])
+                return (commit, proofs)
             }
-            self.didCommit(batch, result)
+            Task { await self.didCommit(batch, result) }
         }
     }
 

@@ -22,12 +22,22 @@ public struct SubjectIndexTree: Sendable {
     private var counts: [[UInt32]]
     private var dirty: [Int] = []
     private var isDirty: [Bool]
+    /// Leaves a bucket holds on average right after the buckets are sized or split (the
+    /// average then grows to four times this before the next split).
+    public let bucketTarget: Int
 
     /// An empty index sized for about `expectedSubjects` subjects (any number works; the
     /// estimate only sets how many top levels are cached).
-    public init(expectedSubjects: Int = 0) {
+    /// - Parameter bucketTarget: the leaves a bucket holds on average after a split (1 to 64).
+    ///   `root()` rehashes each bucket touched since the last call, so a small target makes
+    ///   frequent roots over few changes cheap (a ledger signing a checkpoint per small group)
+    ///   at the price of more cached upper levels (`2^(topBits+1)` hashes); a large one suits a
+    ///   single root over many changes (`verify`).
+    public init(expectedSubjects: Int = 0, bucketTarget: Int = 16) {
+        let target = min(64, max(1, bucketTarget))
+        self.bucketTarget = target
         var bits = 4
-        while bits < 18 && (1 << bits) * 16 < expectedSubjects { bits += 1 }
+        while bits < 18 && (1 << bits) * target < expectedSubjects { bits += 1 }
         topBits = bits
         buckets = Array(repeating: [], count: 1 << bits)
         hashes = (0...bits).map { Array(repeating: SubjectIndex.empty, count: 1 << $0) }
@@ -35,13 +45,14 @@ public struct SubjectIndexTree: Sendable {
         isDirty = Array(repeating: false, count: 1 << bits)
     }
 
-    /// Splits every bucket in four (two more cached levels) once buckets average 64 leaves.
-    /// Old buckets are released as they are split, so memory never holds the leaves twice.
+    /// Splits every bucket in four (two more cached levels) once buckets average four times
+    /// `bucketTarget` leaves. Old buckets are released as they are split, so memory never holds
+    /// the leaves twice.
     private mutating func growIfCrowded() {
-        guard topBits < 18 && subjectCount > (1 << topBits) * 64 else { return }
+        guard topBits < 18 && subjectCount > (1 << topBits) * 4 * bucketTarget else { return }
         var old = buckets
         buckets = []
-        self = SubjectIndexTree(expectedSubjects: 0, topBits: topBits + 2, size: size, subjectCount: subjectCount)
+        self = SubjectIndexTree(topBits: topBits + 2, size: size, subjectCount: subjectCount, bucketTarget: bucketTarget)
         for i in old.indices {
             let leaves = old[i]
             old[i] = []
@@ -60,8 +71,8 @@ public struct SubjectIndexTree: Sendable {
         }
     }
 
-    private init(expectedSubjects: Int, topBits bits: Int, size: UInt64, subjectCount: Int) {
-        self.init(expectedSubjects: (1 << bits) * 16)
+    private init(topBits bits: Int, size: UInt64, subjectCount: Int, bucketTarget: Int) {
+        self.init(expectedSubjects: (1 << bits) * bucketTarget, bucketTarget: bucketTarget)
         self.size = size
         self.subjectCount = subjectCount
     }

@@ -64,7 +64,7 @@ public struct ServerLimits: Sendable {
     /// A request body must arrive in full within this many seconds (else 408).
     public var bodyTimeoutSeconds: Int = 60
     /// How long the sequencer waits for more submissions before committing a group (ms).
-    public var groupWindowMillis: Int = 2
+    public var groupWindowMillis: Int = 0
     /// Most entries in one group.
     public var groupMaxEntries: Int = 2000
 

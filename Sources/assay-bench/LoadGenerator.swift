@@ -31,6 +31,9 @@ enum LoadGenerator {
         var exhausted = false
         /// A connection failure, if any.
         var failure: String?
+        /// CPU seconds the server and this process used during the run (filled in by the caller).
+        var serverCPU = 0.0
+        var generatorCPU = 0.0
 
         var rate: Double { Double(completed) / seconds }
         func percentile(_ p: Double) -> Double {

@@ -77,8 +77,12 @@ enum ServiceBench {
         }
         func load(_ what: String, connections: Int, _ requests: [ByteBuffer], cycle: Bool = false, expect: Int,
                   seconds: Double, pacing: LoadGenerator.Pacing) throws -> LoadGenerator.Result {
-            let r = try LoadGenerator.run(port: server.port, connections: connections, requests: requests, cycle: cycle,
+            note("service: \(what): \(requests.count) requests ready, \(connections) connections, \(String(format: "%.0f", seconds)) s")
+            let before = (server: server.cpuSeconds(), generator: CPUTime.ofThisProcess())
+            var r = try LoadGenerator.run(port: server.port, connections: connections, requests: requests, cycle: cycle,
                                           expectStatus: expect, seconds: seconds, pacing: pacing)
+            r.serverCPU = server.cpuSeconds() - before.server
+            r.generatorCPU = CPUTime.ofThisProcess() - before.generator
             if let f = r.failure { throw ValidationErrorText("service bench, \(what): \(f)\n\(server.logTail())") }
             guard r.unexpected.isEmpty else {
                 throw ValidationErrorText("service bench, \(what): answers other than \(expect): \(r.unexpected)\n\(server.logTail())")
@@ -86,6 +90,18 @@ enum ServiceBench {
             if r.exhausted { note("  (\(what): the pre-signed requests ran out after \(String(format: "%.1f", r.seconds)) s; the rate is over that time)") }
             if expect == 201 { acknowledged += r.completed }
             return r
+        }
+
+        /// Where the cores went in a phase: CPU time of the server and of this load generator per
+        /// entry, and the share of the machine's cores they used together (below 100%: the
+        /// server waits on something other than the CPU, such as the disk).
+        func cpuFigures(_ what: String, _ r: LoadGenerator.Result, perEntry: Int) {
+            let entries = Double(r.completed * perEntry)
+            guard entries > 0, r.seconds > 0 else { return }
+            table.add("service: \(what), server CPU per entry", r.serverCPU / entries * 1e6, "µs")
+            table.add("service: \(what), load generator CPU per entry", r.generatorCPU / entries * 1e6, "µs")
+            table.add("service: \(what), cores busy (server + generator)", (r.serverCPU + r.generatorCPU) / r.seconds,
+                      "cores", limit: Double(ProcessInfo.processInfo.activeProcessorCount), limitName: "cores")
         }
 
         // Warm-up, not reported.
@@ -100,6 +116,7 @@ enum ServiceBench {
                   limit: reference, limitName: refName)
         table.add("service: single-envelope latency p50 at that load", closed.percentile(0.5) * 1000, "ms")
         table.add("service: single-envelope latency p99 at that load", closed.percentile(0.99) * 1000, "ms")
+        cpuFigures("single-envelope", closed, perEntry: 1)
 
         // The same at 80% of that rate, paced (open loop): latency from each request's due time.
         let offered = closed.rate * 0.8
@@ -129,6 +146,7 @@ enum ServiceBench {
         table.add("service: batched submissions (\(o.batch) per request, \(o.batchConnections) connections)",
                   batched.rate * Double(o.batch), "entry/s", limit: reference, limitName: refName)
         table.add("service: batched request latency p50", batched.percentile(0.5) * 1000, "ms")
+        cpuFigures("batched", batched, perEntry: o.batch)
 
         // (c) Tiles: a full hash tile (level 0, 256 hashes) and a full entry bundle (256 records).
         for (name, tilePath) in [("full hash tile /tile/0/000", "/tile/0/000"), ("full entry bundle /tile/entries/000", "/tile/entries/000")] {
@@ -187,6 +205,11 @@ final class ServerChild {
         process.waitUntilExit()
     }
 
+    /// User and system CPU seconds the server process has used so far (`/proc/PID/stat`).
+    func cpuSeconds() -> Double {
+        CPUTime.ofProcess(process.processIdentifier)
+    }
+
     func logTail() -> String {
         String(((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "").suffix(2000))
     }
@@ -195,5 +218,26 @@ final class ServerChild {
     func groupLine() -> String {
         let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         return log.split(separator: "\n").last { $0.contains("sequencer closed") }.map(String.init) ?? "no sequencer summary in the log"
+    }
+}
+
+/// CPU time used by a process, user and system together.
+enum CPUTime {
+    /// This process, from getrusage.
+    static func ofThisProcess() -> Double {
+        var u = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &u)
+        func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return s(u.ru_utime) + s(u.ru_stime)
+    }
+
+    /// Another process, from /proc/PID/stat (fields 14 and 15, in clock ticks); 0 when unreadable.
+    static func ofProcess(_ pid: Int32) -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return 0 }
+        // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 }

@@ -73,10 +73,36 @@ public enum ServerMetrics {
     ///   - status: the status code sent.
     ///   - nanoseconds: the time from receiving the request to answering it.
     public static func recordRequest(route: String, method: String, status: Int, nanoseconds: UInt64) {
-        let dims = [("route", route), ("method", method), ("status", String(status))]
-        Counter(label: Name.requests, dimensions: dims, factory: factory).increment()
-        Timer(label: Name.requestDuration, dimensions: dims, factory: factory).recordNanoseconds(Int64(clamping: nanoseconds))
+        let series = requestSeries(route: route, method: method, status: status)
+        series.count.increment()
+        series.duration.recordNanoseconds(Int64(clamping: nanoseconds))
     }
+
+    /// The counter and timer of one (route, method, status), made once: making a metric goes
+    /// through the registry's lock and label sanitising, too much to pay on every request. The
+    /// set is bounded (route templates, the standard methods, status codes).
+    private static func requestSeries(route: String, method: String, status: Int) -> (count: CoreMetrics.Counter, duration: CoreMetrics.Timer) {
+        let key = RequestSeriesKey(route: route, method: method, status: status)
+        if let hit = requestSeriesCache.withLock({ $0[key] }) { return hit }
+        let dims = [("route", route), ("method", method), ("status", String(status))]
+        let made = (CoreMetrics.Counter(label: Name.requests, dimensions: dims, factory: factory),
+                    CoreMetrics.Timer(label: Name.requestDuration, dimensions: dims, factory: factory))
+        return requestSeriesCache.withLock { cache in
+            if let raced = cache[key] { return raced }
+            cache[key] = made
+            return made
+        }
+    }
+
+    private struct RequestSeriesKey: Hashable {
+        let route: String, method: String, status: Int
+    }
+
+    private static let requestSeriesCache = Mutex<[RequestSeriesKey: (count: CoreMetrics.Counter, duration: CoreMetrics.Timer)]>([:])
+
+    /// The submission counters by outcome, made once.
+    private static let submissionCounters: [String: CoreMetrics.Counter] = Dictionary(uniqueKeysWithValues:
+        ["accepted", "existing", "refused", "failed"].map { ($0, CoreMetrics.Counter(label: Name.submissions, dimensions: [("outcome", $0)], factory: factory)) })
 
     /// Records the outcome of one submission request (`POST /v1/entries`, single or batch).
     public static func recordSubmission(status: Int) {
@@ -86,15 +112,17 @@ public enum ServerMetrics {
         case 400...499: "refused"
         default: "failed"
         }
-        Counter(label: Name.submissions, dimensions: [("outcome", outcome)], factory: factory).increment()
+        submissionCounters[outcome]?.increment()
     }
 
     /// Records how long a group's commit took, from its first submission's arrival to its
     /// checkpoint being signed (for the sequencer to call after each group; the group's size is
     /// recorded from the checkpoint feed).
     public static func recordGroupCommit(nanoseconds: UInt64) {
-        Timer(label: Name.groupCommitDuration, dimensions: [], factory: factory).recordNanoseconds(Int64(clamping: nanoseconds))
+        groupCommitTimer.recordNanoseconds(Int64(clamping: nanoseconds))
     }
+
+    private static let groupCommitTimer = CoreMetrics.Timer(label: Name.groupCommitDuration, dimensions: [], factory: factory)
 
     /// Records a new checkpoint: the tree size, and the entries it added since the previous one.
     public static func recordCheckpoint(size: UInt64, added: UInt64?) {
