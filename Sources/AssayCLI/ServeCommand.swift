@@ -26,7 +26,7 @@ struct ServeCommand: ParsableCommand {
     var idleTimeout: Int = 30
     @Option(help: ArgumentHelp("Answer 408 when a request body has not arrived in full after this many seconds.", valueName: "seconds"))
     var bodyTimeout: Int = 60
-    @Option(help: ArgumentHelp("Group-commit window: how long the oldest waiting submission waits for others.", valueName: "ms"))
+    @Option(help: ArgumentHelp("Group-commit window: how long the oldest waiting submission waits for others (0: none; groups form from what arrives while a commit runs).", valueName: "ms"))
     var groupWindow: Int = 0
     @Option(help: ArgumentHelp("Most envelopes in one group commit.", valueName: "n"))
     var groupMax: Int = 2000

@@ -76,6 +76,8 @@ public actor Sequencer {
     /// The last commit's failure, nil after a commit that succeeded (for readiness).
     public private(set) var lastFailure: LedgerError?
     /// Groups committed since start, and entries appended in them.
+    /// Submissions taken since start (each `submit` call that was not refused at once).
+    public private(set) var submissionsReceived = 0
     public private(set) var groupsCommitted = 0
     public private(set) var entriesAppended = 0
 
@@ -111,6 +113,7 @@ public actor Sequencer {
         guard !items.isEmpty else { throw LedgerError(.rejected, "no envelopes to append") }
         return try await withCheckedThrowingContinuation { c in
             waiting.append(Waiting(items: items, arrived: clock.now, continuation: c))
+            submissionsReceived += 1
             waitingEntries += items.count
             pump()
         }

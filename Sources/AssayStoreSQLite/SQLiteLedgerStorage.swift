@@ -489,10 +489,12 @@ public final class SQLiteLedgerStorage: LedgerStorage, @unchecked Sendable {
     public func forEachSubjectEntry(from: UInt64, below: UInt64, _ body: (_ seq: UInt64, _ subject: String, _ kind: String, _ leaf: Digest) throws -> Void) throws {
         guard from < below, from <= UInt64(Int64.max) else { return }
         try lockedAny {
-            let s = try db.prepareUncached("""
+            // Cached: a writer calls this once per checkpoint, for the records since the last one.
+            let s = try db.prepare("""
                 SELECT s.seq, s.subject, r.leaf_hash, r.kind FROM subjects s JOIN records r ON r.seq = s.seq
                 WHERE s.seq >= ?1 AND s.seq < ?2 ORDER BY s.seq, s.subject
                 """)
+            defer { s.reset() }
             s.bind(1, Int64(bitPattern: from))
             s.bind(2, Int64(clamping: below))
             while try s.step() {

@@ -74,15 +74,18 @@ final class Fixture {
         while size < target {
             let n = min(batch, target - size)
             let items = envelopes(start: size, count: n)
-            let t0 = now()
+            let t0 = now(), c0 = CPUTime.ofThisProcess()
             try ledger.append(items)
             appendSeconds += now() - t0
+            appendCPUSeconds += CPUTime.ofThisProcess() - c0
             size += n
         }
     }
 
     /// Time spent inside `Ledger.append` so far.
     var appendSeconds = 0.0
+    /// CPU seconds (user and system, all threads of this process) spent in those appends.
+    var appendCPUSeconds = 0.0
 
     /// Store-level append rate (records, chain, and optionally tree; no signature or role checks).
     static func storeOnlyRate(dir: String, envelopes: [Ledger.AppendItem], tree: Bool, batch: Int) throws -> Double {

@@ -253,31 +253,56 @@ private final class ConnectionHandler: ChannelInboundHandler, @unchecked Sendabl
         }
     }
 
-    /// Removes one complete response from the buffer: its status, or nil if incomplete.
+    /// Removes one complete response from the buffer: its status, or nil if incomplete. Reads
+    /// the bytes in place (no strings): the generator shares the machine with the server, so
+    /// what it spends per answer is taken from the server.
     private func takeResponse() -> Int? {
         let view = buffer.readableBytesView
         guard let end = Self.headerEnd(view) else { return nil }
-        let head = String(decoding: view[view.startIndex..<(view.startIndex + end)], as: UTF8.self)
-        let lines = head.split(separator: "\r\n")
-        guard let first = lines.first, first.hasPrefix("HTTP/1.1 "), let status = Int(first.dropFirst(9).prefix(3)) else {
-            state.failed("malformed status line: \(lines.first ?? "")")
+        let s = view.startIndex
+        // "HTTP/1.1 NNN"
+        guard end >= 12, Self.matches(view, at: s, "HTTP/1.1 "),
+              let d0 = Self.digit(view[s + 9]), let d1 = Self.digit(view[s + 10]), let d2 = Self.digit(view[s + 11]) else {
+            state.failed("malformed status line: \(String(decoding: view[s..<(s + min(end, 80))], as: UTF8.self))")
             return nil
         }
-        var length: Int?
-        for line in lines.dropFirst() {
-            let parts = line.split(separator: ":", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "content-length" {
-                length = Int(parts[1].trimmingCharacters(in: .whitespaces))
-            } else if parts.count == 2, parts[0].lowercased() == "transfer-encoding" {
-                state.failed("the load generator reads Content-Length bodies only, got Transfer-Encoding:\(parts[1])")
+        let status = d0 * 100 + d1 * 10 + d2
+        var length = 0
+        // Each header line starts after a CRLF; only Content-Length and Transfer-Encoding matter.
+        var i = s
+        while i < s + end {
+            guard view[i] == 13, view[i + 1] == 10 else { i += 1; continue }
+            let line = i + 2
+            if Self.matches(view, at: line, "content-length:") {
+                var j = line + 15, n = 0
+                while view[j] == 32 || view[j] == 9 { j += 1 }
+                while let d = Self.digit(view[j]) { n = n * 10 + d; j += 1 }
+                length = n
+            } else if Self.matches(view, at: line, "transfer-encoding:") {
+                state.failed("the load generator reads Content-Length bodies only, got Transfer-Encoding")
                 return nil
             }
+            i = line
         }
-        let body = length ?? 0
-        guard view.count >= end + 4 + body else { return nil }
-        buffer.moveReaderIndex(forwardBy: end + 4 + body)
+        guard view.count >= end + 4 + length else { return nil }
+        buffer.moveReaderIndex(forwardBy: end + 4 + length)
         buffer.discardReadBytes()
         return status
+    }
+
+    private static func digit(_ b: UInt8) -> Int? { b >= 48 && b <= 57 ? Int(b - 48) : nil }
+
+    /// Whether `view` holds `ascii` at `at`, ignoring the case of letters.
+    private static func matches(_ view: ByteBufferView, at: Int, _ ascii: StaticString) -> Bool {
+        guard at + ascii.utf8CodeUnitCount <= view.endIndex else { return false }
+        return ascii.withUTF8Buffer { want in
+            for k in 0..<want.count {
+                let b = view[at + k]
+                let w = want[k]
+                if (b >= 65 && b <= 90 ? b | 0x20 : b) != (w >= 65 && w <= 90 ? w | 0x20 : w) { return false }
+            }
+            return true
+        }
     }
 
     /// The offset of "\r\n\r\n" in `view`.

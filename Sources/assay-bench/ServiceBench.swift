@@ -32,17 +32,21 @@ enum ServiceBench {
 
     static func run(dir: String, options o: Options, table: inout ResultTable) throws {
         // The in-process reference: batched append on a fresh ledger, only the append calls timed.
-        let reference: Double
+        let reference: Double, referenceCPU: Double
         do {
             let ref = try Fixture(dir: dir, name: "service-ref")
             defer { ref.remove() }
             try ref.grow(to: o.batch * 2, batch: o.batch) // warm-up, not counted
-            let before = ref.appendSeconds
+            let before = ref.appendSeconds, cpuBefore = ref.appendCPUSeconds
             try ref.grow(to: o.batch * 2 + o.referenceEntries, batch: o.batch)
             reference = Double(o.referenceEntries) / (ref.appendSeconds - before)
+            referenceCPU = (ref.appendCPUSeconds - cpuBefore) / Double(o.referenceEntries)
         }
         let refName = "in-process append, batches of \(o.batch)"
         table.add("service reference: \(refName), fresh ledger, \(o.referenceEntries) entries", reference, "entry/s")
+        // The CPU an entry costs on the library's fastest path: the service cannot go faster than
+        // the cores divided by what it spends per entry, and spends at least this.
+        table.add("service reference: in-process append CPU per entry", referenceCPU * 1e6, "µs")
 
         // The service's ledger: genesis, the operator, four registered suppliers; the handle is
         // closed before the server opens the file.
@@ -102,6 +106,10 @@ enum ServiceBench {
             table.add("service: \(what), load generator CPU per entry", r.generatorCPU / entries * 1e6, "µs")
             table.add("service: \(what), cores busy (server + generator)", (r.serverCPU + r.generatorCPU) / r.seconds,
                       "cores", limit: Double(ProcessInfo.processInfo.activeProcessorCount), limitName: "cores")
+            // What these costs allow on this machine, everything else being free.
+            let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
+            table.add("service: \(what), most the cores allow at that CPU per entry", cores * entries / (r.serverCPU + r.generatorCPU),
+                      "entry/s")
         }
 
         // Warm-up, not reported.

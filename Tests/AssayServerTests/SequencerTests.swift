@@ -101,6 +101,26 @@ struct SequencerTests {
         #expect(try ledger.verify().ok)
     }
 
+    @Test("without a window, a submission prepared ahead of an earlier, larger one still commits after it (arrival order)")
+    func arrivalOrderAcrossPreparations() async throws {
+        let (ledger, seq, dir) = try Self.make(window: .zero)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let big = (0..<1500).map { Self.item("big\($0)", F.envelope(F.event(2000 + $0), by: F.supplierKey)) }
+        let small = [Self.item("small", F.envelope(F.event(9000), by: F.manufacturerKey))]
+        let first = Task { try await seq.submit(big) }
+        // The big submission is received first; the small one then takes the second
+        // preparation and is ready long before the 1500 signature checks of the first.
+        while await seq.submissionsReceived == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        let second = try await seq.submit(small)
+        let bigReceipt = try await first.value
+        let bigSeqs = bigReceipt.outcomes.compactMap { try? $0.get().record.seq }
+        let smallSeq = try #require(try? second.outcomes[0].get().record.seq)
+        #expect(bigSeqs.count == 1500)
+        #expect(bigSeqs == Array(3..<1503), "a batch's items take contiguous sequence numbers in batch order")
+        #expect(smallSeq == 1503, "the later submission committed after the earlier one, not before it")
+        #expect(try ledger.verify().ok)
+    }
+
     @Test("close commits what was submitted, then refuses new submissions")
     func close() async throws {
         let (ledger, seq, dir) = try Self.make(window: .milliseconds(200))
