@@ -98,6 +98,27 @@ struct EPCURNTests {
         #expect(try id.epcURN() == "urn:epc:id:sgtin:4012345.011111.abc")
     }
 
+    @Test("a URN in any ASCII case is GS1 form: the same subject as its lower-case spelling, in every field that indexes it; a bad one is refused where identifiers must parse")
+    func caseOfPrefixIndexesTheSameSubject() throws {
+        let item = "https://id.gs1.org/01/04012345000016/21/SN-0001"
+        for spelling in ["urn:epc:id:sgtin:4012345.000001.SN-0001", "URN:EPC:ID:SGTIN:4012345.000001.SN-0001",
+                         "Urn:Epc:Id:Sgtin:4012345.000001.SN-0001"] {
+            #expect(canonicalSubject(spelling) == item, "\(spelling)")
+            let generic = "{\"type\":\"GenericEvent\",\"subject\":\"\(spelling)\",\"action\":\"inspected\",\"eventTime\":\"2026-11-20T10:00:00+01:00\",\"eventTimeZoneOffset\":\"+01:00\"}"
+            #expect(try Statement.decode(Array(generic.utf8)).subjects == [item], "\(spelling)")
+            let epcis = "{\"type\":\"ObjectEvent\",\"eventTime\":\"2026-11-20T10:00:00+01:00\",\"eventTimeZoneOffset\":\"+01:00\",\"action\":\"OBSERVE\",\"bizStep\":\"inspecting\",\"epcList\":[\"\(spelling)\"]}"
+            #expect(try Statement.decode(Array(epcis.utf8)).subjects == [item], "\(spelling)")
+        }
+        #expect(canonicalSubject("URN:EPC:CLASS:LGTIN:4012345.000001.L1") == "https://id.gs1.org/01/04012345000016/10/L1")
+        #expect(canonicalSubject("URN:EPC:ID:SGLN:4012345.00001.0") == "https://id.gs1.org/414/4012345000016")
+        // Other schemes stay opaque, and only ASCII letters fold (a dotted capital I is not an i).
+        #expect(canonicalSubject("URN:EPC:ID:GIAI:4012345.1") == "URN:EPC:ID:GIAI:4012345.1")
+        #expect(canonicalSubject("URN:EPC:\u{130}D:SGTIN:4012345.000001.X") == "URN:EPC:\u{130}D:SGTIN:4012345.000001.X")
+        // In GS1 form, so it must parse: a wrong check structure is refused in an EPCIS list.
+        let bad = "{\"type\":\"ObjectEvent\",\"eventTime\":\"2026-11-20T10:00:00+01:00\",\"eventTimeZoneOffset\":\"+01:00\",\"action\":\"OBSERVE\",\"bizStep\":\"inspecting\",\"epcList\":[\"URN:EPC:ID:SGTIN:4012345.01.SN-0001\"]}"
+        #expect(throws: ModelError.self) { _ = try Statement.decode(Array(bad.utf8)) }
+    }
+
     @Test("rejects malformed URNs, naming the rule", arguments: [
         ("urn:epc:id:giai:4000001.111", "EPC scheme giai, which Assay does not identify things by"),
         ("urn:epc:id:sscc", "must have the form urn:epc:id:{scheme}:{value}"),

@@ -176,6 +176,46 @@ struct PassportBrowserTests {
         #expect((results[3]["status"] as? String ?? "").contains("Not verified in this browser"), "\(results[3]["status"] ?? "-")")
     }
 
+    @Test("an event naming the product by its upper-case EPC URN is in the product's bundle, and its page verifies in the browser: both verifiers index the URN under the product's Digital Link")
+    func upperCaseURNEvent() throws {
+        let dir = try Self.productFlow()
+        defer { dir.remove() }
+        func entries(_ bundle: String) throws -> Int {
+            let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file(bundle)))) as? [String: Any]
+            return (object?["entries"] as? [Any])?.count ?? -1
+        }
+        let before = try entries("product.assay-bundle")
+        let context = #""@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"]"#
+        try dir.write("inspect.json", #"{\#(context),"type":"ObjectEvent","eventTime":"2026-11-21T09:00:00+01:00","eventTimeZoneOffset":"+01:00","action":"OBSERVE","bizStep":"inspecting","epcList":["URN:EPC:ID:SGTIN:4012345.000001.SN-0001"],"bizLocation":{"id":"https://id.gs1.org/414/4012345000016"}}"#)
+        let signed = try CLIHarness.assay(["sign", "--key", "maker.key", "inspect.json"], in: dir.path)
+        #expect(signed.exitCode == 0, "\(signed)")
+        try dir.write("inspect.dsse", signed.stdoutBytes)
+        #expect(try CLIHarness.assay(["append", "--ledger", "acme.assay", "inspect.dsse"], in: dir.path).exitCode == 0)
+        // A new checkpoint, cosigned by the flow's witness (export takes the best-witnessed one).
+        let checkpoint = try CLIHarness.assay(["checkpoint", "--ledger", "acme.assay", "--key", "operator.key"], in: dir.path)
+        try dir.write("checkpoint2.txt", checkpoint.stdoutBytes)
+        // The witness needs the consistency proof from the size it cosigned (line 2 of a note).
+        func size(_ note: String) throws -> String {
+            String(try String(contentsOfFile: dir.file(note), encoding: .utf8).split(separator: "\n")[1])
+        }
+        let proof = try CLIHarness.assay(["prove", "consistency", "--ledger", "acme.assay", "--from", try size("checkpoint.txt"), "--to", try size("checkpoint2.txt")], in: dir.path)
+        #expect(proof.exitCode == 0, "\(proof)")
+        try dir.write("consistency.txt", proof.stdoutBytes)
+        let cosigned = try CLIHarness.assay(["witness", "cosign", "--checkpoint", "checkpoint2.txt", "--key", "witness.key", "--state", "witness-state",
+                                             "--proof", "consistency.txt"], in: dir.path)
+        #expect(cosigned.exitCode == 0, "\(cosigned)")
+        try dir.write("cosigned2.txt", cosigned.stdoutBytes)
+        for step in [["cosignatures", "add", "--ledger", "acme.assay", "cosigned2.txt"],
+                     ["export", "--ledger", "acme.assay", "--product", Self.product, "--out", "upper.assay-bundle"],
+                     ["passport", "--bundle", "upper.assay-bundle", "--log-key", "operator.key.pub", "--out", "upper.html"]] {
+            let r = try CLIHarness.assay(step, in: dir.path)
+            #expect(r.exitCode == 0, "\(step[0]): \(r)")
+        }
+        #expect(try entries("upper.assay-bundle") == before + 1, "the event written with the upper-case URN is not in the product's bundle")
+        let results = try Self.browser([["url": "file://" + dir.file("upper.html"), "lang": "en"]], in: dir)
+        #expect(results[0]["verification"] as? String == "verified", "\(results[0]["problems"] ?? "-") / \(results[0]["status"] ?? "-")")
+    }
+
     @Test("a battery's page verifies in the browser with its Battery Pass facts; a signed number literal (1.50, 1E308) is checked by value; an edited number fails")
     func batteryPage() throws {
         let (ws, bundle) = try BatteryPassWorkspace.pack()

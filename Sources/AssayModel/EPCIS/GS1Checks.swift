@@ -10,7 +10,13 @@ private let digitalLinkKeyLengths: [Substring: Set<Int>] = ["01": [8, 12, 13, 14
 
 /// Whether `s` is written as a GS1 identifier Assay parses (and so must be valid as one).
 func isGS1Form(_ s: String) -> Bool {
-    if gs1URNPrefixes.contains(where: { s.hasPrefix($0) }) { return true }
+    // The URN prefix in any ASCII case: RFC 8141 makes `urn` and the namespace case-insensitive,
+    // and the EPC parser reads the category and scheme in any case, so `URN:EPC:ID:SGTIN:…`
+    // names the same item as `urn:epc:id:sgtin:…` and must be indexed under the same subject.
+    if s.utf8.first == UInt8(ascii: "u") || s.utf8.first == UInt8(ascii: "U") {
+        let head = String(decoding: s.utf8.prefix(20).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        if gs1URNPrefixes.contains(where: { head.hasPrefix($0) }) { return true }
+    }
     let lower = s.prefix(8).lowercased()
     guard lower.hasPrefix("https://") || lower.hasPrefix("http://") else { return false }
     // GS1's own resolver serves only Digital Links: every identifier on it must be one (so a

@@ -1035,7 +1035,10 @@
    * length in ASCII digits. Anything else is an opaque identifier compared as written.
    */
   function isGS1Form(s) {
-    if (GS1_URN_PREFIXES.some((p) => s.startsWith(p))) return true;
+    // The URN prefix in any ASCII case (RFC 8141: `urn` and the namespace are case-insensitive;
+    // the EPC parser reads category and scheme in any case).
+    const head = s.slice(0, 20).replace(/[A-Z]/g, (c) => c.toLowerCase());
+    if (GS1_URN_PREFIXES.some((p) => head.startsWith(p))) return true;
     const lower = chars(s, 8).toLowerCase();
     if (!(lower.startsWith('https://') || lower.startsWith('http://'))) return false;
     const slash = s.indexOf('/');
