@@ -91,7 +91,10 @@ public enum Statement: Sendable, Equatable {
     /// Identifiers (the subjects a record is indexed under, an EPCIS `eventID`) never contain a
     /// control character (U+0000–U+001F, U+007F–U+009F): no URI does, and a storage backend may
     /// not be able to hold one (PostgreSQL `text` cannot hold U+0000), which would make one
-    /// submission fail a whole group and a ledger impossible to migrate.
+    /// submission fail a whole group and a ledger impossible to migrate. And they are in Unicode
+    /// Normalization Form C: an identifier has one spelling, so the records about one thing
+    /// are indexed under one subject (a decomposed `é` would open a second one, outside the
+    /// first one's bundle and completeness proofs); the others are refused, not normalised.
     func checkIdentifierCharacters() throws(ModelError) {
         var ids = subjects.map { ("subject", $0) }
         if case .supplyChain(let s) = self, let id = s.event.eventID { ids.append(("eventID", id)) }
@@ -99,6 +102,9 @@ public enum Statement: Sendable, Equatable {
             if let c = id.unicodeScalars.first(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
                 let code = String(c.value, radix: 16, uppercase: true)
                 throw ModelError(.invalidValue, field: field, "identifier \"\(String(id.unicodeScalars.filter { $0.value >= 0x20 && !(0x7F...0x9F).contains($0.value) }).prefix(80))\" contains the control character U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code)")
+            }
+            guard isNFC(id) else {
+                throw ModelError(.invalidValue, field: field, "identifier \"\(id.prefix(80))\" is not in Unicode Normalization Form C (NFC): write it composed, so that it has one spelling")
             }
         }
     }

@@ -82,6 +82,28 @@ struct AuthorityModelTests {
         #expect { _ = try Statement.decode(registration(composed, name: "Mu\u{0308}ller GmbH")) } throws: { ($0 as? ModelError)?.description.contains("legalName") == true }
     }
 
+    @Test("a subject or eventID not in NFC is refused in every kind that indexes it, so one thing has one subject")
+    func nfcSubjects() throws {
+        let composed = "https://brand.example/produkt/caf\u{00E9}"
+        let decomposed = "https://brand.example/produkt/cafe\u{0301}"
+        func generic(_ subject: String) -> [UInt8] {
+            Array(#"{"type":"GenericEvent","subject":"\#(subject)","action":"inspected","eventTime":"2026-11-20T10:00:00+01:00","eventTimeZoneOffset":"+01:00"}"#.utf8)
+        }
+        func epcis(_ epc: String, eventID: String = "urn:uuid:6a3e4c52-1f0b-4c3e-9f7a-2d1b5c8e9a01") -> [UInt8] {
+            Array(#"{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],"type":"ObjectEvent","eventID":"\#(eventID)","eventTime":"2026-11-20T10:00:00+01:00","eventTimeZoneOffset":"+01:00","action":"OBSERVE","epcList":["\#(epc)"]}"#.utf8)
+        }
+        func refusedForNFC(_ bytes: [UInt8], field: String) -> Bool {
+            do { _ = try Statement.decode(bytes); return false } catch {
+                return error.description.contains(field) && error.description.contains("Normalization Form C")
+            }
+        }
+        #expect(try Statement.decode(generic(composed)).subjects == [composed])
+        #expect(refusedForNFC(generic(decomposed), field: "subject"))
+        #expect(try Statement.decode(epcis(composed)).subjects == [composed])
+        #expect(refusedForNFC(epcis(decomposed), field: "subject"))
+        #expect(refusedForNFC(epcis(composed, eventID: "urn:example:event:cafe\u{0301}"), field: "eventID"))
+    }
+
     @Test("fullwidth and Arabic-Indic digits in an id.gs1.org path are refused, not taken as opaque identifiers", arguments: [
         "https://id.gs1.org/01/\u{FF10}\u{FF14}\u{FF10}\u{FF11}\u{FF12}\u{FF13}\u{FF14}\u{FF15}\u{FF10}\u{FF10}\u{FF10}\u{FF10}\u{FF11}\u{FF16}/21/SN-1",
         "https://id.gs1.org/01/\u{0660}\u{0664}\u{0660}\u{0661}\u{0662}\u{0663}\u{0664}\u{0665}\u{0660}\u{0660}\u{0660}\u{0660}\u{0661}\u{0666}/21/SN-1",

@@ -2607,7 +2607,9 @@
     try {
       if (EPCIS_TYPES.includes(type)) {
         const event = decodeEPCIS(json);
-        return { kind: classify(event), type, event, eventTime: event.eventTime };
+        const st = { kind: classify(event), type, event, eventTime: event.eventTime };
+        checkIdentifierCharacters(st);
+        return st;
       }
       if (!ASSAY_TYPES.includes(type)) {
         throw new ModelError('type', `unknown statement type "${chars(type, 60)}" (known: ${ASSAY_TYPES.concat(EPCIS_TYPES).join(', ')})`);
@@ -2618,10 +2620,30 @@
       r.finish();
       st.kind = type;
       st.type = type;
+      checkIdentifierCharacters(st);
       return st;
     } catch (e) {
       if (e instanceof ModelError && e.kind === null) e.kind = type;
       throw e;
+    }
+  }
+
+  /**
+   * §2: the identifiers a record is indexed under, and an EPCIS eventID, hold no control
+   * character (U+0000–U+001F, U+007F–U+009F) and are in NFC (one spelling per identifier).
+   */
+  function checkIdentifierCharacters(st) {
+    const ids = statementSubjects(st).map((id) => ['subject', id]);
+    if (st.event && st.event.eventID !== null) ids.push(['eventID', st.event.eventID]);
+    for (const [field, id] of ids) {
+      for (const ch of id) {
+        const c = ch.codePointAt(0);
+        if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+          const shown = Array.from(id).filter((x) => { const k = x.codePointAt(0); return k >= 0x20 && !(k >= 0x7f && k <= 0x9f); }).slice(0, 80).join('');
+          throw new ModelError(field, `identifier "${shown}" contains the control character U+${c.toString(16).toUpperCase().padStart(4, '0')}`);
+        }
+      }
+      if (!isNFC(id)) throw new ModelError(field, `identifier "${Array.from(id).slice(0, 80).join('')}" is not in Unicode Normalization Form C (NFC): write it composed, so that it has one spelling`);
     }
   }
 
