@@ -1,4 +1,6 @@
 public import AssayCrypto
+import Dispatch
+import Foundation
 
 /// The subject index (`SubjectIndex`) maintained incrementally as records are added: what a
 /// ledger signs into each checkpoint, what `verify` recomputes, and what bundle proofs come from.
@@ -142,10 +144,10 @@ public struct SubjectIndexTree: Sendable {
     public mutating func root() -> Digest {
         guard !dirty.isEmpty else { return hashes[0][0] }
         var level = dirty.sorted()
-        for b in level {
-            let leaves = buckets[b]
-            counts[topBits][b] = UInt32(leaves.count)
-            hashes[topBits][b] = SubjectIndex.subtree(leaves[...], depth: topBits)
+        let bucketHashes = Self.hashBuckets(level, buckets, depth: topBits)
+        for (b, hash) in zip(level, bucketHashes) {
+            counts[topBits][b] = UInt32(buckets[b].count)
+            hashes[topBits][b] = hash
             isDirty[b] = false
         }
         dirty.removeAll(keepingCapacity: true)
@@ -165,6 +167,25 @@ public struct SubjectIndexTree: Sendable {
             level = parents
         }
         return hashes[0][0]
+    }
+
+    /// The subtree hash of each bucket of `which`. Many at once (after buckets were split, when
+    /// every bucket is rehashed) are spread over the cores, so that the one root that follows a
+    /// split does not stall a writer for the whole index's hashing on one core.
+    private static func hashBuckets(_ which: [Int], _ buckets: [ContiguousArray<SubjectIndex.Leaf>], depth: Int) -> [Digest] {
+        let n = which.count
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount * 4, n / 256)
+        guard workers > 1 else { return which.map { SubjectIndex.subtree(buckets[$0][...], depth: depth) } }
+        var out = [Digest](repeating: SubjectIndex.empty, count: n)
+        out.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let results = buffer // each worker writes its own slice
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                for i in (n * w / workers)..<(n * (w + 1) / workers) {
+                    results[i] = SubjectIndex.subtree(buckets[which[i]][...], depth: depth)
+                }
+            }
+        }
+        return out
     }
 
     /// The hash and leaf count of the subtree of the keys whose first `level` bits are `index`
