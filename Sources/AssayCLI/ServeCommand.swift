@@ -30,6 +30,8 @@ struct ServeCommand: ParsableCommand {
     var groupWindow: Int = 0
     @Option(help: ArgumentHelp("Most envelopes in one group commit.", valueName: "n"))
     var groupMax: Int = 2000
+    @Option(help: ArgumentHelp("Exit with status 3 when a graceful shutdown takes longer than this (submissions still in flight are left unanswered, never acknowledged).", valueName: "seconds"))
+    var shutdownTimeout: Int = 60
     @OptionGroup var witnessPush: WitnessPushOptions
     @OptionGroup var operations: ServeOperationsOptions
 
@@ -38,7 +40,8 @@ struct ServeCommand: ParsableCommand {
             throw CLIFailure.input("--listen \(listen) is not host:port (port 0–65535)")
         }
         for (name, value, range) in [("--idle-timeout", idleTimeout, 1...86_400), ("--body-timeout", bodyTimeout, 1...86_400),
-                                     ("--group-window", groupWindow, 0...1000), ("--group-max", groupMax, 1...100_000)]
+                                     ("--group-window", groupWindow, 0...1000), ("--group-max", groupMax, 1...100_000),
+                                     ("--shutdown-timeout", shutdownTimeout, 1...86_400)]
             where !range.contains(value) {
             throw CLIFailure.input("\(name) \(value) is outside \(range.lowerBound)…\(range.upperBound)")
         }
@@ -47,6 +50,7 @@ struct ServeCommand: ParsableCommand {
         limits.bodyTimeoutSeconds = bodyTimeout
         limits.groupWindowMillis = groupWindow
         limits.groupMaxEntries = groupMax
+        limits.shutdownTimeoutSeconds = shutdownTimeout
         let path = try options.path()
         let signer = try InputFiles.secretKey(try EnvironmentDefaults.key(key, purpose: "(the operator's key, to sign checkpoints)"))
         var logger = Logger(label: "assay.server")

@@ -78,6 +78,8 @@ public actor Sequencer {
     /// Groups committed since start, and entries appended in them.
     /// Submissions taken since start (each `submit` call that was not refused at once).
     public private(set) var submissionsReceived = 0
+    /// Submissions taken and not answered yet.
+    public private(set) var submissionsInFlight = 0
     public private(set) var groupsCommitted = 0
     public private(set) var entriesAppended = 0
 
@@ -114,6 +116,7 @@ public actor Sequencer {
         return try await withCheckedThrowingContinuation { c in
             waiting.append(Waiting(items: items, arrived: clock.now, continuation: c))
             submissionsReceived += 1
+            submissionsInFlight += 1
             waitingEntries += items.count
             pump()
         }
@@ -260,12 +263,16 @@ public actor Sequencer {
                 entriesAppended += commit.outcomes[range].filter { if case .success(.appended) = $0 { true } else { false } }.count
                 p.continuation.resume(returning: Receipt(outcomes: Array(commit.outcomes[range]), proofs: Array(proofs[range]),
                                                          checkpoint: commit.checkpoint, treeSize: commit.treeSize))
+                submissionsInFlight -= 1
             }
         case .failure(let error):
             let e = (error as? LedgerError) ?? LedgerError(.storage, "\(error)")
             lastFailure = e
             logger.error("group commit failed; nothing of the group was written", metadata: ["entries": "\(batch.reduce(0) { $0 + $1.group.count })", "error": "\(e.message)"])
-            for p in batch { p.continuation.resume(throwing: e) }
+            for p in batch {
+                p.continuation.resume(throwing: e)
+                submissionsInFlight -= 1
+            }
         }
         pump()
     }

@@ -79,7 +79,8 @@ public struct AssayServer: Sendable {
         // The service group shuts services down last-first: the HTTP server stops taking
         // requests and answers those in flight before the services listed before it stop.
         let group = ServiceGroup(configuration: .init(
-            services: services.map { .init(service: $0) } + [.init(service: app)],
+            services: services.map { .init(service: $0) } + [.init(service: app)]
+                + [.init(service: ShutdownDeadlineService(seconds: limits.shutdownTimeoutSeconds, sequencer: sequencer, logger: logger))],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))

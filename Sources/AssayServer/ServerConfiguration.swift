@@ -67,6 +67,9 @@ public struct ServerLimits: Sendable {
     public var groupWindowMillis: Int = 0
     /// Most entries in one group.
     public var groupMaxEntries: Int = 2000
+    /// Longest a graceful shutdown may take: past it the process exits with status 3, leaving
+    /// the submissions still in flight unanswered (none of them was acknowledged).
+    public var shutdownTimeoutSeconds: Int = 60
 
     public init() {}
 }

@@ -109,6 +109,48 @@ struct DurabilityTests {
         #expect(try ws.verify().exitCode == 0)
     }
 
+    @Test("a shutdown that cannot finish (another process holds the file's write lock): exit 3 after --shutdown-timeout with one critical line naming the submission in flight, which is never answered; nothing is written")
+    func shutdownDeadline() throws {
+        let ws = try ServerWorkspace()
+        defer { ws.remove() }
+        let before = try ws.ledgerSize()
+        let server = try ServerProcess(ws, extraArguments: ["--shutdown-timeout", "2"])
+        // Another process takes the write lock and keeps it: the group commit waits for it
+        // (SQLite's busy timeout, 30 s).
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: try CLIHarness.sqliteExecutable())
+        holder.arguments = [ws.ledger]
+        let input = Pipe()
+        holder.standardInput = input
+        holder.standardOutput = FileHandle.nullDevice
+        holder.standardError = FileHandle.nullDevice
+        try holder.run()
+        defer {
+            if holder.isRunning { holder.terminate() }
+            holder.waitUntilExit()
+        }
+        input.fileHandleForWriting.write(Data("BEGIN IMMEDIATE;\nSELECT 1;\n".utf8))
+        usleep(500_000)
+        let envelope = ServerWorkspace.event(43)
+        let client = try server.client()
+        try client.write(Array("POST /v1/entries HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(envelope.count)\r\n\r\n".utf8) + envelope)
+        usleep(700_000)
+        let start = Date()
+        server.signal(SIGTERM)
+        let end = server.wait(timeout: 30)
+        let took = Date().timeIntervalSince(start)
+        #expect(end.status == 3 && !end.timedOut, "exit \(end.status.map(String.init) ?? "signal \(end.signal ?? -1)") after \(took) s\n\(end.stderr.suffix(2000))")
+        #expect(took >= 1.5 && took < 15, "the deadline is 2 s; the server ended after \(took) s")
+        let lines = end.stderr.split(separator: "\n").filter { $0.contains("shutdown did not finish within 2 s") }
+        #expect(lines.count == 1 && lines[0].contains("1 submission(s) in flight"), "\(end.stderr.suffix(2000))")
+        #expect(throws: (any Error).self, "the submission in flight got no answer") { _ = try client.readResponse() }
+        // With the lock released, the ledger is as it was and verifies.
+        try? input.fileHandleForWriting.close()
+        holder.waitUntilExit()
+        #expect(try ws.ledgerSize() == before)
+        #expect(try ws.verify().exitCode == 0)
+    }
+
     @Test("SIGTERM during a load: every answer received is a 201 whose entry is committed; exit 0")
     func shutdownDuringLoad() throws {
         let ws = try ServerWorkspace()
