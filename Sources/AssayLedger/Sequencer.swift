@@ -50,6 +50,12 @@ public actor Sequencer {
     private let maxGroupEntries: Int
     private let logger: Logger
     private let commitQueue = DispatchQueue(label: "assay.sequencer.commit", qos: .userInitiated)
+    /// One serial queue per preparation slot: a queue of its own always gets a thread, whereas
+    /// work sent to the shared global queue can wait behind threads blocked elsewhere (reads
+    /// waiting for storage), which would stall every submission.
+    private let prepareQueues: [DispatchQueue] = (0..<max(1, ProcessInfo.processInfo.activeProcessorCount)).map {
+        DispatchQueue(label: "assay.sequencer.prepare.\($0)", qos: .userInitiated)
+    }
     private let clock = ContinuousClock()
     private let onCheckpoint: (@Sendable (SignedNote) -> Void)?
     /// Told each group's size and commit time (the transaction and its checkpoint), for metrics.
@@ -63,7 +69,9 @@ public actor Sequencer {
     /// Preparations running (at most `maxPreparations`), and those that finished ahead of an
     /// earlier one, held back so that groups keep the order in which submissions arrived.
     private var preparing = 0
-    private let maxPreparations = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    private var maxPreparations: Int { prepareQueues.count }
+    /// The preparation queues not running a preparation.
+    private lazy var idleQueues: [Int] = Array(prepareQueues.indices)
     private var nextBatch = 0
     private var nextBatchToQueue = 0
     private var finishedEarly: [Int: [Prepared]] = [:]
@@ -182,7 +190,8 @@ public actor Sequencer {
         let keys = self.keys
         // Straight onto the prepare thread, and back to the actor with one task: no task and
         // continuation in between, whose scheduling on a busy cooperative pool delayed groups.
-        DispatchQueue.global(qos: .userInitiated).async {
+        let slot = idleQueues.removeLast()
+        prepareQueues[slot].async {
             let all = Ledger.prepareGroup(batch.flatMap(\.items), keys: keys)
             var groups: [PreparedGroup] = []
             var lo = 0
@@ -190,11 +199,12 @@ public actor Sequencer {
                 groups.append(all.slice(lo..<lo + w.items.count))
                 lo += w.items.count
             }
-            Task { await self.didPrepare(id, batch, groups) }
+            Task { await self.didPrepare(id, slot, batch, groups) }
         }
     }
 
-    private func didPrepare(_ id: Int, _ batch: [Waiting], _ groups: [PreparedGroup]) {
+    private func didPrepare(_ id: Int, _ slot: Int, _ batch: [Waiting], _ groups: [PreparedGroup]) {
+        idleQueues.append(slot)
         let now = clock.now
         finishedEarly[id] = zip(batch, groups).map { Prepared(group: $1, continuation: $0.continuation, arrived: $0.arrived, prepared: now) }
         while let ready = finishedEarly.removeValue(forKey: nextBatchToQueue) {
