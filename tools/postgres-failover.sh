@@ -223,7 +223,20 @@ json.dump({"acked": {str(k): v for k, v in acked.items()}, "beforeKill": len(bef
            "after": sum(1 for v in acked.values() if v[3] == "after")}, open(os.path.join(work, "acked.json"), "w"))
 PY
 log "load: $entries envelopes through two servers; kill -9 of the primary (pid $primary_pid) after a third"
-python3 "$work/failover.py" "$work" "$entries" "$base0" "$base1" "$primary_pid" "$PGBIN" || fail "the load did not complete"
+if ! python3 "$work/failover.py" "$work" "$entries" "$base0" "$base1" "$primary_pid" "$PGBIN"; then
+    # Where each server was stuck: every thread's stack (gdb, when installed), kept in the work
+    # directory and its first lines printed.
+    for i in "${!servers[@]}"; do
+        p=${servers[$i]}
+        kill -0 "$p" 2>/dev/null || { log "server $i (pid $p) is not running"; continue; }
+        if command -v gdb >/dev/null; then
+            gdb -p "$p" -batch -ex 'thread apply all bt 12' > "$work/serve-$i.stacks" 2>&1 || true
+            log "server $i (pid $p) stacks in $work/serve-$i.stacks; the threads in Assay code:"
+            grep -E '^Thread|Assay' "$work/serve-$i.stacks" | grep -B1 'Assay' | head -40 >&2 || true
+        fi
+    done
+    fail "the load did not complete"
+fi
 kill -0 "$primary_pid" 2>/dev/null && fail "the primary's postmaster survived kill -9"
 
 # 7. The servers stop; the promoted standby is checked on its own.
