@@ -53,9 +53,11 @@ public actor Sequencer {
     /// One serial queue per preparation slot: a queue of its own always gets a thread, whereas
     /// work sent to the shared global queue can wait behind threads blocked elsewhere (reads
     /// waiting for storage), which would stall every submission.
-    private let prepareQueues: [DispatchQueue] = (0..<max(1, ProcessInfo.processInfo.activeProcessorCount)).map {
+    private let prepareQueues: [DispatchQueue] = (0..<Sequencer.preparationSlots).map {
         DispatchQueue(label: "assay.sequencer.prepare.\($0)", qos: .userInitiated)
     }
+    /// Preparations that may run at once: one per core.
+    private static let preparationSlots = max(1, ProcessInfo.processInfo.activeProcessorCount)
     private let clock = ContinuousClock()
     private let onCheckpoint: (@Sendable (SignedNote) -> Void)?
     /// Told each group's size and commit time (the transaction and its checkpoint), for metrics.
@@ -66,12 +68,10 @@ public actor Sequencer {
     private var waiting: [Waiting] = []
     private var waitingEntries = 0
     private var prepared: [Prepared] = []
-    /// Preparations running (at most `maxPreparations`), and those that finished ahead of an
-    /// earlier one, held back so that groups keep the order in which submissions arrived.
-    private var preparing = 0
-    private var maxPreparations: Int { prepareQueues.count }
-    /// The preparation queues not running a preparation.
-    private lazy var idleQueues: [Int] = Array(prepareQueues.indices)
+    /// The preparation queues not running a preparation (all of them: nothing is preparing).
+    private var idleQueues = Array(0..<Sequencer.preparationSlots)
+    /// Preparations are numbered as they start; one that finishes ahead of an earlier one is
+    /// held back here, so that groups keep the order in which submissions arrived.
     private var nextBatch = 0
     private var nextBatchToQueue = 0
     private var finishedEarly: [Int: [Prepared]] = [:]
@@ -83,11 +83,11 @@ public actor Sequencer {
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     /// The last commit's failure, nil after a commit that succeeded (for readiness).
     public private(set) var lastFailure: LedgerError?
-    /// Groups committed since start, and entries appended in them.
     /// Submissions taken since start (each `submit` call that was not refused at once).
     public private(set) var submissionsReceived = 0
     /// Submissions taken and not answered yet.
     public private(set) var submissionsInFlight = 0
+    /// Groups committed since start, and entries appended in them.
     public private(set) var groupsCommitted = 0
     public private(set) var entriesAppended = 0
 
@@ -139,14 +139,14 @@ public actor Sequencer {
         await withCheckedContinuation { idleWaiters.append($0) }
     }
 
-    private var isIdle: Bool { waiting.isEmpty && prepared.isEmpty && preparing == 0 && !committing }
+    private var isIdle: Bool { waiting.isEmpty && prepared.isEmpty && idleQueues.count == prepareQueues.count && !committing }
 
     /// Decides what to start: a preparation when a batch is due and a preparation slot is free
     /// (one per core), a commit when something is prepared and the committer is free, the
     /// window timer otherwise. With no window, groups form by themselves: what arrives while
     /// the stages are busy is taken together when one frees up.
     private func pump() {
-        while preparing < maxPreparations, let oldest = waiting.first {
+        while !idleQueues.isEmpty, let oldest = waiting.first {
             let due = oldest.arrived.advanced(by: window)
             if closed || waitingEntries >= maxGroupEntries || clock.now >= due {
                 startPrepare()
@@ -184,7 +184,6 @@ public actor Sequencer {
         let batch = Array(waiting.prefix(take))
         waiting.removeFirst(take)
         waitingEntries -= entries
-        preparing += 1
         let id = nextBatch
         nextBatch += 1
         let keys = self.keys
@@ -211,7 +210,6 @@ public actor Sequencer {
             prepared += ready
             nextBatchToQueue += 1
         }
-        preparing -= 1
         pump()
     }
 
@@ -229,7 +227,7 @@ public actor Sequencer {
         let ledger = self.ledger, key = self.key, queue = commitQueue, logger = self.logger, onCommit = self.onCommit
         let clock = self.clock, started = clock.now
         let oldest = batch.map(\.arrived).min() ?? started, lastPrepared = batch.map(\.prepared).max() ?? started
-        @Sendable func micros(_ d: Duration) -> Int64 { d / .microseconds(1) < 0 ? 0 : Int64(d / .microseconds(1)) }
+        @Sendable func micros(_ d: Duration) -> Int64 { max(0, Int64(d / .microseconds(1))) }
         queue.async {
             let result = Result { () throws -> (GroupCommit, [InclusionProof?]) in
                 let group = PreparedGroup.joined(batch.map(\.group))

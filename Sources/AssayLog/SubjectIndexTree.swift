@@ -1,6 +1,5 @@
 public import AssayCrypto
 import Dispatch
-import Foundation
 
 /// The subject index (`SubjectIndex`) maintained incrementally as records are added: what a
 /// ledger signs into each checkpoint, what `verify` recomputes, and what bundle proofs come from.
@@ -174,7 +173,8 @@ public struct SubjectIndexTree: Sendable {
     /// split does not stall a writer for the whole index's hashing on one core.
     private static func hashBuckets(_ which: [Int], _ buckets: [ContiguousArray<SubjectIndex.Leaf>], depth: Int) -> [Digest] {
         let n = which.count
-        let workers = min(ProcessInfo.processInfo.activeProcessorCount * 4, n / 256)
+        // Chunks of at least 256 buckets; `concurrentPerform` spreads them over the cores.
+        let workers = min(64, n / 256)
         guard workers > 1 else { return which.map { SubjectIndex.subtree(buckets[$0][...], depth: depth) } }
         var out = [Digest](repeating: SubjectIndex.empty, count: n)
         out.withUnsafeMutableBufferPointer { buffer in

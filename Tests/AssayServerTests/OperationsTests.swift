@@ -6,7 +6,7 @@ import Testing
 /// Startup refusals, timeouts, readiness, and what the logs may contain.
 @Suite("server: operations", .serialized)
 struct OperationsTests {
-    @Test("refuses to start with a key that is not the operator's, a ledger that does not exist, a port in use, a bad --listen: exit 2, one line")
+    @Test("refuses to start with a key that is not the operator's, a ledger that does not exist, a port in use, a bad --listen, a number out of range: exit 2, one line")
     func startupRefusals() throws {
         let ws = try ServerWorkspace()
         defer { ws.remove() }
@@ -33,6 +33,14 @@ struct OperationsTests {
         let badListen = try CLIHarness.assay(["serve", "--ledger", ws.ledger, "--key", ws.operatorKeyFile, "--listen", "localhost"], timeout: 30)
         #expect(badListen.exitCode == 2)
         #expect(badListen.stderr.contains("--listen localhost is not host:port"), "\(badListen)")
+
+        // Numeric options outside their ranges, the shutdown deadline among them.
+        for (option, value, range) in [("--shutdown-timeout", "0", "1…86400"), ("--group-window", "1001", "0…1000"), ("--group-max", "0", "1…100000")] {
+            let r = try CLIHarness.assay(["serve", "--ledger", ws.ledger, "--key", ws.operatorKeyFile, "--listen", "127.0.0.1:0", option, value], timeout: 30)
+            #expect(r.exitCode == 2, "\(option) \(value): \(r)")
+            #expect(r.stderr == "assay: \(option) \(value) is outside \(range)\n", "\(r)")
+            #expect(r.stdout.isEmpty, "never listened")
+        }
     }
 
     @Test("a body that does not arrive in time: 408 problem; an idle connection is closed; nothing written")
