@@ -29,7 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
-        // C behind two doors: libsodium and libcrypto (AssayCrypto), SQLite (AssayStoreSQLite).
+        // C behind three doors: libsodium and libcrypto (AssayCrypto), SQLite (AssayStoreSQLite),
+        // and the C library's allocator settings (AssayCore).
         .systemLibrary(
             name: "CAssaySodium",
             pkgConfig: "libsodium",
@@ -45,8 +46,10 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        // The one error protocol every module's error conforms to; no dependencies.
-        .target(name: "AssayCore", swiftSettings: strict),
+        // glibc's allocator tuning (mallopt), which Swift's Glibc module leaves out.
+        .systemLibrary(name: "CAssayLibc"),
+        // The one error protocol every module's error conforms to, and process-wide settings.
+        .target(name: "AssayCore", dependencies: ["CAssayLibc"], swiftSettings: strict),
         .target(name: "AssayCrypto", dependencies: ["AssayCore", "CAssaySodium", "CAssayLibcrypto"], swiftSettings: strict),
         .target(name: "AssayModel", dependencies: ["AssayCore"], swiftSettings: strict),
         .target(name: "AssayLog", dependencies: ["AssayModel", "AssayCrypto"], swiftSettings: strict),
@@ -88,10 +91,10 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
-        .executableTarget(name: "assay", dependencies: ["AssayCLI"], swiftSettings: strict),
+        .executableTarget(name: "assay", dependencies: ["AssayCLI", "AssayCore"], swiftSettings: strict),
         .executableTarget(
             name: "assay-bench",
-            dependencies: ["AssayLedger", "AssayStore", "AssayStoreSQLite", "AssayVerify", "AssayLog", "AssayCrypto",
+            dependencies: ["AssayCore", "AssayLedger", "AssayStore", "AssayStoreSQLite", "AssayVerify", "AssayLog", "AssayCrypto",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOPosix", package: "swift-nio")],

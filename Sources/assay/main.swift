@@ -1,2 +1,5 @@
 import AssayCLI
+import AssayCore
+
+ProcessMemory.keepFreedMemory()
 AssayCommand.runMain()
