@@ -97,19 +97,19 @@ enum ServiceBench {
         }
 
         /// Where the cores went in a phase: CPU time of the server and of this load generator per
-        /// entry, and the share of the machine's cores they used together (below 100%: the
-        /// server waits on something other than the CPU, such as the disk).
-        func cpuFigures(_ what: String, _ r: LoadGenerator.Result, perEntry: Int) {
+        /// entry (or per request, for reads), and the share of the machine's cores they used
+        /// together (below 100%: the server waits on something other than the CPU, such as the disk).
+        func cpuFigures(_ what: String, _ r: LoadGenerator.Result, perEntry: Int, unit: String = "entry") {
             let entries = Double(r.completed * perEntry)
             guard entries > 0, r.seconds > 0 else { return }
-            table.add("service: \(what), server CPU per entry", r.serverCPU / entries * 1e6, "µs")
-            table.add("service: \(what), load generator CPU per entry", r.generatorCPU / entries * 1e6, "µs")
+            table.add("service: \(what), server CPU per \(unit)", r.serverCPU / entries * 1e6, "µs")
+            table.add("service: \(what), load generator CPU per \(unit)", r.generatorCPU / entries * 1e6, "µs")
             table.add("service: \(what), cores busy (server + generator)", (r.serverCPU + r.generatorCPU) / r.seconds,
                       "cores", limit: Double(ProcessInfo.processInfo.activeProcessorCount), limitName: "cores")
             // What these costs allow on this machine, everything else being free.
             let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
-            table.add("service: \(what), most the cores allow at that CPU per entry", cores * entries / (r.serverCPU + r.generatorCPU),
-                      "entry/s")
+            table.add("service: \(what), most the cores allow at that CPU per \(unit)", cores * entries / (r.serverCPU + r.generatorCPU),
+                      "\(unit)/s")
         }
 
         // Warm-up, not reported.
@@ -166,6 +166,8 @@ enum ServiceBench {
             let r = try load(name, connections: o.tileConnections, [LoadGenerator.get(tilePath, host: host)], cycle: true, expect: 200,
                              seconds: o.seconds / 2, pacing: .closed)
             table.add("service: GET \(name), \(o.tileConnections) connections", r.rate, "req/s")
+            // A read does no ledger work: its server CPU is what one HTTP request costs here.
+            cpuFigures("GET \(name)", r, perEntry: 1, unit: "request")
         }
 
         // Every acknowledged entry is in the ledger after a clean stop.
