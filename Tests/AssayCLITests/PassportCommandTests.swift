@@ -56,6 +56,37 @@ struct PassportCommandTests {
         #expect(!FileManager.default.fileExists(atPath: dir.file("x.html")) && !FileManager.default.fileExists(atPath: dir.file("x.svg")))
     }
 
+    /// A copy of the built `assay` in `dir/bin`, without the page's files beside it.
+    static func installedCopy(in dir: TemporaryDirectory) throws -> (executable: String, resources: String) {
+        let built = try CLIHarness.assayExecutable()
+        try FileManager.default.createDirectory(atPath: dir.file("bin"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: built, toPath: dir.file("bin/assay"))
+        let resources = ((built as NSString).deletingLastPathComponent as NSString).appendingPathComponent("Assay_AssayReport.resources/web")
+        #expect(FileManager.default.fileExists(atPath: resources + "/verifier.js"), "the build has no page files at \(resources)")
+        return (dir.file("bin/assay"), resources)
+    }
+
+    @Test("an installation without the page's files: a one-line error naming the missing file, exit 2, no page; with them in ../share/assay the page is written")
+    func missingPageFiles() throws {
+        let v = try BundleVectors.load()
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let (assay, resources) = try Self.installedCopy(in: dir)
+        let args = ["passport", "--bundle", v.file(v.valid.file), "--out", dir.file("p.html")] + Self.trustArguments(v)
+        let r = try CLIHarness.run(executable: assay, args)
+        #expect(r.exitCode == 2, "\(r)")
+        #expect(r.stderr.contains("missing from this installation") && r.stderr.contains("web/"), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1, "one line: \(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("p.html")))
+        // Installed the documented way, ../share/assay/web beside bin/: the same command writes the page.
+        try FileManager.default.createDirectory(atPath: dir.file("share/assay"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: resources, toPath: dir.file("share/assay/web"))
+        let ok = try CLIHarness.run(executable: assay, args)
+        #expect(ok.exitCode == 0, "\(ok)")
+        let page = try String(contentsOfFile: dir.file("p.html"), encoding: .utf8)
+        #expect(page.hasPrefix("<!doctype html>") && page.contains("id=\"assay-bundle\""))
+    }
+
     @Test("a battery with a Battery Pass: the page says what it is made of (chemistry, recycled content, carbon footprint), each value bound to its signed entry")
     func batteryMaterials() throws {
         let (ws, bundle) = try BatteryPassWorkspace.pack()

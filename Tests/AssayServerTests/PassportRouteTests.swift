@@ -37,4 +37,23 @@ struct PassportRouteTests {
         #expect(try server.client().request("GET", "/healthz").status == 200)
         #expect(server.stderr.contains("passport page refused") && server.stderr.contains("SN-0001"), "\(server.stderr)")
     }
+
+    @Test("a server installed without the page's files: the page is 500 installation-incomplete and logged; the JSON bundle is still answered")
+    func missingPageFiles() throws {
+        let dir = try PassportBrowserTests.productFlow()
+        defer { dir.remove() }
+        let built = try CLIHarness.assayExecutable()
+        try FileManager.default.createDirectory(atPath: dir.file("bin"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: built, toPath: dir.file("bin/assay"))
+        let server = try ServerProcess(ledger: dir.file("acme.assay"), keyFile: dir.file("operator.key"), outputDirectory: dir.path,
+                                       executable: dir.file("bin/assay"))
+        let page = try server.client().request("GET", "/01/04012345000016/21/SN-0001", headers: [("Accept", "text/html")])
+        #expect(page.status == 500, "\(page)")
+        #expect(page.headers["content-type"] == "application/problem+json", "\(page)")
+        #expect(page.text.contains("installation-incomplete") && page.text.contains("missing from this installation"), "\(page)")
+        #expect(!page.text.contains("ledger-inconsistent") && !page.text.contains("<html"), "\(page)")
+        let json = try server.client().request("GET", "/01/04012345000016/21/SN-0001", headers: [("Accept", "application/json")])
+        #expect(json.status == 200 && json.text.contains("\"entries\""), "\(json.status)")
+        #expect(server.stderr.contains("passport page refused") && server.stderr.contains("SN-0001"), "\(server.stderr)")
+    }
 }

@@ -79,13 +79,15 @@ final class ServerProcess: @unchecked Sendable {
 
     /// Starts `assay serve` on `ledger` with the operator key in `keyFile`, its output in files
     /// in `outputDirectory`, and waits (up to 60 s) for it to listen.
-    init(ledger: String, keyFile: String, outputDirectory: String, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
+    /// - Parameter executable: another `assay` than the built one (a copy installed elsewhere).
+    init(ledger: String, keyFile: String, outputDirectory: String, extraArguments: [String] = [], environment: [String: String] = [:],
+         executable: String? = nil) throws {
         let id = UUID().uuidString
         outPath = (outputDirectory as NSString).appendingPathComponent("serve-\(id).out")
         errPath = (outputDirectory as NSString).appendingPathComponent("serve-\(id).err")
         FileManager.default.createFile(atPath: outPath, contents: nil)
         FileManager.default.createFile(atPath: errPath, contents: nil)
-        process.executableURL = URL(fileURLWithPath: try CLIHarness.assayExecutable())
+        process.executableURL = URL(fileURLWithPath: try executable ?? CLIHarness.assayExecutable())
         process.arguments = ["serve", "--ledger", ledger, "--key", keyFile, "--listen", "127.0.0.1:0"] + extraArguments
         var env = ProcessInfo.processInfo.environment
         env["ASSAY_LOG"] = "info"

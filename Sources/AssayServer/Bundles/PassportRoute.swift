@@ -29,6 +29,11 @@ enum PassportRoute {
                 return try PassportPage(bundleJSON: bytes, report: report, trust: .init(logKey: logKey, witnessKeys: witnesses, witnessesNeeded: 0)).html()
             } catch {
                 server.logger.error("passport page refused", metadata: ["product": "\(product)", "error": "\(error.description)"])
+                // A bundle of this ledger that does not verify is the ledger's fault; a page
+                // that cannot be made because its script is not installed is the installation's.
+                if case .missingScript = error {
+                    throw Problem.assay("installation-incomplete", "Internal Server Error", .internalServerError, error.description)
+                }
                 throw Problem.assay("ledger-inconsistent", "Internal Server Error", .internalServerError, error.description)
             }
         }
