@@ -127,11 +127,10 @@ public final class PostgresLedgerStorage: LedgerStorage, @unchecked Sendable {
         defer { lock.unlock() }
         if let transaction { try transaction.flush() }
         if inTransaction { return try body() }
-        try session.reconnectIfClosed()
+        try reconnect()
         do { return try body() } catch {
             guard session.isClosed else { throw error }
-            try session.reconnectIfClosed()
-            try configureSession()
+            try reconnect()
             return try body()
         }
     }
@@ -141,17 +140,20 @@ public final class PostgresLedgerStorage: LedgerStorage, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let transaction { try transaction.flush() }
-        if !inTransaction && session.isClosed {
-            try session.reconnectIfClosed()
-            try configureSession()
-        }
+        if !inTransaction { try reconnect() }
         return try body()
     }
 
+    /// A new connection when the last one was lost, with this storage's session settings: the
+    /// only way this storage reconnects, so that no query runs on a connection without them
+    /// (one without `search_path` found no ledger tables after a lost connection).
     private func reconnect() throws(StoreError) {
         guard session.isClosed else { return }
         try session.reconnectIfClosed()
-        try configureSession()
+        do { try configureSession() } catch {
+            session.close() // never left open without its settings: the next use reconnects again
+            throw error
+        }
     }
 
     // MARK: - Transactions

@@ -116,6 +116,11 @@ final class PostgresSession {
 
     var isClosed: Bool { connection.isClosed }
 
+    /// Closes the connection (the next `reconnectIfClosed` makes a new one).
+    func close() {
+        if !connection.isClosed { _ = try? connection.close().wait() }
+    }
+
     /// One value bound to a query parameter.
     enum Value {
         case int(Int64)

@@ -73,4 +73,48 @@ struct PostgresServersTests {
         for s in servers.dropFirst() { s.signal(SIGTERM) }
         for s in servers.dropFirst() { #expect(s.wait().status == 0) }
     }
+
+    @Test("the connection lost after PostgreSQL committed a group, before the server heard it: 503 saying to submit again, nothing acknowledged; the same envelope then answers 200 with the committed seq, the server reconnects and goes on")
+    func commitOutcomeUnknown() throws {
+        let ws = try ServerWorkspace(postgres: true)
+        defer { ws.remove() }
+        // The server reaches PostgreSQL only through the relay.
+        let direct = try #require(URLComponents(string: ws.ledger))
+        let proxy = try CommitCuttingProxy(upstreamPort: try #require(direct.port))
+        defer { proxy.stop() }
+        var relayed = direct
+        relayed.port = proxy.port
+        let server = try ServerProcess(ledger: try #require(relayed.string), keyFile: ws.operatorKeyFile, outputDirectory: ws.dir.path)
+        let client = try server.client()
+        let first = try client.postJSON("/v1/entries", ServerWorkspace.event(1))
+        #expect(first.status == 201, "\(first)")
+        let before = try EntryReceipt(try #require(first.json))
+
+        proxy.arm()
+        let lost = try client.postJSON("/v1/entries", ServerWorkspace.event(2))
+        #expect(proxy.cutCount == 1, "the relay did not cut a COMMIT")
+        #expect(lost.status == 503, "\(lost)")
+        #expect(lost.headers["retry-after"] == "1", "\(lost)")
+        #expect(lost.text.contains("commit-failed") && lost.text.contains("lost during COMMIT")
+                && lost.text.contains("submit the same envelopes again"), "\(lost)")
+        #expect(!lost.text.contains("nothing of this submission was written"), "\(lost)")
+
+        // It was committed: the ledger (read directly) holds it, and verifies.
+        let verify = try ws.verify()
+        #expect(verify.exitCode == 0, "\(verify)")
+        #expect(try ws.ledgerSize() == Int(before.seq) + 2)
+
+        // Submitted again, the server (reconnected) answers with the entry it committed.
+        let again = try client.postJSON("/v1/entries", ServerWorkspace.event(2))
+        #expect(again.status == 200, "\(again)")
+        let committed = try EntryReceipt(try #require(again.json))
+        #expect(committed.seq == before.seq + 1)
+        let next = try client.postJSON("/v1/entries", ServerWorkspace.event(3))
+        #expect(next.status == 201, "\(next)")
+        #expect(try EntryReceipt(try #require(next.json)).seq == before.seq + 2)
+        #expect(try ws.verify().exitCode == 0)
+        server.signal(SIGTERM)
+        #expect(server.wait().status == 0)
+    }
 }
+
