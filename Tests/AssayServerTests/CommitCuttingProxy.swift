@@ -5,16 +5,33 @@ import Glibc
 #endif
 
 /// A TCP relay between a client and a PostgreSQL server on 127.0.0.1 that can lose a connection
-/// at the worst moment: once armed, it forwards the next `COMMIT` to the server, lets the server
-/// answer it (the transaction is then committed), and closes both sides instead of relaying
-/// that answer. The client is left not knowing whether its transaction committed.
+/// at the worst moments of a write transaction (`Cut`): once armed, the next transaction through
+/// it loses its connection there.
 ///
-/// It reads the protocol only as far as it must: the query text `COMMIT` in the client's bytes
-/// and the server's CommandComplete tag `COMMIT\0` in the answer.
+/// It reads the protocol only as far as it must: the statements `INSERT INTO …` and `COMMIT` in
+/// the client's Parse messages and the server's CommandComplete tag `COMMIT\0` in the answer.
 final class CommitCuttingProxy: Sendable {
+    enum Cut: Int, CustomStringConvertible {
+        /// The first INSERT is not forwarded: the transaction never reaches its COMMIT.
+        case midTransaction
+        /// The COMMIT is not forwarded: the server rolls the transaction back.
+        case beforeCommit
+        /// The COMMIT is forwarded and answered (the transaction is committed); the answer is lost.
+        case afterCommit
+
+        var description: String {
+            switch self {
+            case .midTransaction: "in the middle of the transaction"
+            case .beforeCommit: "with the COMMIT unsent"
+            case .afterCommit: "after the server committed, its answer unsent"
+            }
+        }
+    }
+
     let port: Int
     private let listener: Int32
-    private let armed = Atomic<Bool>(false)
+    /// The armed cut's raw value, or -1.
+    private let armed = Atomic<Int>(-1)
     private let cuts = Atomic<Int>(0)
     private let upstreamPort: Int
 
@@ -36,10 +53,10 @@ final class CommitCuttingProxy: Sendable {
         thread.start()
     }
 
-    /// The next transaction to commit through the relay is committed and its answer lost.
-    func arm() { armed.store(true, ordering: .sequentiallyConsistent) }
+    /// The next transaction through the relay loses its connection at `cut`.
+    func arm(_ cut: Cut) { armed.store(cut.rawValue, ordering: .sequentiallyConsistent) }
 
-    /// How many connections were cut after their COMMIT.
+    /// How many connections were cut.
     var cutCount: Int { cuts.load(ordering: .sequentiallyConsistent) }
 
     /// Stops taking connections (relayed ones end with their peers).
@@ -93,12 +110,20 @@ final class CommitCuttingProxy: Sendable {
             let n = buffer.withUnsafeMutableBytes { read(from, $0.baseAddress, $0.count) }
             if n <= 0 { return }
             let chunk = buffer[0..<n]
-            if fromClient {
-                if armed.load(ordering: .sequentiallyConsistent), Self.contains(chunk, "COMMIT"),
-                   armed.compareExchange(expected: true, desired: false, ordering: .sequentiallyConsistent).exchanged {
-                    link.cutNextCommitAnswer.store(true, ordering: .sequentiallyConsistent)
+            if fromClient, let cut = Cut(rawValue: armed.load(ordering: .sequentiallyConsistent)) {
+                // A Parse message carries the statement's name (empty: a NUL) and then its text:
+                // "\0COMMIT\0" is the COMMIT statement, not "BEGIN … READ COMMITTED".
+                let trigger = cut == .midTransaction ? "INSERT INTO" : "\0COMMIT\0"
+                if Self.contains(chunk, trigger),
+                   armed.compareExchange(expected: cut.rawValue, desired: -1, ordering: .sequentiallyConsistent).exchanged {
+                    if cut == .afterCommit {
+                        link.cutNextCommitAnswer.store(true, ordering: .sequentiallyConsistent)
+                    } else {
+                        cuts.add(1, ordering: .sequentiallyConsistent)
+                        return // not forwarded
+                    }
                 }
-            } else if link.cutNextCommitAnswer.load(ordering: .sequentiallyConsistent), Self.contains(chunk, "COMMIT\0") {
+            } else if !fromClient, link.cutNextCommitAnswer.load(ordering: .sequentiallyConsistent), Self.contains(chunk, "COMMIT\0") {
                 // The server committed; the client never hears it.
                 cuts.add(1, ordering: .sequentiallyConsistent)
                 return
