@@ -1,5 +1,5 @@
-public import AssayCrypto
-public import AssayLog
+import AssayCrypto
+import AssayLog
 public import AssayModel
 
 /// A product's EPCIS events written back out as an EPCIS 2.0 `EPCISDocument` (JSON-LD), for

@@ -1,5 +1,5 @@
 import AssayCrypto
-public import AssayLog
+import AssayLog
 import AssayModel
 import AssayStore
 

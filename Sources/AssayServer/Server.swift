@@ -1,6 +1,6 @@
-public import AssayLedger
+import AssayLedger
 import AssayCrypto
-public import Hummingbird
+import Hummingbird
 public import Logging
 import NIOCore
 import Foundation

@@ -85,8 +85,8 @@ final class ServerProcess: @unchecked Sendable {
         let id = UUID().uuidString
         outPath = (outputDirectory as NSString).appendingPathComponent("serve-\(id).out")
         errPath = (outputDirectory as NSString).appendingPathComponent("serve-\(id).err")
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: try executable ?? CLIHarness.assayExecutable())
         process.arguments = ["serve", "--ledger", ledger, "--key", keyFile, "--listen", "127.0.0.1:0"] + extraArguments
         var env = ProcessInfo.processInfo.environment

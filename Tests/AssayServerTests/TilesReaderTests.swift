@@ -279,7 +279,7 @@ final class StaticServer: @unchecked Sendable {
 
     init(directory: String) throws {
         let out = directory + ".http.out"
-        FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-u", "-m", "http.server", "--bind", "127.0.0.1", "--directory", directory, "0"]
         process.standardOutput = FileHandle(forWritingAtPath: out)
