@@ -74,6 +74,8 @@ public struct GroupCommit: Sendable {
     /// The signer keys after the group (its registrations and revocations applied): what the
     /// next group is prepared against.
     public let keys: [String: PublicKey]
+    /// The tree nodes the group completed (for its inclusion proofs, `inclusionProofs(for:treeSize:known:)`).
+    public let nodes: [NodeID: Digest]
 }
 
 extension Ledger {
@@ -133,8 +135,9 @@ extension Ledger {
         _ = try operatorIdentity(key, state: st)
         let time0 = now ?? st.clock()
         let chunk = Self.pipelineChunk
-        let (outcomes, reg, lastSeq, note, size) = try mapStoreErrors {
-            try store.write { tx -> ([Result<AppendOutcome, EntryRejection>], Registry, Int64, SignedNote?, UInt64) in
+        let (outcomes, reg, lastSeq, note, size, nodes) = try mapStoreErrors {
+            try store.write { tx -> ([Result<AppendOutcome, EntryRejection>], Registry, Int64, SignedNote?, UInt64, [NodeID: Digest]) in
+                tx.collectsNodes = true
                 try refreshRegistry(&st)
                 let time = max(time0, tx.lastAppendedAtMillis)
                 let start = (size: tx.size, root: tx.range.root)
@@ -161,14 +164,14 @@ extension Ledger {
                 // refused writes nothing at all.
                 let anyRecord = out.contains { if case .success = $0 { true } else { false } }
                 let note = anyRecord ? try signCheckpoint(in: tx, with: key, now: time, state: &st, start: start) : nil
-                return (out, reg, Int64(tx.size) - 1, note, tx.size)
+                return (out, reg, Int64(tx.size) - 1, note, tx.size, tx.appendedNodes)
             }
         }
         // Only a committed group updates the cached registry.
         st.registry = reg
         st.registrySeq = lastSeq
         st.knownSize = max(st.knownSize, size)
-        return GroupCommit(outcomes: outcomes, checkpoint: note, treeSize: size, keys: reg.publicKeys)
+        return GroupCommit(outcomes: outcomes, checkpoint: note, treeSize: size, keys: reg.publicKeys, nodes: nodes)
     }
 
     /// One envelope of a group at the next position of `tx`: the same checks, in the same

@@ -43,13 +43,15 @@ extension Ledger {
     /// Inclusion proofs for several entries in the one tree of `treeSize` records (nil in, nil
     /// out), reading each stored node at most once: the proofs of a group of neighbouring
     /// entries share most of their nodes.
-    public func inclusionProofs(for seqs: [UInt64?], treeSize: UInt64) throws -> [InclusionProof?] {
+    /// - Parameter known: tree nodes already at hand (a group's, `GroupCommit.nodes`), read
+    ///   instead of storage; each must be the stored node's hash.
+    public func inclusionProofs(for seqs: [UInt64?], treeSize: UInt64, known: [NodeID: Digest] = [:]) throws -> [InclusionProof?] {
         let wanted = seqs.compactMap { $0 }
         guard !wanted.isEmpty else { return seqs.map { _ in nil } }
         guard wanted.allSatisfy({ $0 < treeSize }) else {
             throw LedgerError(.unavailable, "an entry is not in the tree of size \(treeSize)")
         }
-        let source = CachedNodeSource(store)
+        let source = CachedNodeSource(store, known: known)
         return try mapStoreErrors {
             try store.read {
                 try seqs.map { seq in try seq.map { try InclusionProof.generate(index: $0, treeSize: treeSize, source: source) } }
@@ -62,9 +64,12 @@ extension Ledger {
 /// Used by one thread at a time (not `Sendable`).
 final class CachedNodeSource: MerkleNodeSource {
     private let base: any LedgerStorage
-    private var cache: [NodeID: Digest] = [:]
+    private var cache: [NodeID: Digest]
 
-    init(_ base: any LedgerStorage) { self.base = base }
+    init(_ base: any LedgerStorage, known: [NodeID: Digest] = [:]) {
+        self.base = base
+        self.cache = known
+    }
 
     func hash(of id: NodeID) throws -> Digest {
         if let h = cache[id] { return h }

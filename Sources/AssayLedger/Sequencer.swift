@@ -237,7 +237,7 @@ public actor Sequencer {
                 let committed = DispatchTime.now().uptimeNanoseconds, cpuCommitted = Sequencer.threadCPUNanoseconds()
                 onCommit?(group.count, committed - start)
                 let seqs = commit.outcomes.map { (try? $0.get())?.record.seq }
-                let proofs = try ledger.inclusionProofs(for: seqs, treeSize: commit.treeSize)
+                let proofs = try ledger.inclusionProofs(for: seqs, treeSize: commit.treeSize, known: commit.nodes)
                 let end = DispatchTime.now().uptimeNanoseconds
                 logger.debug("group committed", metadata: [
                     "entries": "\(group.count)", "treeSize": "\(commit.treeSize)",

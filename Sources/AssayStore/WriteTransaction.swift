@@ -15,6 +15,12 @@ public final class WriteTransaction {
     public private(set) var lastAppendedAtMillis: Int64
     /// The right edge of the Merkle tree.
     public private(set) var range: CompactRange
+    /// Whether `append` keeps the tree nodes it completes in `appendedNodes` (off: a bulk
+    /// append would hold them all in memory).
+    public var collectsNodes = false
+    /// The tree nodes completed by this transaction's appends, when `collectsNodes` is on: what
+    /// inclusion proofs for its records need, without reading them back from storage.
+    public private(set) var appendedNodes: [NodeID: Digest] = [:]
 
     /// Reads the tail of the ledger through `backend` (called by a backend's `write`).
     /// - Parameter maintainsTree: false only for the SQLite benchmark of tree maintenance; a
@@ -69,7 +75,14 @@ public final class WriteTransaction {
         try backend.insert(eventIDs: eventIDs, seq: size)
         if maintainsTree {
             let backend = self.backend
-            try range.append(leaf) { id, hash in try backend.insertNode(id, hash: hash) }
+            if collectsNodes {
+                try range.append(leaf) { id, hash in
+                    try backend.insertNode(id, hash: hash)
+                    appendedNodes[id] = hash
+                }
+            } else {
+                try range.append(leaf) { id, hash in try backend.insertNode(id, hash: hash) }
+            }
         }
         size += 1
         chainHead = chain

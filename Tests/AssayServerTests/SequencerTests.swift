@@ -94,7 +94,10 @@ struct SequencerTests {
             let cp = try SignedCheckpoint(parsing: Array(try #require(r.checkpoint).serialized.utf8), logKey: F.operatorKey.verifierKey)
             #expect(cp.checkpoint.size == r.treeSize)
             let record = try #require(try? r.outcomes[0].get().record)
-            try r.proofs[0]?.verify(leafHash: record.leafHash, root: try cp.checkpoint.root)
+            let proof = try #require(r.proofs[0])
+            try proof.verify(leafHash: record.leafHash, root: try cp.checkpoint.root)
+            // Made partly from the nodes the group had in memory: the same as one read from storage.
+            #expect(proof == (try ledger.inclusionProofs(for: [record.seq], treeSize: r.treeSize)[0]))
         }
         #expect(await seq.groupsCommitted == sizes.count)
         #expect(await seq.entriesAppended == 200)
